@@ -1,0 +1,182 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using PrivateInference.Cli.Output;
+using PrivateInference.Redactor.Detection;
+
+namespace PrivateInference.Cli.Commands;
+
+/// <summary><c>pi scan FILE</c> and <c>pi scan --jsonl IN --out OUT</c>: find sensitive entities, show
+/// where they are, never what they are.</summary>
+internal static class ScanCommand
+{
+    /// <summary>Exit code when some JSON Lines input lines were not valid (EX_DATAERR).</summary>
+    private const int InvalidInput = 65;
+
+    public static Command Create()
+    {
+        var file = new Argument<string?>("FILE") { Description = "Text file to scan, or - for standard input", Arity = ArgumentArity.ZeroOrOne };
+        var jsonl = new Option<string?>("--jsonl") { Description = "Scan JSON Lines input ({\"id\":…,\"text\":…} per line; - for stdin)" };
+        var output = new Option<string?>("--out") { Description = "Where --jsonl writes its results (default: standard output)" };
+        var minConfidence = new Option<double>("--min-confidence") { Description = "Drop entities below this confidence (0..1)", DefaultValueFactory = _ => ScanOptions.DefaultMinConfidence };
+        var types = new Option<string?>("--types") { Description = "Comma-separated entity types to report (default: all), e.g. PAN,SSN" };
+
+        var command = new Command("scan", "Find card data and other sensitive entities in text; values are shown masked")
+        {
+            file, jsonl, output, minConfidence, types,
+        };
+        command.SetAction(parse =>
+        {
+            var options = BuildOptions(parse.GetValue(minConfidence), parse.GetValue(types));
+            if (options is null)
+            {
+                return 2;
+            }
+
+            var jsonlPath = parse.GetValue(jsonl);
+            if (jsonlPath is not null)
+            {
+                return ScanJsonl(jsonlPath, parse.GetValue(output), options);
+            }
+
+            var path = parse.GetValue(file);
+            if (path is null)
+            {
+                Terminal.Error.WriteLine("pi scan: give a FILE (or -), or --jsonl IN");
+                return 2;
+            }
+
+            return ScanFile(path, options);
+        });
+        return command;
+    }
+
+    private static ScanOptions? BuildOptions(double minConfidence, string? types)
+    {
+        if (minConfidence is < 0 or > 1)
+        {
+            Terminal.Error.WriteLine("pi scan: --min-confidence must be between 0 and 1");
+            return null;
+        }
+
+        HashSet<EntityType>? set = null;
+        if (!string.IsNullOrWhiteSpace(types))
+        {
+            set = [];
+            foreach (var name in types.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!EntityTypes.TryParseWireName(name, out var type))
+                {
+                    Terminal.Error.WriteLine($"pi scan: unknown entity type in --types; known: {string.Join(',', EntityTypes.All.Select(t => t.WireName()))}");
+                    return null;
+                }
+
+                set.Add(type);
+            }
+        }
+
+        return new ScanOptions { MinConfidence = minConfidence, Types = set };
+    }
+
+    private static int ScanFile(string path, ScanOptions options)
+    {
+        string text;
+        try
+        {
+            text = path == "-" ? new StreamReader(Terminal.OpenStandardInput()).ReadToEnd() : File.ReadAllText(path);
+        }
+        catch (IOException ex)
+        {
+            Terminal.Error.WriteLine($"pi scan: cannot read the file ({ex.GetType().Name})");
+            return 66;
+        }
+
+        var entities = DetectionEngine.Default.Scan(text, options);
+        var line = 1;
+        var lineStart = 0;
+        var cursor = 0;
+        var outWriter = Terminal.Out;
+        foreach (var e in entities)
+        {
+            for (; cursor < e.Start; cursor++)
+            {
+                if (text[cursor] == '\n')
+                {
+                    line++;
+                    lineStart = cursor + 1;
+                }
+            }
+
+            outWriter.Write(e.Type.WireName().PadRight(12));
+            outWriter.Write(string.Create(CultureInfo.InvariantCulture, $"{line}:{e.Start - lineStart + 1}").PadRight(10));
+            outWriter.Write(e.Confidence.ToString("0.00", CultureInfo.InvariantCulture));
+            outWriter.Write("  ");
+            outWriter.WriteLine(Masking.Mask(text.AsSpan(e.Start, e.Length), e.Type));
+        }
+
+        outWriter.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{entities.Count} entities found"));
+        outWriter.Flush();
+        return 0;
+    }
+
+    private static int ScanJsonl(string inputPath, string? outputPath, ScanOptions options)
+    {
+        Stream input;
+        Stream output;
+        try
+        {
+            input = inputPath == "-" ? Terminal.OpenStandardInput() : File.OpenRead(inputPath);
+            output = outputPath is null or "-" ? Stream.Null : File.Create(outputPath);
+        }
+        catch (IOException ex)
+        {
+            Terminal.Error.WriteLine($"pi scan: cannot open the input or output file ({ex.GetType().Name})");
+            return 66;
+        }
+
+        var invalid = 0;
+        using (input)
+        using (output)
+        {
+            var toStdout = output == Stream.Null;
+            using var reader = new StreamReader(input, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            var buffered = new BufferedStream(toStdout ? StandardOutput() : output, 1 << 16);
+            using var writer = new Utf8JsonWriter(buffered, new JsonWriterOptions { SkipValidation = true });
+            var lineNumber = 0;
+            while (reader.ReadLine() is { } line)
+            {
+                lineNumber++;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                if (!JsonlRecord.TryRead(line, out var record))
+                {
+                    invalid++;
+                    Terminal.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pi scan: line {lineNumber} is not a JSON object with a string \"text\"; skipped"));
+                    continue;
+                }
+
+                var entities = DetectionEngine.Default.Scan(record.Text, options);
+                JsonlRecord.Write(writer, record.Id, entities);
+                writer.Flush();
+                buffered.WriteByte((byte)'\n');
+                record.Dispose();
+            }
+
+            buffered.Flush();
+        }
+
+        return invalid == 0 ? 0 : InvalidInput;
+    }
+
+    private static Stream StandardOutput()
+    {
+        Terminal.Out.Flush();
+#pragma warning disable RS0030 // The CLI writes its own standard output.
+        return Console.OpenStandardOutput();
+#pragma warning restore RS0030
+    }
+}

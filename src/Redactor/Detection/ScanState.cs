@@ -1,0 +1,66 @@
+using PrivateInference.Redactor.Detection.Text;
+
+namespace PrivateInference.Redactor.Detection;
+
+/// <summary>Working memory of one scan: the current cluster, the candidates so far, and what the
+/// recognizers tell each other (where the last PAN and expiry ended). Reused per thread.</summary>
+internal sealed class ScanState
+{
+    [ThreadStatic]
+    private static ScanState? t_cached;
+
+    public NumericCluster Cluster { get; } = new();
+
+    public List<DetectedEntity> Candidates { get; } = [];
+
+    /// <summary>End of the last PAN candidate, or -1.</summary>
+    public int LastPanEnd { get; set; } = -1;
+
+    /// <summary>End of the last expiry that directly followed a PAN, or -1.</summary>
+    public int LastExpiryAfterPanEnd { get; set; } = -1;
+
+    public static ScanState Rent()
+    {
+        var state = t_cached ?? new ScanState();
+        t_cached = null;
+        state.Candidates.Clear();
+        state.LastPanEnd = -1;
+        state.LastExpiryAfterPanEnd = -1;
+        return state;
+    }
+
+    public static void Return(ScanState state)
+    {
+        // Entities hold offsets only, but a scan's list should not grow without bound across calls.
+        if (state.Candidates.Capacity > 4096)
+        {
+            state.Candidates.Capacity = 16;
+        }
+
+        state.Candidates.Clear();
+        t_cached = state;
+    }
+
+    public void Add(EntityType type, int start, int end, double confidence, string recognizer) =>
+        Candidates.Add(new DetectedEntity(type, start, end, Math.Clamp(confidence, 0.01, 1.0), recognizer));
+
+    /// <summary>True when [start, end) lies inside a candidate already found for this cluster.</summary>
+    public bool IsCovered(int start, int end)
+    {
+        for (var i = Candidates.Count - 1; i >= 0; i--)
+        {
+            var c = Candidates[i];
+            if (c.End <= start && c.End < Cluster.Start)
+            {
+                return false;
+            }
+
+            if (c.Start <= start && c.End >= end)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

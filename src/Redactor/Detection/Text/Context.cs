@@ -1,0 +1,182 @@
+namespace PrivateInference.Redactor.Detection.Text;
+
+/// <summary>
+/// Binds a candidate to cue words near it: "CVV is 123", "123 (CVV)", "exp. 12/27". Between the cue and
+/// the candidate only a few filler words and punctuation may stand, no other number and no sentence end.
+/// </summary>
+internal static class Context
+{
+    /// <summary>True when a cue phrase stands before <paramref name="position"/>, separated from it by at most
+    /// <paramref name="maxFillerWords"/> words within <paramref name="maxChars"/> characters.</summary>
+    public static bool CueBefore(ReadOnlySpan<char> text, int position, CueWords cues, int maxFillerWords, int maxChars)
+    {
+        var limit = Math.Max(0, position - maxChars);
+        var p = position;
+        var fillers = 0;
+        var newlines = 0;
+        while (p > limit)
+        {
+            var sentenceEnd = false;
+            while (p > limit && !Chars.IsWordChar(text[p - 1]))
+            {
+                var c = text[p - 1];
+                if (c == '\n' && ++newlines > 1)
+                {
+                    return false;
+                }
+
+                if (c is '!' or '?' or ';' or '.')
+                {
+                    sentenceEnd = true;
+                }
+
+                p--;
+            }
+
+            if (p <= limit)
+            {
+                return false;
+            }
+
+            var wordStart = CueWords.WordStartBefore(text, p);
+            if (cues.EndsAt(text, wordStart, p))
+            {
+                return true;
+            }
+
+            if ((sentenceEnd && !IsAbbreviation(text[wordStart..p])) || IsNumber(text[wordStart..p]) || ++fillers > maxFillerWords)
+            {
+                return false;
+            }
+
+            p = wordStart;
+        }
+
+        return false;
+    }
+
+    /// <summary>True when a cue phrase follows <paramref name="position"/>, separated from it by at most
+    /// <paramref name="maxFillerWords"/> words within <paramref name="maxChars"/> characters.</summary>
+    public static bool CueAfter(ReadOnlySpan<char> text, int position, CueWords cues, int maxFillerWords, int maxChars)
+    {
+        var limit = Math.Min(text.Length, position + maxChars);
+        var p = position;
+        var fillers = 0;
+        var newlines = 0;
+        while (p < limit)
+        {
+            while (p < limit && !Chars.IsWordChar(text[p]))
+            {
+                var c = text[p];
+                if ((c == '\n' && ++newlines > 1) || c is '!' or '?' or ';' or '.')
+                {
+                    return false;
+                }
+
+                p++;
+            }
+
+            if (p >= limit)
+            {
+                return false;
+            }
+
+            var wordEnd = CueWords.WordEndAfter(text, p);
+            if (cues.StartsAt(text, p, wordEnd) > 0)
+            {
+                return true;
+            }
+
+            if (IsNumber(text[p..wordEnd]) || ++fillers > maxFillerWords)
+            {
+                return false;
+            }
+
+            p = wordEnd;
+        }
+
+        return false;
+    }
+
+    /// <summary>Distance in characters from the end of the nearest cue word before <paramref name="position"/>
+    /// (looking back at most <paramref name="maxChars"/>), or -1 when there is none.</summary>
+    public static int NearestCueBefore(ReadOnlySpan<char> text, int position, CueWords cues, int maxChars)
+    {
+        var limit = Math.Max(0, position - maxChars);
+        var p = position;
+        while (p > limit)
+        {
+            while (p > limit && !Chars.IsWordChar(text[p - 1]))
+            {
+                p--;
+            }
+
+            if (p <= limit)
+            {
+                return -1;
+            }
+
+            var wordStart = CueWords.WordStartBefore(text, p);
+            if (cues.EndsAt(text, wordStart, p))
+            {
+                return position - p;
+            }
+
+            p = wordStart;
+        }
+
+        return -1;
+    }
+
+    /// <summary>True when any cue word starts within <paramref name="maxChars"/> after <paramref name="position"/>.</summary>
+    public static bool AnyCueAfter(ReadOnlySpan<char> text, int position, CueWords cues, int maxChars)
+    {
+        var limit = Math.Min(text.Length, position + maxChars);
+        var p = position;
+        while (p < limit)
+        {
+            while (p < limit && !Chars.IsWordChar(text[p]))
+            {
+                p++;
+            }
+
+            if (p >= limit)
+            {
+                return false;
+            }
+
+            var wordEnd = CueWords.WordEndAfter(text, p);
+            if (cues.StartsAt(text, p, wordEnd) > 0)
+            {
+                return true;
+            }
+
+            p = wordEnd;
+        }
+
+        return false;
+    }
+
+    private static bool IsNumber(ReadOnlySpan<char> word)
+    {
+        foreach (var c in word)
+        {
+            if (!Chars.IsDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsAbbreviation(ReadOnlySpan<char> word) =>
+        word.Length <= 4 && (word.Equals("no", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("nr", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("num", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("exp", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("sec", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("soc", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("acct", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("dt", StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,157 @@
+namespace PrivateInference.Redactor.Detection.Text;
+
+/// <summary>
+/// A set of cue phrases ("cvv", "security code", "valid thru") matched case-insensitively on word
+/// boundaries near a candidate. Phrases are words separated by single spaces; in text the words may
+/// be separated by spaces, hyphens, slashes or underscores.
+/// </summary>
+internal sealed class CueWords
+{
+    private readonly string[][] _phrases;
+    private readonly HashSet<string> _lastWords;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lastWordLookup;
+
+    public CueWords(params string[] phrases)
+    {
+        _phrases = phrases.Select(p => p.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToArray();
+        _lastWords = new HashSet<string>(_phrases.Select(p => p[^1]), StringComparer.OrdinalIgnoreCase);
+        _lastWordLookup = _lastWords.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>True when a cue phrase ends exactly at <paramref name="wordEnd"/> (the end of a word that
+    /// starts at <paramref name="wordStart"/>).</summary>
+    public bool EndsAt(ReadOnlySpan<char> text, int wordStart, int wordEnd)
+    {
+        if (!_lastWordLookup.Contains(text[wordStart..wordEnd]))
+        {
+            return false;
+        }
+
+        foreach (var phrase in _phrases)
+        {
+            if (MatchesBackward(text, wordStart, wordEnd, phrase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Length of the cue phrase that starts at the word <paramref name="wordStart"/>..<paramref name="wordEnd"/>, or 0.</summary>
+    public int StartsAt(ReadOnlySpan<char> text, int wordStart, int wordEnd)
+    {
+        foreach (var phrase in _phrases)
+        {
+            var end = MatchForward(text, wordStart, wordEnd, phrase);
+            if (end > 0)
+            {
+                return end - wordStart;
+            }
+        }
+
+        return 0;
+    }
+
+    private static bool MatchesBackward(ReadOnlySpan<char> text, int wordStart, int wordEnd, string[] phrase)
+    {
+        var start = wordStart;
+        var end = wordEnd;
+        for (var w = phrase.Length - 1; w >= 0; w--)
+        {
+            if (!text[start..end].Equals(phrase[w], StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            if (w == 0)
+            {
+                return true;
+            }
+
+            var p = start - 1;
+            if (p < 0 || !IsPhraseJoiner(text[p]))
+            {
+                return false;
+            }
+
+            while (p >= 0 && IsPhraseJoiner(text[p]) && start - p <= 3)
+            {
+                p--;
+            }
+
+            end = p + 1;
+            start = WordStartBefore(text, end);
+            if (start == end)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static int MatchForward(ReadOnlySpan<char> text, int wordStart, int wordEnd, string[] phrase)
+    {
+        var start = wordStart;
+        var end = wordEnd;
+        for (var w = 0; w < phrase.Length; w++)
+        {
+            if (!text[start..end].Equals(phrase[w], StringComparison.OrdinalIgnoreCase))
+            {
+                return 0;
+            }
+
+            if (w == phrase.Length - 1)
+            {
+                return end;
+            }
+
+            var p = end;
+            if (p >= text.Length || !IsPhraseJoiner(text[p]))
+            {
+                return 0;
+            }
+
+            while (p < text.Length && IsPhraseJoiner(text[p]) && p - end < 3)
+            {
+                p++;
+            }
+
+            start = p;
+            end = WordEndAfter(text, start);
+            if (start == end)
+            {
+                return 0;
+            }
+        }
+
+        return 0;
+    }
+
+    private static bool IsPhraseJoiner(char c) => c is ' ' or '-' or '_' or '/' or '\u00A0' or '\t';
+
+    /// <summary>Index where the word that ends at <paramref name="end"/> starts.</summary>
+    public static int WordStartBefore(ReadOnlySpan<char> text, int end)
+    {
+        var p = end;
+        while (p > 0 && Chars.IsWordChar(text[p - 1]))
+        {
+            p--;
+        }
+
+        return p;
+    }
+
+    /// <summary>Index where the word that starts at <paramref name="start"/> ends.</summary>
+    public static int WordEndAfter(ReadOnlySpan<char> text, int start)
+    {
+        var p = start;
+        while (p < text.Length && Chars.IsWordChar(text[p]))
+        {
+            p++;
+        }
+
+        return p;
+    }
+}

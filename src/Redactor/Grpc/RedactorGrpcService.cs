@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using PrivateInference.Contracts.Redactor.V1;
+using PrivateInference.Redactor.Detection;
+using PrivateInference.Redactor.Hosting;
+using WireEntityType = PrivateInference.Contracts.Redactor.V1.EntityType;
+
+namespace PrivateInference.Redactor.Grpc;
+
+/// <summary>The Redactor's gRPC surface: validate, call the engine, map. Never logs or returns a value.</summary>
+public sealed class RedactorGrpcService(
+    DetectionEngine engine,
+    IOptions<RedactorOptions> options,
+    ILogger<RedactorGrpcService> logger) : RedactorService.RedactorServiceBase
+{
+    public override Task<ScanResponse> Scan(ScanRequest request, ServerCallContext context)
+    {
+        var limit = options.Value.MaxTextLength;
+        if (request.Text.Length > limit)
+        {
+            throw new RequestValidationException($"text exceeds the limit of {limit} characters");
+        }
+
+        if (request.MinConfidence is < 0 or > 1 || double.IsNaN(request.MinConfidence))
+        {
+            throw new RequestValidationException("min_confidence must be between 0 and 1");
+        }
+
+        var scanOptions = new ScanOptions
+        {
+            MinConfidence = request.MinConfidence > 0 ? request.MinConfidence : ScanOptions.DefaultMinConfidence,
+            Types = request.EntityTypes.Count == 0 ? null : request.EntityTypes.Select(FromWire).ToHashSet(),
+        };
+
+        var started = Stopwatch.GetTimestamp();
+        var found = engine.Scan(request.Text, scanOptions);
+        var response = new ScanResponse();
+        foreach (var e in found)
+        {
+            response.Entities.Add(new Entity
+            {
+                Type = ToWire(e.Type),
+                Start = e.Start,
+                End = e.End,
+                Confidence = e.Confidence,
+                Recognizer = e.Recognizer,
+            });
+        }
+
+        RedactorLog.Scanned(logger, request.Text.Length, found.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return Task.FromResult(response);
+    }
+
+    internal static WireEntityType ToWire(Detection.EntityType type) => type switch
+    {
+        Detection.EntityType.Pan => WireEntityType.Pan,
+        Detection.EntityType.TrackData => WireEntityType.TrackData,
+        Detection.EntityType.Cvv => WireEntityType.Cvv,
+        Detection.EntityType.Expiry => WireEntityType.Expiry,
+        Detection.EntityType.Ssn => WireEntityType.Ssn,
+        Detection.EntityType.Iban => WireEntityType.Iban,
+        _ => throw new UnreachableException(),
+    };
+
+    internal static Detection.EntityType FromWire(WireEntityType type) => type switch
+    {
+        WireEntityType.Pan => Detection.EntityType.Pan,
+        WireEntityType.TrackData => Detection.EntityType.TrackData,
+        WireEntityType.Cvv => Detection.EntityType.Cvv,
+        WireEntityType.Expiry => Detection.EntityType.Expiry,
+        WireEntityType.Ssn => Detection.EntityType.Ssn,
+        WireEntityType.Iban => Detection.EntityType.Iban,
+        _ => throw new RequestValidationException("entity_types contains an unknown or unspecified entity type"),
+    };
+}

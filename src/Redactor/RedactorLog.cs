@@ -1,0 +1,17 @@
+using Grpc.Core;
+
+namespace PrivateInference.Redactor;
+
+/// <summary>Every log line the Redactor writes. Shape only (method, status, counts, lengths, timing),
+/// never content: no parameter here may carry text from a request.</summary>
+internal static partial class RedactorLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Scanned {TextLength} chars: {EntityCount} entities in {ElapsedMs:F2} ms")]
+    public static partial void Scanned(ILogger logger, int textLength, int entityCount, double elapsedMs);
+
+    [LoggerMessage(2, LogLevel.Warning, "Rejected {Method}: {Status}")]
+    public static partial void RequestRejected(ILogger logger, string method, StatusCode status);
+
+    [LoggerMessage(3, LogLevel.Error, "{Method} failed with {ExceptionType}")]
+    public static partial void RequestFailed(ILogger logger, string method, string exceptionType);
+}
