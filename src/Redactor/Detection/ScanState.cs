@@ -31,13 +31,13 @@ internal sealed class ScanState
 
     public static void Return(ScanState state)
     {
-        // Entities hold offsets only, but a scan's list should not grow without bound across calls.
+        // Entities hold offsets only, but a scan's list should not stay huge across calls.
+        state.Candidates.Clear();
         if (state.Candidates.Capacity > 4096)
         {
             state.Candidates.Capacity = 16;
         }
 
-        state.Candidates.Clear();
         t_cached = state;
     }
 

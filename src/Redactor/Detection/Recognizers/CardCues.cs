@@ -13,7 +13,7 @@ internal static class CardCues
 
     /// <summary>Words that say a nearby number is some other identifier (orders, parcels, terminals, …).</summary>
     public static CueWords OtherIdentifier { get; } = new(
-        "order", "orders", "tracking", "track#", "shipment", "parcel", "package", "waybill", "awb", "ups", "usps",
+        "order", "orders", "ord", "po", "tracking", "track#", "shipment", "parcel", "package", "waybill", "awb", "ups", "usps",
         "fedex", "dhl", "case", "ticket", "incident", "arn", "acquirer reference", "reference", "ref", "rrn", "stan",
         "terminal", "tid", "merchant", "mid", "invoice", "confirmation", "conf", "booking", "reservation", "claim",
         "batch", "lot", "serial", "imei", "meid", "iccid", "sim", "npi", "ndc", "dea", "sku", "upc", "ean", "gtin",

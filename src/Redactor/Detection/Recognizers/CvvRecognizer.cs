@@ -14,7 +14,9 @@ internal sealed class CvvRecognizer : INumericRecognizer
         "cvv", "cvv2", "cvc", "cvc2", "cid", "cav2", "cvn", "cvn2", "csc", "cvd", "cvv/cvc", "cvv code",
         "cvv number", "cvc code", "security code", "card security code", "security number", "sec code",
         "card verification", "card verification value", "card verification code", "card verification number",
-        "verification value", "card code", "cvc number", "cid number", "3-digit code", "4-digit code");
+        "verification value", "card code", "cvc number", "cid number", "3-digit code", "4-digit code",
+        "code on the back", "code on back", "digits on the back", "number on the back", "back of the card",
+        "back of card");
 
     public string Name => "cvv";
 
@@ -24,7 +26,14 @@ internal sealed class CvvRecognizer : INumericRecognizer
         for (var i = 0; i < n; i++)
         {
             ref readonly var g = ref cluster[i];
-            if (g.DigitCount is not (3 or 4) || !IsStandalone(text, cluster, i) || state.IsCovered(g.Start, g.End))
+            if (g.DigitCount is not (3 or 4) || state.IsCovered(g.Start, g.End))
+            {
+                continue;
+            }
+
+            // "PAN, expiry, code" records (card dumps, CSV rows) need no wording: the third field is the CVV.
+            var afterCardRecord = state.LastExpiryAfterPanEnd >= 0 && IsOnlyGlue(text, state.LastExpiryAfterPanEnd, g.Start, 3);
+            if (!IsStandalone(text, cluster, i, allowLeadingComma: afterCardRecord))
             {
                 continue;
             }
@@ -34,7 +43,7 @@ internal sealed class CvvRecognizer : INumericRecognizer
             {
                 score = 0.97;
             }
-            else if (state.LastExpiryAfterPanEnd >= 0 && IsOnlyGlue(text, state.LastExpiryAfterPanEnd, g.Start, 3))
+            else if (afterCardRecord)
             {
                 score = 0.85;
             }
@@ -47,7 +56,7 @@ internal sealed class CvvRecognizer : INumericRecognizer
     }
 
     /// <summary>Not part of a grouped number, a date, a decimal or an amount; not glued to letters or units.</summary>
-    private static bool IsStandalone(ReadOnlySpan<char> text, NumericCluster cluster, int i)
+    private static bool IsStandalone(ReadOnlySpan<char> text, NumericCluster cluster, int i, bool allowLeadingComma)
     {
         if ((i > 0 && cluster[i].Before != SeparatorKind.Space) || (i + 1 < cluster.Count && cluster[i + 1].Before != SeparatorKind.Space))
         {
@@ -58,7 +67,7 @@ internal sealed class CvvRecognizer : INumericRecognizer
         if (g.Start > 0)
         {
             var before = text[g.Start - 1];
-            if (char.IsLetter(before) || before is '$' or '€' or '£' or '+' or '.' or ',')
+            if (char.IsLetter(before) || before is '$' or '€' or '£' or '+' or '.' || (before == ',' && !allowLeadingComma))
             {
                 return false;
             }

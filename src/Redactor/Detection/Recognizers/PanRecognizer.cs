@@ -144,14 +144,18 @@ internal sealed class PanRecognizer : INumericRecognizer
     {
         var start = cluster[first].Start;
         var end = cluster[last].End;
-        var card = Context.NearestCueBefore(text, start, CardCues.Card, ContextChars);
-        var other = Context.NearestCueBefore(text, start, CardCues.OtherIdentifier, ContextChars);
-        if (other >= 0 && (card < 0 || other < card))
+        // A number bound to other-identifier wording ("Order #…", "tracking number: …") is not a card,
+        // unless card wording is bound to it at least as closely ("card for order …" is still a card).
+        var boundCard = Context.FillersBeforeCue(text, start, CardCues.Card, 3, ContextChars);
+        var boundOther = Context.FillersBeforeCue(text, start, CardCues.OtherIdentifier, 3, ContextChars);
+        if (boundOther >= 0 && (boundCard < 0 || boundOther < boundCard))
         {
             return 0;
         }
 
-        var cued = card >= 0 || Context.AnyCueAfter(text, end, CardCues.Card, 16);
+        var cued = boundCard >= 0
+            || Context.NearestCueBefore(text, start, CardCues.Card, ContextChars) >= 0
+            || Context.AnyCueAfter(text, end, CardCues.Card, 16);
         if (range.NeedsCue && !cued)
         {
             return 0;

@@ -8,7 +8,12 @@ internal static class Context
 {
     /// <summary>True when a cue phrase stands before <paramref name="position"/>, separated from it by at most
     /// <paramref name="maxFillerWords"/> words within <paramref name="maxChars"/> characters.</summary>
-    public static bool CueBefore(ReadOnlySpan<char> text, int position, CueWords cues, int maxFillerWords, int maxChars)
+    public static bool CueBefore(ReadOnlySpan<char> text, int position, CueWords cues, int maxFillerWords, int maxChars) =>
+        FillersBeforeCue(text, position, cues, maxFillerWords, maxChars) >= 0;
+
+    /// <summary>How many filler words stand between <paramref name="position"/> and the cue phrase before it,
+    /// or -1 when no cue is bound to the position (see <see cref="CueBefore"/>).</summary>
+    public static int FillersBeforeCue(ReadOnlySpan<char> text, int position, CueWords cues, int maxFillerWords, int maxChars)
     {
         var limit = Math.Max(0, position - maxChars);
         var p = position;
@@ -22,7 +27,7 @@ internal static class Context
                 var c = text[p - 1];
                 if (c == '\n' && ++newlines > 1)
                 {
-                    return false;
+                    return -1;
                 }
 
                 if (c is '!' or '?' or ';' or '.')
@@ -35,24 +40,24 @@ internal static class Context
 
             if (p <= limit)
             {
-                return false;
+                return -1;
             }
 
             var wordStart = CueWords.WordStartBefore(text, p);
             if (cues.EndsAt(text, wordStart, p))
             {
-                return true;
+                return fillers;
             }
 
             if ((sentenceEnd && !IsAbbreviation(text[wordStart..p])) || IsNumber(text[wordStart..p]) || ++fillers > maxFillerWords)
             {
-                return false;
+                return -1;
             }
 
             p = wordStart;
         }
 
-        return false;
+        return -1;
     }
 
     /// <summary>True when a cue phrase follows <paramref name="position"/>, separated from it by at most
