@@ -76,7 +76,8 @@ internal sealed class CvvRecognizer : INumericRecognizer
         if (g.End < text.Length)
         {
             var after = text[g.End];
-            if (char.IsLetter(after) || after is '%' or ',' or '°')
+            var thousands = after is ',' or '.' && g.End + 1 < text.Length && Chars.IsDigit(text[g.End + 1]);
+            if (char.IsLetter(after) || after is '%' or '°' || thousands)
             {
                 return false;
             }

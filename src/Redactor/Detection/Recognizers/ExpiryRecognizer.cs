@@ -43,7 +43,9 @@ internal sealed class ExpiryRecognizer : INumericRecognizer
     private bool Emit(ReadOnlySpan<char> text, NumericCluster cluster, ScanState state, int start, int end, bool compact)
     {
         var afterPan = state.LastPanEnd >= 0 && state.LastPanEnd <= start && IsAfterPan(text, state.LastPanEnd, start);
-        var cued = Context.CueBefore(text, start, Cues, 2, 32);
+        // Wording after the number ("12/27 is the expiry") binds only the MM/YY shapes: four bare digits
+        // followed by "exp …" are more often the previous field (a CVV, a PIN) than an expiry.
+        var cued = Context.CueBefore(text, start, Cues, 2, 32) || (!compact && Context.CueAfter(text, end, Cues, 3, 28));
         if (!cued && !afterPan)
         {
             return false;

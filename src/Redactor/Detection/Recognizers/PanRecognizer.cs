@@ -144,13 +144,18 @@ internal sealed class PanRecognizer : INumericRecognizer
     {
         var start = cluster[first].Start;
         var end = cluster[last].End;
-        // A number bound to other-identifier wording ("Order #…", "tracking number: …") is not a card,
-        // unless card wording is bound to it at least as closely ("card for order …" is still a card).
+        // An ungrouped number bound to other-identifier wording ("Order #…", "tracking number: …") is
+        // not a card, unless card wording is bound to it at least as closely ("card for order …"). A
+        // Luhn-valid number printed in card grouping (4-4-4-4, 4-6-5) is a card whatever the label says:
+        // identifiers are not written that way, and a card pasted into the wrong field must not leak.
         var boundCard = Context.FillersBeforeCue(text, start, CardCues.Card, 3, ContextChars);
-        var boundOther = Context.FillersBeforeCue(text, start, CardCues.OtherIdentifier, 3, ContextChars);
-        if (boundOther >= 0 && (boundCard < 0 || boundOther < boundCard))
+        if (first == last)
         {
-            return 0;
+            var boundOther = Context.FillersBeforeCue(text, start, CardCues.OtherIdentifier, 3, ContextChars);
+            if (boundOther >= 0 && (boundCard < 0 || boundOther < boundCard))
+            {
+                return 0;
+            }
         }
 
         var cued = boundCard >= 0

@@ -54,7 +54,9 @@ internal sealed class SsnRecognizer : INumericRecognizer
     private void Emit(ReadOnlySpan<char> text, ScanState state, int start, int end, double baseScore)
     {
         var bound = Context.CueBefore(text, start, SsnCues, 4, 40) || Context.CueAfter(text, end, SsnCues, 1, 12);
-        if (!bound && Context.CueBefore(text, start, OtherIdentifier, 2, 30))
+        // The dashed AAA-GG-SSSS shape is an SSN whatever label precedes it; spaced and plain digits
+        // bound to another identifier's wording are that identifier.
+        if (!bound && baseScore < 0.85 && Context.CueBefore(text, start, OtherIdentifier, 2, 30))
         {
             return;
         }
