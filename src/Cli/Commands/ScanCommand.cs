@@ -108,7 +108,7 @@ internal static class ScanCommand
                 }
             }
 
-            outWriter.Write(e.Type.WireName().PadRight(12));
+            outWriter.Write(e.Type.WireName().PadRight(16));
             outWriter.Write(string.Create(CultureInfo.InvariantCulture, $"{line}:{e.Start - lineStart + 1}").PadRight(10));
             outWriter.Write(e.Confidence.ToString("0.00", CultureInfo.InvariantCulture));
             outWriter.Write("  ");

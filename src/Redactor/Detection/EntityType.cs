@@ -11,12 +11,31 @@ public enum EntityType
     Expiry,
     Ssn,
     Iban,
+    Person,
+    Mrn,
+    Date,
+    Age,
+    Phone,
+    Email,
+    Url,
+    IpAddress,
+    Address,
+    Zip,
+    AccountNumber,
+    HealthPlanId,
+    LicenseNumber,
+    DeviceId,
+    Vin,
 }
 
 /// <summary>Names and sets of <see cref="EntityType"/>.</summary>
 public static class EntityTypes
 {
-    private static readonly string[] WireNames = ["PAN", "TRACK_DATA", "CVV", "EXPIRY", "SSN", "IBAN"];
+    private static readonly string[] WireNames =
+    [
+        "PAN", "TRACK_DATA", "CVV", "EXPIRY", "SSN", "IBAN", "PERSON", "MRN", "DATE", "AGE", "PHONE", "EMAIL", "URL",
+        "IP_ADDRESS", "ADDRESS", "ZIP", "ACCOUNT_NUMBER", "HEALTH_PLAN_ID", "LICENSE_NUMBER", "DEVICE_ID", "VIN",
+    ];
 
     /// <summary>Every type the engine knows, in declaration order.</summary>
     public static IReadOnlyList<EntityType> All { get; } = Enum.GetValues<EntityType>();

@@ -19,6 +19,9 @@ internal sealed class ScanState
     /// <summary>End of the last expiry that directly followed a PAN, or -1.</summary>
     public int LastExpiryAfterPanEnd { get; set; } = -1;
 
+    /// <summary>End of the last identifier token inspected, so a token of several words is read once.</summary>
+    public int IdentifierScanEnd { get; set; }
+
     public static ScanState Rent()
     {
         var state = t_cached ?? new ScanState();
@@ -26,6 +29,7 @@ internal sealed class ScanState
         state.Candidates.Clear();
         state.LastPanEnd = -1;
         state.LastExpiryAfterPanEnd = -1;
+        state.IdentifierScanEnd = 0;
         return state;
     }
 

@@ -52,25 +52,17 @@ public sealed class RedactorGrpcService(
         return Task.FromResult(response);
     }
 
-    internal static WireEntityType ToWire(Detection.EntityType type) => type switch
-    {
-        Detection.EntityType.Pan => WireEntityType.Pan,
-        Detection.EntityType.TrackData => WireEntityType.TrackData,
-        Detection.EntityType.Cvv => WireEntityType.Cvv,
-        Detection.EntityType.Expiry => WireEntityType.Expiry,
-        Detection.EntityType.Ssn => WireEntityType.Ssn,
-        Detection.EntityType.Iban => WireEntityType.Iban,
-        _ => throw new UnreachableException(),
-    };
+    // The proto enum lists the engine's types in the same order, offset by the UNSPECIFIED zero value.
+    internal static WireEntityType ToWire(Detection.EntityType type) => (WireEntityType)((int)type + 1);
 
-    internal static Detection.EntityType FromWire(WireEntityType type) => type switch
+    internal static Detection.EntityType FromWire(WireEntityType type)
     {
-        WireEntityType.Pan => Detection.EntityType.Pan,
-        WireEntityType.TrackData => Detection.EntityType.TrackData,
-        WireEntityType.Cvv => Detection.EntityType.Cvv,
-        WireEntityType.Expiry => Detection.EntityType.Expiry,
-        WireEntityType.Ssn => Detection.EntityType.Ssn,
-        WireEntityType.Iban => Detection.EntityType.Iban,
-        _ => throw new RequestValidationException("entity_types contains an unknown or unspecified entity type"),
-    };
+        var value = (int)type - 1;
+        if (value < 0 || value >= EntityTypes.All.Count)
+        {
+            throw new RequestValidationException("entity_types contains an unknown or unspecified entity type");
+        }
+
+        return (Detection.EntityType)value;
+    }
 }

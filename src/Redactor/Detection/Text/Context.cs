@@ -13,8 +13,13 @@ internal static class Context
 
     /// <summary>How many filler words stand between <paramref name="position"/> and the cue phrase before it,
     /// or -1 when no cue is bound to the position (see <see cref="CueBefore"/>).</summary>
-    public static int FillersBeforeCue(ReadOnlySpan<char> text, int position, CueWords cues, int maxFillerWords, int maxChars)
+    public static int FillersBeforeCue(ReadOnlySpan<char> text, int position, CueWords cues, int maxFillerWords, int maxChars) =>
+        TaggedCueBefore(text, position, cues, maxFillerWords, maxChars, out _);
+
+    /// <summary>Like <see cref="FillersBeforeCue"/>, and reports the matched phrase's tag.</summary>
+    public static int TaggedCueBefore(ReadOnlySpan<char> text, int position, CueWords cues, int maxFillerWords, int maxChars, out int tag)
     {
+        tag = -1;
         var limit = Math.Max(0, position - maxChars);
         var p = position;
         var fillers = 0;
@@ -44,7 +49,8 @@ internal static class Context
             }
 
             var wordStart = CueWords.WordStartBefore(text, p);
-            if (cues.EndsAt(text, wordStart, p))
+            tag = cues.TagEndingAt(text, wordStart, p);
+            if (tag >= 0)
             {
                 return fillers;
             }

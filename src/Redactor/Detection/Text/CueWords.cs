@@ -8,35 +8,52 @@ namespace PrivateInference.Redactor.Detection.Text;
 internal sealed class CueWords
 {
     private readonly string[][] _phrases;
-    private readonly HashSet<string> _lastWords;
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lastWordLookup;
+    private readonly int[] _tags;
+    private readonly Dictionary<string, int[]> _byLastWord;
+    private readonly Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _lastWordLookup;
 
     public CueWords(params string[] phrases)
+        : this(phrases.Select(p => (p, 0)).ToArray())
     {
-        _phrases = phrases.Select(p => p.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToArray();
-        _lastWords = new HashSet<string>(_phrases.Select(p => p[^1]), StringComparer.OrdinalIgnoreCase);
-        _lastWordLookup = _lastWords.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>Phrases with a tag each (for example the entity type a cue announces).</summary>
+    public CueWords(params (string Phrase, int Tag)[] phrases)
+    {
+        _phrases = phrases.Select(p => p.Phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToArray();
+        _tags = phrases.Select(p => p.Tag).ToArray();
+        // Longer phrases first, so "medical record number" wins over "number".
+        _byLastWord = Enumerable.Range(0, _phrases.Length)
+            .GroupBy(i => _phrases[i][^1], StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(i => _phrases[i].Length).ToArray(), StringComparer.OrdinalIgnoreCase);
+        _lastWordLookup = _byLastWord.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>True when a cue phrase ends exactly at <paramref name="wordEnd"/> (the end of a word that
     /// starts at <paramref name="wordStart"/>).</summary>
-    public bool EndsAt(ReadOnlySpan<char> text, int wordStart, int wordEnd)
+    public bool EndsAt(ReadOnlySpan<char> text, int wordStart, int wordEnd) => TagEndingAt(text, wordStart, wordEnd) >= 0;
+
+    /// <summary>The tag of the longest cue phrase that ends exactly at <paramref name="wordEnd"/>, or -1.</summary>
+    public int TagEndingAt(ReadOnlySpan<char> text, int wordStart, int wordEnd)
     {
-        if (!_lastWordLookup.Contains(text[wordStart..wordEnd]))
+        if (!_lastWordLookup.TryGetValue(text[wordStart..wordEnd], out var candidates))
         {
-            return false;
+            return -1;
         }
 
-        foreach (var phrase in _phrases)
+        foreach (var i in candidates)
         {
-            if (MatchesBackward(text, wordStart, wordEnd, phrase))
+            if (MatchesBackward(text, wordStart, wordEnd, _phrases[i]))
             {
-                return true;
+                return _tags[i];
             }
         }
 
-        return false;
+        return -1;
     }
+
+    /// <summary>True when <paramref name="word"/> is the last word of some cue phrase (a cheap pre-check).</summary>
+    public bool IsLastWord(ReadOnlySpan<char> word) => _lastWordLookup.ContainsKey(word);
 
     /// <summary>Length of the cue phrase that starts at the word <paramref name="wordStart"/>..<paramref name="wordEnd"/>, or 0.</summary>
     public int StartsAt(ReadOnlySpan<char> text, int wordStart, int wordEnd)
@@ -129,7 +146,7 @@ internal sealed class CueWords
         return 0;
     }
 
-    private static bool IsPhraseJoiner(char c) => c is ' ' or '-' or '_' or '/' or '\u00A0' or '\t';
+    private static bool IsPhraseJoiner(char c) => c is ' ' or '-' or '_' or '/' or '.' or '\'' or '\u00A0' or '\t';
 
     /// <summary>Index where the word that ends at <paramref name="end"/> starts.</summary>
     public static int WordStartBefore(ReadOnlySpan<char> text, int end)

@@ -1,0 +1,60 @@
+using PrivateInference.Redactor.Detection.Text;
+
+namespace PrivateInference.Redactor.Detection.Dates;
+
+/// <summary>Ages over 89 (HIPAA Safe Harbor aggregates them into "90 or older"): 90–125 bound to age
+/// wording before ("age 92", "aged 94") or after ("92-year-old", "92 yo", "92 y/o", "92 years old").
+/// The span is the number only.</summary>
+internal sealed class AgeRecognizer : INumericRecognizer
+{
+    private static readonly CueWords Before = new("age", "aged", "ages", "age of", "at age", "age is", "is age");
+
+    private static readonly string[] After =
+    [
+        "-year-old", " year-old", " year old", "-year old", " years old", " years-old", "-years-old", " yo", "yo", " y/o", "y/o",
+        " y.o.", "y.o.", " yr old", " yr-old", "-yr-old", " yrs old", " years of age", " year old", "-y/o", " yoa", "-yo",
+    ];
+
+    public string Name => "age";
+
+    public void Inspect(ReadOnlySpan<char> text, NumericCluster cluster, ScanState state)
+    {
+        if (cluster.Count != 1)
+        {
+            return;
+        }
+
+        ref readonly var g = ref cluster[0];
+        if (g.DigitCount is not (2 or 3))
+        {
+            return;
+        }
+
+        var value = 0;
+        foreach (var d in cluster.DigitsOf(0))
+        {
+            value = (value * 10) + d;
+        }
+
+        if (value is < 90 or > 125 || (g.Start > 0 && char.IsLetterOrDigit(text[g.Start - 1])))
+        {
+            return;
+        }
+
+        var rest = text[g.End..];
+        var afterCue = false;
+        foreach (var a in After)
+        {
+            if (rest.StartsWith(a, StringComparison.OrdinalIgnoreCase) && (rest.Length == a.Length || !char.IsLetter(rest[a.Length])))
+            {
+                afterCue = true;
+                break;
+            }
+        }
+
+        if (afterCue || Context.CueBefore(text, g.Start, Before, 1, 16))
+        {
+            state.Add(EntityType.Age, g.Start, g.End, 0.93, Name);
+        }
+    }
+}

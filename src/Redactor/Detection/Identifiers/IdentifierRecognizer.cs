@@ -1,0 +1,162 @@
+using PrivateInference.Redactor.Detection.Text;
+
+namespace PrivateInference.Redactor.Detection.Identifiers;
+
+/// <summary>
+/// Record, account, health-plan, licence and device identifiers: an alphanumeric value with digits
+/// ("00482913", "XYZ123456789", "MR-2231-88") bound to the wording that names it ("MRN:", "Member ID",
+/// "policy #", "DL", "serial no."). The nearest bound cue decides the type; cues of identifiers that are
+/// not PHI (NPI, NDC, CPT, lot, order, tracking, …) bind too, and then nothing is reported. DEA numbers
+/// are also recognized by their check digit without wording.
+/// </summary>
+internal sealed class IdentifierRecognizer : IWordRecognizer
+{
+    private const int NotPhi = 1000;
+    private const int MaxValueLength = 32;
+
+    private static readonly CueWords Cues = new(
+    [
+        .. Tag(EntityType.Mrn, "mrn", "mrn#", "medical record", "medical record number", "medical record no", "med rec",
+            "record number", "record no", "record #", "chart", "chart number", "chart no", "patient id", "pt id", "patient number",
+            "patient no", "hospital number", "hospital no", "unit number", "ehr id", "emr", "emr number", "mr number", "mr no"),
+        .. Tag(EntityType.AccountNumber, "account", "account number", "account no", "acct", "acct no", "acct number",
+            "a/c", "billing account", "checking account", "savings account", "bank account", "customer number",
+            "customer id", "customer no", "client id", "patient account", "guarantor account", "hospital account", "har", "fin"),
+        .. Tag(EntityType.HealthPlanId, "member id", "member", "member number", "member no", "subscriber id", "subscriber",
+            "subscriber number", "subscriber no", "policy", "policy number", "policy no", "policy id", "group number",
+            "group no", "group id", "group", "plan id", "plan number", "insurance id", "insurance number", "insurance no",
+            "medicaid id", "medicaid", "medicaid number", "medicare", "medicare id", "medicare number", "mbi", "hicn",
+            "beneficiary id", "health plan id", "health plan", "id card", "insured id", "cert", "certificate number"),
+        .. Tag(EntityType.LicenseNumber, "license", "licence", "license number", "licence number", "license no",
+            "licence no", "driver's license", "drivers license", "driver license", "driver's licence", "driving licence",
+            "dl", "dl number", "dl no", "dea", "dea number", "dea no", "dea registration", "state license",
+            "medical license", "nursing license", "rn license", "lic", "lic no", "permit", "permit number", "passport",
+            "passport number", "passport no"),
+        .. Tag(EntityType.DeviceId, "serial", "serial number", "serial no", "s/n", "sn", "udi", "device id",
+            "device identifier", "device serial", "imei", "meid", "mac", "mac address", "implant id", "pump id",
+            "model/serial", "asset tag", "device"),
+        .. Tag(EntityType.Vin, "vin", "vehicle identification number", "vin number", "vin no"),
+        .. Tag((EntityType)NotPhi, "npi", "ndc", "cpt", "icd", "icd-10", "hcpcs", "lot", "lot number", "batch", "order", "order number",
+            "order no", "tracking", "tracking number", "invoice", "case", "case number", "ticket", "confirmation",
+            "reference", "ref", "rx", "rx number", "prescription number", "version", "build", "model", "room", "bed",
+            "extension", "ext", "code", "sku", "claim", "claim number", "arn", "terminal", "merchant", "auth", "authorization"),
+    ]);
+
+    public string Name => "identifier";
+
+    public void Inspect(ReadOnlySpan<char> text, in Word word, ScanState state)
+    {
+        if (!word.HasDigit || word.Start < state.IdentifierScanEnd)
+        {
+            return;
+        }
+
+        var (start, end) = ExpandToken(text, word.Start, word.End);
+        state.IdentifierScanEnd = end;
+        var alnum = 0;
+        var digits = 0;
+        foreach (var c in text[start..end])
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                alnum++;
+                digits += char.IsAsciiDigit(c) ? 1 : 0;
+            }
+        }
+
+        if (alnum < 4 || end - start > MaxValueLength || IsPartOfNumberExpression(text, start, end))
+        {
+            return;
+        }
+
+        if (Vin.IsValid(text[start..end]))
+        {
+            state.Add(EntityType.Vin, start, end, 0.95, Name);
+            return;
+        }
+
+        if (Dea.IsValid(text[start..end]))
+        {
+            state.Add(EntityType.LicenseNumber, start, end, 0.85, Name);
+        }
+
+        var fillers = Context.TaggedCueBefore(text, start, Cues, 2, 40, out var tag);
+        var type = (EntityType)tag;
+        if (fillers < 0 && IsMrHash(text, start))
+        {
+            fillers = 0;
+            type = EntityType.Mrn;
+        }
+
+        if (fillers < 0 || tag == NotPhi)
+        {
+            return;
+        }
+
+        // A bare four-digit number a few words after the cue is more often a year than the identifier.
+        if (alnum == 4 && digits == 4 && fillers > 0)
+        {
+            return;
+        }
+
+        if (type == EntityType.Vin && alnum != 17)
+        {
+            return;
+        }
+
+        state.Add(type, start, end, fillers == 0 ? 0.9 : 0.8, Name);
+    }
+
+    private static IEnumerable<(string, int)> Tag(EntityType type, params string[] phrases) =>
+        phrases.Select(p => (p, (int)type));
+
+    /// <summary>Grows a word into the identifier token around it: letters and digits joined by single '-'.</summary>
+    private static (int Start, int End) ExpandToken(ReadOnlySpan<char> text, int start, int end)
+    {
+        while (start > 1 && text[start - 1] == '-' && char.IsAsciiLetterOrDigit(text[start - 2]))
+        {
+            start = CueWords.WordStartBefore(text, start - 1);
+        }
+
+        while (end + 1 < text.Length && text[end] == '-' && char.IsAsciiLetterOrDigit(text[end + 1]))
+        {
+            end = CueWords.WordEndAfter(text, end + 1);
+        }
+
+        return (start, end);
+    }
+
+    /// <summary>Dates, times, decimals, ratios and amounts are not identifiers.</summary>
+    private static bool IsPartOfNumberExpression(ReadOnlySpan<char> text, int start, int end)
+    {
+        if (start > 0 && text[start - 1] is '/' or ':' or '$' or '.' or ',' or '+')
+        {
+            return true;
+        }
+
+        return end + 1 < text.Length && text[end] is '/' or ':' or '.' or ',' && char.IsAsciiDigit(text[end + 1]);
+    }
+
+    /// <summary>"MR# 1234567" / "MR #1234567": "MR" alone is a title, so it counts only before '#'.</summary>
+    private static bool IsMrHash(ReadOnlySpan<char> text, int start)
+    {
+        var p = start;
+        while (p > 0 && text[p - 1] is ' ' or ':')
+        {
+            p--;
+        }
+
+        if (p == 0 || text[p - 1] != '#')
+        {
+            return false;
+        }
+
+        p--;
+        while (p > 0 && text[p - 1] == ' ')
+        {
+            p--;
+        }
+
+        return p >= 2 && text.Slice(p - 2, 2).Equals("mr", StringComparison.OrdinalIgnoreCase) && (p == 2 || !char.IsLetter(text[p - 3]));
+    }
+}

@@ -1,0 +1,138 @@
+using PrivateInference.Redactor.Detection.Text;
+
+namespace PrivateInference.Redactor.Detection.Sequences;
+
+/// <summary>
+/// Telephone and fax numbers: digit clusters shaped like phone numbers (7–15 digits, parentheses, a leading
+/// '+') are confirmed by the Recognizers.Text phone model, then validated: 10 digits (11 with a leading 1)
+/// for North American numbers, 8–15 after '+', 7 only beside phone wording; a plain unseparated run
+/// only beside phone wording (an NPI is 10 plain digits too).
+/// </summary>
+internal sealed class PhoneRecognizer : INumericRecognizer
+{
+    private static readonly CueWords PhoneCues = new(
+        "phone", "phone number", "telephone", "tel", "ph", "cell", "cell phone", "mobile", "mob", "fax", "fax number",
+        "pager", "call", "called", "call back", "callback", "contact", "contact number", "reached at",
+        "dial", "tel no", "phone no", "home phone", "work phone", "office phone");
+
+    public string Name => "phone";
+
+    public void Inspect(ReadOnlySpan<char> text, NumericCluster cluster, ScanState state)
+    {
+        var start = cluster.Start;
+        var end = cluster.End;
+        if (state.IsCovered(start, end))
+        {
+            return;
+        }
+
+        // "(555) 867-5309": the area code is a cluster of its own, closed by ')'.
+        var openParen = start > 0 && text[start - 1] == '(' && cluster.Count == 1 && cluster[0].DigitCount == 3;
+        if (openParen)
+        {
+            return;
+        }
+
+        var digits = cluster.DigitCount(0, cluster.Count - 1);
+        var windowStart = start;
+        var p = start - 1;
+        while (p >= 0 && p >= start - 8 && (text[p] is ' ' or '(' or ')' or '-' or '.' || char.IsAsciiDigit(text[p]) || text[p] == '+'))
+        {
+            if (char.IsAsciiDigit(text[p]))
+            {
+                digits++;
+            }
+
+            p--;
+        }
+
+        windowStart = p + 1;
+        while (windowStart < start && text[windowStart] is ' ')
+        {
+            windowStart++;
+        }
+
+        var plus = windowStart < text.Length && text[windowStart] == '+';
+        if (digits < 7 || digits > 15 || HasDateOrTimeShape(cluster))
+        {
+            return;
+        }
+
+        var windowEnd = Math.Min(text.Length, end + 1);
+        foreach (var (s, e) in SequenceModels.Find(SequenceModels.Phone, text, windowStart, windowEnd))
+        {
+            if (e < end || s > start)
+            {
+                continue;
+            }
+
+            var matchEnd = Math.Min(e, end);
+            var score = Validate(text, s, matchEnd, plus);
+            if (score > 0)
+            {
+                state.Add(EntityType.Phone, s, matchEnd, score, Name);
+                return;
+            }
+        }
+    }
+
+    private static double Validate(ReadOnlySpan<char> text, int start, int end, bool plus)
+    {
+        var span = text[start..end];
+        var digits = 0;
+        var separators = 0;
+        foreach (var c in span)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+            }
+            else
+            {
+                separators++;
+            }
+        }
+
+        var cued = Context.CueBefore(text, start, PhoneCues, 3, 32);
+        if (span.Length > 0 && span[0] == '+')
+        {
+            return digits is >= 8 and <= 15 ? 0.93 : 0;
+        }
+
+        if (separators == 0 && !cued)
+        {
+            return 0;
+        }
+
+        if (digits == 10 || (digits == 11 && span.TrimStart("(+ ")[0] == '1'))
+        {
+            return cued ? 0.95 : 0.9;
+        }
+
+        if (digits == 7 && cued)
+        {
+            return 0.8;
+        }
+
+        return plus && digits is >= 8 and <= 15 ? 0.85 : 0;
+    }
+
+    /// <summary>Dates (2024-03-14), times and SSN-shaped clusters are not phone numbers.</summary>
+    private static bool HasDateOrTimeShape(NumericCluster cluster)
+    {
+        for (var i = 1; i < cluster.Count; i++)
+        {
+            if (cluster[i].Before is SeparatorKind.Slash or SeparatorKind.Colon)
+            {
+                return true;
+            }
+        }
+
+        if (cluster.Count == 3 && cluster[0].DigitCount == 4 && cluster[1].DigitCount <= 2 && cluster[2].DigitCount <= 2)
+        {
+            return true;
+        }
+
+        return cluster.Count == 3 && cluster[0].DigitCount == 3 && cluster[1].DigitCount == 2 && cluster[2].DigitCount == 4;
+    }
+}
