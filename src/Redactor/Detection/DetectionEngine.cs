@@ -1,6 +1,7 @@
 using PrivateInference.Redactor.Detection.Addresses;
 using PrivateInference.Redactor.Detection.Dates;
 using PrivateInference.Redactor.Detection.Identifiers;
+using PrivateInference.Redactor.Detection.People;
 using PrivateInference.Redactor.Detection.Recognizers;
 using PrivateInference.Redactor.Detection.Sequences;
 using PrivateInference.Redactor.Detection.Text;
@@ -58,6 +59,7 @@ public sealed class DetectionEngine
                 new EmailRecognizer(),
                 new UrlRecognizer(),
                 ip,
+                new PersonRecognizer(),
             ]);
     }
 

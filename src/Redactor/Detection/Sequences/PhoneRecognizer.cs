@@ -58,6 +58,12 @@ internal sealed class PhoneRecognizer : INumericRecognizer
             return;
         }
 
+        // Validate the candidate first; the model (the costly part) only confirms what could pass.
+        if (Validate(text, windowStart, end, plus) <= 0)
+        {
+            return;
+        }
+
         var windowEnd = Math.Min(text.Length, end + 1);
         foreach (var (s, e) in SequenceModels.Find(SequenceModels.Phone, text, windowStart, windowEnd))
         {
