@@ -144,18 +144,16 @@ internal sealed class PanRecognizer : INumericRecognizer
     {
         var start = cluster[first].Start;
         var end = cluster[last].End;
-        // An ungrouped number bound to other-identifier wording ("Order #…", "tracking number: …") is
-        // not a card, unless card wording is bound to it at least as closely ("card for order …"). A
-        // Luhn-valid number printed in card grouping (4-4-4-4, 4-6-5) is a card whatever the label says:
-        // identifiers are not written that way, and a card pasted into the wrong field must not leak.
+        // An ungrouped number bound to other-identifier wording ("Order #…", "tracking number: …") may be
+        // that identifier, but a card pasted into the wrong field must not leak: it is still reported
+        // (fail closed), at a confidence a caller can filter on. Card wording bound at least as closely, or
+        // card grouping (4-4-4-4, 4-6-5), keeps the full confidence.
         var boundCard = Context.FillersBeforeCue(text, start, CardCues.Card, 3, ContextChars);
+        var labelledOther = false;
         if (first == last)
         {
             var boundOther = Context.FillersBeforeCue(text, start, CardCues.OtherIdentifier, 3, ContextChars);
-            if (boundOther >= 0 && (boundCard < 0 || boundOther < boundCard))
-            {
-                return 0;
-            }
+            labelledOther = boundOther >= 0 && (boundCard < 0 || boundOther < boundCard);
         }
 
         var cued = boundCard >= 0
@@ -181,6 +179,11 @@ internal sealed class PanRecognizer : INumericRecognizer
         if ((start > 0 && Chars.IsAsciiLetter(text[start - 1])) || (end < text.Length && Chars.IsAsciiLetter(text[end])))
         {
             score -= 0.3;
+        }
+
+        if (labelledOther)
+        {
+            score = Math.Min(score, 0.6);
         }
 
         return Math.Min(score, 0.98);

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Logging;
+using PrivateInference.Redactor.Hosting;
+
+namespace PrivateInference.Redactor.Tests.Grpc;
+
+/// <summary>The Redactor's real gRPC pipeline on an in-memory test server, with every log record captured.</summary>
+internal sealed class InProcessRedactor : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private InProcessRedactor(WebApplication app, GrpcChannel channel, LogCapture logs)
+    {
+        _app = app;
+        Channel = channel;
+        Logs = logs;
+    }
+
+    public GrpcChannel Channel { get; }
+
+    public LogCapture Logs { get; }
+
+    public static async Task<InProcessRedactor> StartAsync(int maxTextLength)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Configuration["Redactor:MaxTextLength"] = maxTextLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var logs = new LogCapture();
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddRedactorServices(builder.Configuration);
+        var app = builder.Build();
+        app.MapRedactor();
+        await app.StartAsync();
+        var channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions
+        {
+            HttpHandler = app.GetTestServer().CreateHandler(),
+            MaxSendMessageSize = null,
+        });
+        return new InProcessRedactor(app, channel, logs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>Collects every log record (message, state values and exception text) for leak checks.</summary>
+internal sealed class LogCapture : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _records = new();
+
+    public IReadOnlyCollection<string> Records => _records;
+
+    public ILogger CreateLogger(string categoryName) => new CaptureLogger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class CaptureLogger(LogCapture owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
+                ? string.Join(";", pairs.Select(p => $"{p.Key}={p.Value}"))
+                : string.Empty;
+            owner._records.Enqueue($"{category}|{formatter(state, exception)}|{values}|{exception}");
+        }
+    }
+}
