@@ -18,15 +18,23 @@ namespace PrivateInference.Redactor.Detection;
 /// </remarks>
 public sealed class DetectionEngine
 {
-    private readonly INumericRecognizer[] _numeric;
-    private readonly IWordRecognizer[] _words;
-    private readonly ITextRecognizer[] _anchored;
+    private static readonly EntityType[] CardData = [EntityType.Pan, EntityType.TrackData, EntityType.Cvv, EntityType.Expiry];
 
-    private DetectionEngine(INumericRecognizer[] numeric, IWordRecognizer[] words, ITextRecognizer[] anchored)
+    private readonly Registered<INumericRecognizer>[] _numeric;
+    private readonly Registered<IWordRecognizer>[] _words;
+    private readonly Registered<ITextRecognizer>[] _anchored;
+    private readonly INumericRecognizer[] _allNumeric;
+    private readonly IWordRecognizer[] _allWords;
+    private readonly ITextRecognizer[] _allAnchored;
+
+    private DetectionEngine(Registered<INumericRecognizer>[] numeric, Registered<IWordRecognizer>[] words, Registered<ITextRecognizer>[] anchored)
     {
         _numeric = numeric;
         _words = words;
         _anchored = anchored;
+        _allNumeric = numeric.Select(r => r.Recognizer).ToArray();
+        _allWords = words.Select(r => r.Recognizer).ToArray();
+        _allAnchored = anchored.Select(r => r.Recognizer).ToArray();
     }
 
     /// <summary>The engine with every built-in recognizer.</summary>
@@ -35,37 +43,38 @@ public sealed class DetectionEngine
     private static DetectionEngine CreateDefault()
     {
         var ip = new IpAddressRecognizer();
+        EntityType[] identifiers = [EntityType.Mrn, EntityType.AccountNumber, EntityType.HealthPlanId, EntityType.LicenseNumber, EntityType.DeviceId, EntityType.Vin];
         return new DetectionEngine(
             [
                 // Order matters: later recognizers read what earlier ones found (the PAN before an expiry,
                 // the expiry before a trailing CVV, card data before a phone number).
-                new TrackDataRecognizer(),
-                new IbanRecognizer(),
-                new PanRecognizer(),
-                new SsnRecognizer(),
-                new ExpiryRecognizer(),
-                new CvvRecognizer(),
-                ip,
-                new NumericDateRecognizer(),
-                new AgeRecognizer(),
-                new PhoneRecognizer(),
-                new AddressRecognizer(),
+                new(new TrackDataRecognizer(), [EntityType.TrackData]),
+                new(new IbanRecognizer(), [EntityType.Iban]),
+                new(new PanRecognizer(), CardData),
+                new(new SsnRecognizer(), [EntityType.Ssn]),
+                new(new ExpiryRecognizer(), [EntityType.Expiry, EntityType.Cvv]),
+                new(new CvvRecognizer(), [EntityType.Cvv]),
+                new(ip, [EntityType.IpAddress]),
+                new(new NumericDateRecognizer(), [EntityType.Date]),
+                new(new AgeRecognizer(), [EntityType.Age]),
+                new(new PhoneRecognizer(), [EntityType.Phone]),
+                new(new AddressRecognizer(), [EntityType.Address, EntityType.Zip]),
             ],
             [
-                new MonthNameDateRecognizer(),
-                new IdentifierRecognizer(),
+                new(new MonthNameDateRecognizer(), [EntityType.Date]),
+                new(new IdentifierRecognizer(), identifiers),
             ],
             [
-                new EmailRecognizer(),
-                new UrlRecognizer(),
-                ip,
-                new PersonRecognizer(),
+                new(new EmailRecognizer(), [EntityType.Email]),
+                new(new UrlRecognizer(), [EntityType.Url]),
+                new(ip, [EntityType.IpAddress]),
+                new(new PersonRecognizer(), [EntityType.Person]),
             ]);
     }
 
     /// <summary>Names of the recognizers, in the order they run.</summary>
     public IReadOnlyList<string> RecognizerNames =>
-        _numeric.Select(r => r.Name).Concat(_words.Select(r => r.Name)).Concat(_anchored.Select(r => r.Name)).Distinct().ToArray();
+        _numeric.Select(r => r.Recognizer.Name).Concat(_words.Select(r => r.Recognizer.Name)).Concat(_anchored.Select(r => r.Recognizer.Name)).Distinct().ToArray();
 
     /// <summary>Scans <paramref name="text"/>; returns non-overlapping entities ordered by start.</summary>
     public IReadOnlyList<DetectedEntity> Scan(string text, ScanOptions? options = null) =>
@@ -78,6 +87,11 @@ public sealed class DetectionEngine
         var state = ScanState.Rent();
         try
         {
+            // Only recognizers that can produce a wanted type run: a payments tenant that wants card data
+            // only does not pay for name or date detection.
+            var numeric = options.Types is null ? _allNumeric : Active(_numeric, options);
+            var words = options.Types is null ? _allWords : Active(_words, options);
+            var anchored = options.Types is null ? _allAnchored : Active(_anchored, options);
             var hasWideDigits = text.IndexOfAnyInRange('\uFF10', '\uFF19') >= 0;
             var cluster = state.Cluster;
             var position = 0;
@@ -92,7 +106,7 @@ public sealed class DetectionEngine
 
                 var start = position + offset;
                 var end = cluster.Read(text, start);
-                foreach (var recognizer in _numeric)
+                foreach (var recognizer in numeric)
                 {
                     recognizer.Inspect(text, cluster, state);
                 }
@@ -100,8 +114,12 @@ public sealed class DetectionEngine
                 position = Math.Max(end, start + 1);
             }
 
-            ScanWords(text, state);
-            foreach (var recognizer in _anchored)
+            if (words.Length > 0)
+            {
+                ScanWords(text, words, state);
+            }
+
+            foreach (var recognizer in anchored)
             {
                 recognizer.Recognize(text, state);
             }
@@ -114,7 +132,13 @@ public sealed class DetectionEngine
         }
     }
 
-    private void ScanWords(ReadOnlySpan<char> text, ScanState state)
+    private static T[] Active<T>(Registered<T>[] registered, ScanOptions options)
+        where T : class
+    {
+        return registered.Where(r => r.Produces.Any(options.Wants)).Select(r => r.Recognizer).ToArray();
+    }
+
+    private static void ScanWords(ReadOnlySpan<char> text, IWordRecognizer[] words, ScanState state)
     {
         var p = 0;
         while (p < text.Length)
@@ -127,7 +151,7 @@ public sealed class DetectionEngine
             }
 
             var word = Word.Read(text, p);
-            foreach (var recognizer in _words)
+            foreach (var recognizer in words)
             {
                 recognizer.Inspect(text, word, state);
             }
@@ -135,4 +159,8 @@ public sealed class DetectionEngine
             p = Math.Max(word.End, p + 1);
         }
     }
+
+    /// <summary>A recognizer and the entity types its output can contain (or that its output makes possible).</summary>
+    private sealed record Registered<T>(T Recognizer, EntityType[] Produces)
+        where T : class;
 }
