@@ -45,6 +45,8 @@ internal static class OverlapResolver
             return wanted;
         }
 
+        DropContained(wanted);
+
         // Mark kept characters in a coverage map over the candidates' extent: linear in the covered
         // length, so a megabyte of candidates resolves in linear time.
         var origin = wanted[0].Start;
@@ -79,6 +81,38 @@ internal static class OverlapResolver
         var c = a.Start.CompareTo(b.Start);
         return c != 0 ? c : Priority(a, b);
     };
+
+    /// <summary>An entity inside a longer one of nearly the same confidence is part of it ("San José" inside
+    /// "12 Oak Ave, San José, CA"): the longer one explains it, and keeping it would cut the longer one.</summary>
+    private static void DropContained(List<DetectedEntity> sortedByStart)
+    {
+        const double Margin = 0.1;
+        var keep = new bool[sortedByStart.Count];
+        Array.Fill(keep, true);
+        for (var i = 0; i < sortedByStart.Count; i++)
+        {
+            var outer = sortedByStart[i];
+            for (var j = i + 1; j < sortedByStart.Count && sortedByStart[j].Start < outer.End; j++)
+            {
+                var inner = sortedByStart[j];
+                if (inner.End <= outer.End && inner.Length < outer.Length && outer.Confidence >= inner.Confidence - Margin)
+                {
+                    keep[j] = false;
+                }
+            }
+        }
+
+        var w = 0;
+        for (var i = 0; i < sortedByStart.Count; i++)
+        {
+            if (keep[i])
+            {
+                sortedByStart[w++] = sortedByStart[i];
+            }
+        }
+
+        sortedByStart.RemoveRange(w, sortedByStart.Count - w);
+    }
 
     private static bool AnyOverlap(List<DetectedEntity> sortedByStart)
     {

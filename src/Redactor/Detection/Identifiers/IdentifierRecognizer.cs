@@ -29,10 +29,10 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
             "beneficiary id", "health plan id", "health plan", "id card", "insured id", "cert", "certificate number"),
         .. Tag(EntityType.LicenseNumber, "license", "licence", "license number", "licence number", "license no",
             "licence no", "driver's license", "drivers license", "driver license", "driver's licence", "driving licence",
-            "dl", "dl number", "dl no", "dea", "dea number", "dea no", "dea registration", "state license",
+            "dl number", "dl no", "dea", "dea number", "dea no", "dea registration", "state license",
             "medical license", "nursing license", "rn license", "lic", "lic no", "permit", "permit number", "passport",
             "passport number", "passport no"),
-        .. Tag(EntityType.DeviceId, "serial", "serial number", "serial no", "s/n", "sn", "udi", "device id",
+        .. Tag(EntityType.DeviceId, "serial", "serial number", "serial no", "s/n", "udi", "device id",
             "device identifier", "device serial", "imei", "meid", "mac", "mac address", "implant id", "pump id",
             "model/serial", "asset tag", "device"),
         .. Tag(EntityType.Vin, "vin", "vehicle identification number", "vin number", "vin no"),
@@ -80,12 +80,30 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
             state.Add(EntityType.LicenseNumber, start, end, 0.85, Name);
         }
 
+        // A card number is the PAN recognizer's, whatever label precedes it: a PAN must never be
+        // reported as a lesser identifier.
+        if (digits == alnum && digits is >= 12 and <= 19 && IsCardNumber(text[start..end]))
+        {
+            return;
+        }
+
         var fillers = Context.TaggedCueBefore(text, start, Cues, 2, 40, out var tag);
         var type = (EntityType)tag;
         if (fillers < 0 && IsMrHash(text, start))
         {
             fillers = 0;
             type = EntityType.Mrn;
+        }
+        else if (fillers < 0 && AbbreviationBefore(text, start, out var abbreviated))
+        {
+            fillers = 0;
+            type = abbreviated;
+        }
+
+        // Identifiers are codes, not words: "32-year-old" is not a licence number.
+        if (HasLowerCaseWord(text[start..end]))
+        {
+            return;
         }
 
         if (fillers < 0 || tag == NotPhi)
@@ -105,6 +123,70 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
         }
 
         state.Add(type, start, end, fillers == 0 ? 0.9 : 0.8, Name);
+    }
+
+    private static bool IsCardNumber(ReadOnlySpan<char> value)
+    {
+        Span<byte> digits = stackalloc byte[19];
+        var n = 0;
+        foreach (var c in value)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                digits[n++] = (byte)(c - '0');
+            }
+        }
+
+        var pan = digits[..n];
+        return Validation.Luhn.IsValid(pan) && Validation.CardBrands.Match(pan) is not null;
+    }
+
+    private static bool HasLowerCaseWord(ReadOnlySpan<char> value)
+    {
+        var run = 0;
+        foreach (var c in value)
+        {
+            run = char.IsAsciiLetterLower(c) ? run + 1 : 0;
+            if (run >= 3)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Upper-case abbreviations that are labels only in capitals right before the value ("DL 123…",
+    /// "SN: 88421"); in lower case they are units or words ("mg/dL 70-99").</summary>
+    private static bool AbbreviationBefore(ReadOnlySpan<char> text, int start, out EntityType type)
+    {
+        type = default;
+        var p = start;
+        while (p > 0 && text[p - 1] is ' ' or ':' or '#' && start - p < 3)
+        {
+            p--;
+        }
+
+        var wordStart = CueWords.WordStartBefore(text, p);
+        if (wordStart > 0 && !(text[wordStart - 1] is ' ' or '\n' or '(' or ',' or ';'))
+        {
+            return false;
+        }
+
+        var word = text[wordStart..p];
+        if (word.SequenceEqual("DL"))
+        {
+            type = EntityType.LicenseNumber;
+            return true;
+        }
+
+        if (word.SequenceEqual("SN"))
+        {
+            type = EntityType.DeviceId;
+            return true;
+        }
+
+        return false;
     }
 
     private static IEnumerable<(string, int)> Tag(EntityType type, params string[] phrases) =>

@@ -19,26 +19,52 @@ internal sealed class PersonRecognizer : ITextRecognizer
     private const int MaxRunTokens = 5;
     private const int StrongFirstNameCount = 2000;
 
-    private static readonly CueWords PersonCues = new(
-        "patient", "pt", "patient name", "name", "spoke with", "spoke to", "talked to", "talked with", "called",
-        "cardholder", "card holder", "caller", "customer", "client", "member", "dear", "hi", "hello", "hey", "signed",
-        "signed by", "electronically signed by", "cc", "from", "to", "attn", "attention", "by", "with", "per",
-        "husband", "wife", "son", "daughter", "mother", "father", "mom", "dad", "sister", "brother", "spouse", "partner",
-        "friend", "neighbor", "caregiver", "guardian", "agent", "representative", "rep", "referred by", "referring",
-        "attending", "nurse", "physician", "surgeon", "provider", "pcp", "seen by", "discussed with", "accompanied by",
-        "thanks", "thank you", "regards", "sincerely", "best", "cheers", "contact", "emergency contact", "next of kin",
-        "authorized by", "approved by", "reviewed by", "dictated by", "transcribed by", "verified by", "sent by",
-        "insured", "subscriber", "policyholder", "beneficiary", "account holder", "applicant", "resident", "tenant",
-        "mr", "mrs", "ms", "dr", "miss", "prof", "sir", "madam", "ma'am", "grandson", "granddaughter", "grandmother",
-        "grandfather", "aunt", "uncle", "cousin", "fiance", "fiancee", "boyfriend", "girlfriend", "coworker", "manager",
-        "supervisor", "technician", "therapist", "pharmacist", "dentist", "doctor", "np", "pa", "rn", "md", "lpn",
-        "case manager", "social worker", "chaplain", "interpreter");
+    // Cues that name a person's role right before the name: the name may be an ordinary word ("son Will").
+    private static readonly CueWords StrongCues = new(
+        "patient", "pt", "patient name", "name", "spoke with", "spoke to", "talked to", "talked with",
+        "cardholder", "card holder", "dear", "signed", "signed by", "electronically signed by", "cc", "attn",
+        "attention", "husband", "wife", "son", "daughter", "mother", "father", "mom", "dad", "sister", "brother",
+        "spouse", "partner", "friend", "neighbor", "caregiver", "guardian", "referred by", "seen by", "discussed with",
+        "accompanied by", "emergency contact", "next of kin", "authorized by", "approved by", "reviewed by",
+        "dictated by", "transcribed by", "verified by", "policyholder", "account holder", "grandson", "granddaughter",
+        "grandmother", "grandfather", "grandma", "grandpa", "aunt", "uncle", "cousin", "niece", "nephew", "fiance",
+        "fiancee", "boyfriend", "girlfriend", "name on card", "cardholder name", "patient name", "insured name",
+        "subscriber name", "member name", "guarantor", "prescriber", "provider name", "requested by", "ordered by",
+        "my name is", "name is", "this is", "i am", "it's", "it is", "hi", "hello", "re");
+
+    // Cues that often precede a name but also precede ordinary words ("Member: Um, yeah"): the name must be
+    // a known given name or surname that is not an ordinary word.
+    private static readonly CueWords WeakCues = new(
+        "called", "caller", "customer", "client", "member", "hey", "from", "to", "by", "with", "per",
+        "agent", "representative", "rep", "referring", "attending", "nurse", "physician", "surgeon", "provider", "pcp",
+        "thanks", "thank you", "regards", "sincerely", "best", "cheers", "contact", "insured", "subscriber",
+        "beneficiary", "applicant", "resident", "tenant", "coworker", "manager", "supervisor", "technician",
+        "therapist", "pharmacist", "dentist", "doctor", "np", "pa", "rn", "md", "lpn", "case manager",
+        "social worker", "chaplain", "interpreter", "speaker");
+
+    // Words after a capitalized run that make it an eponym, a facility or an organization, not a person.
+    private static readonly HashSet<string> NotPersonFollowers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "scale", "score", "syndrome", "disease", "sign", "signs", "test", "tear", "respiration", "respirations",
+        "breathing", "maneuver", "manoeuvre", "procedure", "catheter", "tube", "position", "reflex", "criteria",
+        "classification", "phenomenon", "triad", "law", "fracture", "operation", "repair", "stain", "solution",
+        "hospital", "medical", "center", "centre", "clinic", "clinics", "health", "healthcare", "pharmacy",
+        "associates", "group", "partners", "orthopedics", "cardiology", "pediatrics", "oncology", "labs", "lab",
+        "laboratory", "laboratories", "imaging", "radiology", "urgent", "care", "institute", "foundation",
+        "university", "college", "school", "church", "bank", "credit", "insurance", "inc", "llc", "corp",
+        "corporation", "company", "ltd", "services", "systems", "solutions", "market", "mart", "store", "restaurant",
+        "cafe", "hotel", "infirmary", "hospice", "rehab", "rehabilitation", "nursing", "home", "homes", "memorial",
+        "general", "regional", "community", "county", "city", "valley", "heights", "park", "plaza", "mall",
+    };
 
     private static readonly CueWords ChatCues = new(
         "my name is", "name is", "this is", "i'm", "im", "i am", "it's", "its", "call me", "ask for", "spoke to",
         "spoke with", "talked to", "talked with", "name", "hi", "hello", "hey", "thanks", "thank you", "dear", "ask");
 
-    private static readonly string[] Particles = ["van", "von", "de", "der", "den", "del", "della", "da", "di", "du", "la", "le", "bin", "ibn", "al", "el", "st"];
+    private static readonly string[] Particles = ["van", "von", "de", "der", "den", "del", "della", "da", "di", "du", "la", "le", "bin", "ibn", "al", "el", "ter", "ten", "dos", "das", "zu", "y"];
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> NotPersonFollowersLookup =
+        NotPersonFollowers.GetAlternateLookup<ReadOnlySpan<char>>();
 
     public string Name => "person";
 
@@ -78,18 +104,26 @@ internal sealed class PersonRecognizer : ITextRecognizer
     {
         var t = first;
         var titled = false;
-        var cued = Context.CueBefore(text, tokens[first].Start, PersonCues, 1, 32);
+        var strongCue = Context.CueBefore(text, tokens[first].Start, StrongCues, 1, 32);
+        var weakCue = !strongCue && Context.CueBefore(text, tokens[first].Start, WeakCues, 1, 32);
+        var place = IsAfterSaint(text, tokens[first].Start);
         while (t <= last)
         {
             var word = tokens[t].Span(text);
-            if (lexicon.IsTitle(word) && t < last)
+            if (IsSaint(word))
+            {
+                place = true;
+                t++;
+            }
+            else if (lexicon.IsTitle(word) && t < last)
             {
                 titled = true;
                 t++;
             }
-            else if (IsExcluded(text, tokens[t], lexicon))
+            else if (IsExcluded(text, tokens[t], lexicon, titled || StartsTwoWordName(text, tokens, t, last, lexicon)))
             {
-                cued |= PersonCues.EndsAt(text, tokens[t].Start, tokens[t].End);
+                strongCue |= StrongCues.EndsAt(text, tokens[t].Start, tokens[t].End);
+                weakCue |= WeakCues.EndsAt(text, tokens[t].Start, tokens[t].End);
                 titled = false;
                 t++;
             }
@@ -99,7 +133,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
             }
         }
 
-        if (t > last)
+        if (t > last || place)
         {
             return last;
         }
@@ -107,7 +141,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
         // "Doe, Jane": a surname, a comma, then a given name.
         if (t == last)
         {
-            var commaEnd = TryLastCommaFirst(text, tokens, t, lexicon, cued || titled, state, found);
+            var commaEnd = TryLastCommaFirst(text, tokens, t, lexicon, strongCue || titled, state, found);
             if (commaEnd > 0)
             {
                 return commaEnd;
@@ -115,12 +149,22 @@ internal sealed class PersonRecognizer : ITextRecognizer
         }
 
         var m = t;
-        while (m + 1 <= last && m + 1 - t < MaxRunTokens && !IsExcluded(text, tokens[m + 1], lexicon) && !lexicon.IsSuffix(tokens[m + 1].Span(text)))
+        while (m + 1 <= last && m + 1 - t < MaxRunTokens && !IsExcluded(text, tokens[m + 1], lexicon, titled) && !lexicon.IsSuffix(tokens[m + 1].Span(text)))
         {
             m++;
         }
 
-        var score = Judge(text, tokens, t, m, lexicon, titled, cued);
+        // "Jacob Morgan, MD", "Gene Page, PA-C": a credential after the run says it is a person.
+        var credentialed = IsFollowedByCredential(text, tokens[m].End, lexicon);
+        strongCue |= credentialed;
+
+        // "Braden scale", "Mercy Valley Medical Center", "Kingsley Lane", "Birmingham, AL": not people.
+        if (IsFollowedByNonPersonWord(text, tokens, m, last) || (!credentialed && IsFollowedByState(text, tokens[m].End)))
+        {
+            return last;
+        }
+
+        var score = Judge(text, tokens, t, m, lexicon, titled, strongCue, weakCue);
         if (score > 0)
         {
             Emit(text, tokens, t, m, score, state, found, lexicon);
@@ -129,7 +173,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
         return m < last ? EvaluateRun(text, tokens, m + 1, last, lexicon, state, found) : last;
     }
 
-    private static double Judge(ReadOnlySpan<char> text, List<NameToken> tokens, int t, int m, NameLexicon lexicon, bool titled, bool cued)
+    private static double Judge(ReadOnlySpan<char> text, List<NameToken> tokens, int t, int m, NameLexicon lexicon, bool titled, bool strongCue, bool weakCue)
     {
         var first = tokens[t];
         var lastToken = tokens[m];
@@ -144,10 +188,22 @@ internal sealed class PersonRecognizer : ITextRecognizer
         var firstCommon = IsCommon(firstWord, lexicon);
         var lastRank = lexicon.SurnameRank(lastWord);
         var lastCommon = IsCommon(lastWord, lexicon);
-        var nameLike = firstCount > 0 || lexicon.SurnameRank(firstWord) > 0 || !firstCommon;
-        if (cued)
+        var firstSurnameRank = lexicon.SurnameRank(firstWord);
+        var nameLike = firstCount > 0 || firstSurnameRank > 0 || !firstCommon;
+        if (m == t && (first.Length == 1 || first.AllCaps))
         {
-            return nameLike && !(first.AllCaps && firstCount == 0 && lexicon.SurnameRank(firstWord) == 0) ? 0.9 : 0;
+            // A lone letter or ALL-CAPS word is an initial, an acronym or a heading.
+            return strongCue && first.Length > 1 && (firstCount > 0 || firstSurnameRank > 0) ? 0.85 : 0;
+        }
+
+        if (strongCue)
+        {
+            return nameLike ? 0.9 : 0;
+        }
+
+        if (weakCue && (firstCount >= 200 || firstSurnameRank > 0) && !firstCommon)
+        {
+            return 0.88;
         }
 
         if (m == t)
@@ -161,7 +217,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
         var strongLast = lastRank > 0 && !lastCommon;
         if (first.Initial)
         {
-            return strongLast || (surnameLike && !lastCommon) ? 0.85 : 0;
+            return strongLast || (surnameLike && !lastCommon) || lastRank is > 0 and <= 20000 ? 0.85 : 0;
         }
 
         if (strongFirst && surnameLike)
@@ -198,7 +254,14 @@ internal sealed class PersonRecognizer : ITextRecognizer
         var bothCaps = surname.AllCaps && given.AllCaps;
         var surnameOk = lexicon.SurnameRank(surname.Span(text)) > 0 && (supported || bothCaps || !IsCommon(surname.Span(text), lexicon));
         var givenCount = lexicon.FirstNameCount(given.Span(text));
-        if (!(surnameOk && givenCount > 0 && (supported || bothCaps || !IsCommon(given.Span(text), lexicon))))
+        var givenUnknownButNameLike = givenCount == 0 && (bothCaps || supported) && !IsCommon(given.Span(text), lexicon)
+            && !lexicon.IsNotName(given.Span(text)) && given.Length > 2 && !lexicon.IsSuffix(given.Span(text));
+        if (given.Length == 2 && given.AllCaps)
+        {
+            return -1; // "Birmingham, AL"
+        }
+
+        if (!(surnameOk && (givenCount > 0 || givenUnknownButNameLike) && (supported || bothCaps || !IsCommon(given.Span(text), lexicon))))
         {
             return -1;
         }
@@ -268,34 +331,138 @@ internal sealed class PersonRecognizer : ITextRecognizer
         }
     }
 
-    private static bool IsExcluded(ReadOnlySpan<char> text, NameToken token, NameLexicon lexicon)
+    private static bool IsExcluded(ReadOnlySpan<char> text, NameToken token, NameLexicon lexicon, bool titled)
     {
         var word = token.Span(text);
-        if (lexicon.IsTitle(word))
+        if (lexicon.IsTitle(word) || IsSaint(word))
         {
             return true;
         }
 
-        // Known non-names (eponyms, drugs, departments) block a word, except a real name used as a name:
-        // "Dr. Murphy" is a person, "Murphy's sign" is not.
+        var isName = lexicon.FirstNameCount(word) > 0 || lexicon.SurnameRank(word) > 0;
+
+        // Known non-names (eponyms, drugs, departments, months) block a word; after a title a real name
+        // is a name again: "Dr. Murphy" is a person, "Murphy's sign" is not.
         if (lexicon.IsNotName(word))
         {
-            var isName = lexicon.FirstNameCount(word) > 0 || lexicon.SurnameRank(word) > 0;
             var possessive = token.End < text.Length && text[token.End] is '\'' or '\u2019';
-            if (!isName || possessive)
-            {
-                return true;
-            }
+            return !(titled && isName && !possessive);
         }
 
         // An ALL-CAPS word that is no known name is an acronym or a heading.
-        if (token.AllCaps && !token.Initial && lexicon.FirstNameCount(word) == 0 && lexicon.SurnameRank(word) == 0)
+        if (token.AllCaps && !token.Initial && !isName)
         {
             return true;
         }
 
-        return !token.Initial && IsCommon(word, lexicon) && lexicon.FirstNameCount(word) == 0 && lexicon.SurnameRank(word) == 0;
+        return !token.Initial && IsCommon(word, lexicon) && !isName;
     }
+
+    /// <summary>A known given name (even one that is also a month, a state or an eponym: "Virginia",
+    /// "June") followed in the run by a surname that is not an ordinary word: "Virginia Papadopoulos".</summary>
+    private static bool StartsTwoWordName(ReadOnlySpan<char> text, List<NameToken> tokens, int t, int last, NameLexicon lexicon)
+    {
+        if (t >= last || lexicon.FirstNameCount(tokens[t].Span(text)) < 200)
+        {
+            return false;
+        }
+
+        var next = tokens[t + 1].Span(text);
+        return !lexicon.IsNotName(next) && !IsCommon(next, lexicon) && !tokens[t + 1].AllCaps && !NotPersonFollowersLookup.Contains(next);
+    }
+
+    private static bool IsSaint(ReadOnlySpan<char> word) =>
+        word.Equals("st", StringComparison.OrdinalIgnoreCase) || word.Equals("saint", StringComparison.OrdinalIgnoreCase)
+        || word.Equals("ste", StringComparison.OrdinalIgnoreCase) || word.Equals("san", StringComparison.OrdinalIgnoreCase)
+        || word.Equals("santa", StringComparison.OrdinalIgnoreCase) || word.Equals("mount", StringComparison.OrdinalIgnoreCase)
+        || word.Equals("mt", StringComparison.OrdinalIgnoreCase) || word.Equals("lake", StringComparison.OrdinalIgnoreCase)
+        || word.Equals("port", StringComparison.OrdinalIgnoreCase) || word.Equals("fort", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"St. Brigid's", "San José": a saint's or place prefix right before the run.</summary>
+    private static bool IsAfterSaint(ReadOnlySpan<char> text, int start)
+    {
+        var p = start;
+        while (p > 0 && text[p - 1] is ' ' or '.' && start - p < 2)
+        {
+            p--;
+        }
+
+        var wordStart = CueWords.WordStartBefore(text, p);
+        return wordStart < p && IsSaint(text[wordStart..p]);
+    }
+
+    private static bool IsFollowedByNonPersonWord(ReadOnlySpan<char> text, List<NameToken> tokens, int m, int last)
+    {
+        var end = tokens[m].End;
+        var p = end;
+        if (p + 1 < text.Length && text[p] is '\'' or '\u2019')
+        {
+            p += (text[p + 1] | 0x20) == 's' ? 2 : 1;
+        }
+
+        while (p < text.Length && text[p] is ' ' or '-')
+        {
+            p++;
+        }
+
+        if (p >= text.Length || !char.IsLetter(text[p]))
+        {
+            return false;
+        }
+
+        var next = CueWords.WordEndAfter(text, p);
+        var word = text[p..next];
+        return NotPersonFollowersLookup.Contains(word) || Addresses.AddressWords.Suffix.Contains(word);
+    }
+
+    /// <summary>", MD", ", RN", " MD", ", PA-C", ", DO": a credential or name suffix after the name.</summary>
+    private static bool IsFollowedByCredential(ReadOnlySpan<char> text, int end, NameLexicon lexicon)
+    {
+        var p = end;
+        if (p < text.Length && text[p] == ',')
+        {
+            p++;
+        }
+
+        if (p >= text.Length || text[p] != ' ')
+        {
+            return false;
+        }
+
+        p++;
+        var wordEnd = p;
+        while (wordEnd < text.Length && (char.IsAsciiLetter(text[wordEnd]) || text[wordEnd] is '.' or '-' or '('))
+        {
+            wordEnd++;
+        }
+
+        if (wordEnd == p || !char.IsAsciiLetterUpper(text[p]))
+        {
+            return false;
+        }
+
+        Span<char> compact = stackalloc char[Math.Min(16, wordEnd - p)];
+        var n = 0;
+        foreach (var c in text[p..wordEnd])
+        {
+            if (char.IsAsciiLetter(c) && n < compact.Length)
+            {
+                compact[n++] = c;
+            }
+            else if (c == '(')
+            {
+                break;
+            }
+        }
+
+        var word = compact[..n];
+        return n >= 2 && lexicon.IsSuffix(word) && !word.Equals("jr", StringComparison.OrdinalIgnoreCase) && !word.Equals("sr", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool IsFollowedByState(ReadOnlySpan<char> text, int end) =>
+        end + 4 <= text.Length && text[end] == ',' && text[end + 1] == ' '
+        && Addresses.AddressWords.StateAbbreviation.Contains(text.Slice(end + 2, 2))
+        && (end + 4 == text.Length || !char.IsLetter(text[end + 4]));
 
     private static bool IsCommon(ReadOnlySpan<char> word, NameLexicon lexicon)
     {

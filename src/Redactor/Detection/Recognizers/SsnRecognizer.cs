@@ -58,7 +58,14 @@ internal sealed class SsnRecognizer : INumericRecognizer
         // bound to another identifier's wording are that identifier.
         if (!bound && baseScore < 0.85 && Context.CueBefore(text, start, OtherIdentifier, 2, 30))
         {
-            return;
+            // Spaced AAA GG SSSS after another identifier's label (or a "Member:" speaker label) is still
+            // reported, at a confidence below the dashed form; plain digits are that identifier.
+            if (baseScore < 0.6)
+            {
+                return;
+            }
+
+            baseScore = 0.55;
         }
 
         var cue = bound ? 0 : Context.NearestCueBefore(text, start, SsnCues, 60);
