@@ -76,9 +76,15 @@ internal static class OverlapResolver
         }
     }
 
+    // Equal starts: the longer first, so containment is seen from the outer entity.
     private static readonly Comparison<DetectedEntity> ByStart = (a, b) =>
     {
         var c = a.Start.CompareTo(b.Start);
+        if (c == 0)
+        {
+            c = b.End.CompareTo(a.End);
+        }
+
         return c != 0 ? c : Priority(a, b);
     };
 

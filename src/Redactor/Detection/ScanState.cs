@@ -16,6 +16,9 @@ internal sealed class ScanState
     /// <summary>End of the last PAN candidate, or -1.</summary>
     public int LastPanEnd { get; set; } = -1;
 
+    /// <summary>End of the last expiry, or -1.</summary>
+    public int LastExpiryEnd { get; set; } = -1;
+
     /// <summary>End of the last expiry that directly followed a PAN, or -1.</summary>
     public int LastExpiryAfterPanEnd { get; set; } = -1;
 
@@ -29,6 +32,7 @@ internal sealed class ScanState
         state.Candidates.Clear();
         state.LastPanEnd = -1;
         state.LastExpiryAfterPanEnd = -1;
+        state.LastExpiryEnd = -1;
         state.IdentifierScanEnd = 0;
         return state;
     }

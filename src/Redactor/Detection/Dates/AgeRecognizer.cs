@@ -7,7 +7,15 @@ namespace PrivateInference.Redactor.Detection.Dates;
 /// The span is the number only.</summary>
 internal sealed class AgeRecognizer : INumericRecognizer
 {
-    private static readonly CueWords Before = new("age", "aged", "ages", "age of", "at age", "age is", "is age");
+    private static readonly CueWords Before = new(
+        "age", "aged", "ages", "age of", "at age", "age is", "is age", "lived to", "turned", "turns", "turning",
+        "she's", "he's", "i'm", "im", "she is", "he is", "who is", "who was", "now", "was", "is now", "reached",
+        "dob/age", "age/sex", "centenarian");
+
+    // A number right after these is a measurement, not an age: "HR is 92", "sat was 95".
+    private static readonly CueWords Measurements = new(
+        "hr", "pulse", "rate", "sat", "sats", "spo2", "o2", "saturation", "bp", "weight", "wt", "temp", "glucose",
+        "sugar", "score", "level", "count", "rr", "systolic", "diastolic", "heart", "oxygen", "percent", "hb", "a1c");
 
     private static readonly string[] After =
     [
@@ -52,7 +60,10 @@ internal sealed class AgeRecognizer : INumericRecognizer
             }
         }
 
-        if (afterCue || Context.CueBefore(text, g.Start, Before, 1, 16))
+        var unit = g.End < text.Length && (char.IsLetter(text[g.End]) || text[g.End] is '%' or '/' or '.' && g.End + 1 < text.Length && char.IsAsciiDigit(text[g.End + 1]));
+        var sexAge = g.Start >= 2 && text[g.Start - 1] == '/' && text[g.Start - 2] is 'M' or 'F' && (g.Start == 2 || !char.IsLetter(text[g.Start - 3]));
+        var cuedBefore = !unit && Context.CueBefore(text, g.Start, Before, 1, 16) && !Context.CueBefore(text, g.Start, Measurements, 2, 20);
+        if (afterCue || sexAge || cuedBefore)
         {
             state.Add(EntityType.Age, g.Start, g.End, 0.93, Name);
         }

@@ -51,6 +51,15 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
             return;
         }
 
+        // GS1 UDI element strings: "(01)00844588003288(17)271023(21)AX6496655".
+        var udiEnd = Gs1ElementStringEnd(text, word.Start);
+        if (udiEnd > 0)
+        {
+            state.Add(EntityType.DeviceId, word.Start - 1, udiEnd, 0.95, Name);
+            state.IdentifierScanEnd = udiEnd;
+            return;
+        }
+
         var (start, end) = ExpandToken(text, word.Start, word.End);
         state.IdentifierScanEnd = end;
         var alnum = 0;
@@ -87,7 +96,7 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
             return;
         }
 
-        var fillers = Context.TaggedCueBefore(text, start, Cues, 2, 40, out var tag);
+        var fillers = Context.TaggedCueBefore(text, start, Cues, 4, 44, out var tag);
         var type = (EntityType)tag;
         if (fillers < 0 && IsMrHash(text, start))
         {
@@ -98,6 +107,16 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
         {
             fillers = 0;
             type = abbreviated;
+        }
+        else if (fillers < 0)
+        {
+            var asked = Context.PreviousTurnCue(text, start, Cues);
+            if (asked >= 0)
+            {
+                fillers = 1;
+                tag = asked;
+                type = (EntityType)asked;
+            }
         }
 
         // Identifiers are codes, not words: "32-year-old" is not a licence number.
@@ -111,8 +130,9 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
             return;
         }
 
-        // A bare four-digit number a few words after the cue is more often a year than the identifier.
-        if (alnum == 4 && digits == 4 && fillers > 0)
+        // A bare four-digit number a few words after the cue is more often a year than the identifier,
+        // and far from its cue a value must look like a code (several digits).
+        if ((alnum == 4 && digits == 4 && fillers > 0) || (fillers > 2 && digits < 5))
         {
             return;
         }
@@ -123,6 +143,52 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
         }
 
         state.Add(type, start, end, fillers == 0 ? 0.9 : 0.8, Name);
+    }
+
+    /// <summary>End of a GS1 element string that starts with "(01)" + GTIN-14 at <paramref name="digits"/>
+    /// (the "01" right after '('), or -1.</summary>
+    private static int Gs1ElementStringEnd(ReadOnlySpan<char> text, int digits)
+    {
+        if (digits < 1 || text[digits - 1] != '(' || digits + 17 > text.Length || !text.Slice(digits, 3).SequenceEqual("01)"))
+        {
+            return -1;
+        }
+
+        var p = digits + 3;
+        for (var i = 0; i < 14; i++)
+        {
+            if (!char.IsAsciiDigit(text[p + i]))
+            {
+                return -1;
+            }
+        }
+
+        p += 14;
+        // Further "(AI)value" elements: lot (10), expiry (17), serial (21), …
+        while (p + 4 < text.Length && text[p] == '(' && char.IsAsciiDigit(text[p + 1]) && char.IsAsciiDigit(text[p + 2]))
+        {
+            var close = text[(p + 1)..Math.Min(text.Length, p + 6)].IndexOf(')');
+            if (close < 2)
+            {
+                break;
+            }
+
+            var valueStart = p + 1 + close + 1;
+            var valueEnd = valueStart;
+            while (valueEnd < text.Length && valueEnd - valueStart < 30 && char.IsAsciiLetterOrDigit(text[valueEnd]))
+            {
+                valueEnd++;
+            }
+
+            if (valueEnd == valueStart)
+            {
+                break;
+            }
+
+            p = valueEnd;
+        }
+
+        return p;
     }
 
     private static bool IsCardNumber(ReadOnlySpan<char> value)
@@ -147,7 +213,7 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
         foreach (var c in value)
         {
             run = char.IsAsciiLetterLower(c) ? run + 1 : 0;
-            if (run >= 3)
+            if (run >= 4)
             {
                 return true;
             }

@@ -59,12 +59,24 @@ internal sealed class PersonRecognizer : ITextRecognizer
 
     private static readonly CueWords ChatCues = new(
         "my name is", "name is", "this is", "i'm", "im", "i am", "it's", "its", "call me", "ask for", "spoke to",
-        "spoke with", "talked to", "talked with", "name", "hi", "hello", "hey", "thanks", "thank you", "dear", "ask");
+        "spoke with", "talked to", "talked with", "name", "hi", "hello", "hey", "thanks", "thank you", "dear", "ask",
+        "chatting with", "speaking with", "speaking to", "dr", "doctor", "nurse", "son", "daughter", "wife", "husband",
+        "mom", "dad", "grandma", "grandpa", "agent");
 
     private static readonly string[] Particles = ["van", "von", "de", "der", "den", "del", "della", "da", "di", "du", "la", "le", "bin", "ibn", "al", "el", "ter", "ten", "dos", "das", "zu", "y"];
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> NotPersonFollowersLookup =
         NotPersonFollowers.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly HashSet<string> PossessiveNotPersonFollowers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "scale", "score", "syndrome", "disease", "sign", "signs", "test", "tear", "maneuver", "procedure", "reflex",
+        "criteria", "phenomenon", "triad", "law", "fracture", "operation", "repair", "palsy", "ulcer", "cyst",
+        "hospital", "infirmary", "clinic", "hospice", "church", "school", "college", "university", "medical",
+    };
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> PossessiveNotPersonFollowersLookup =
+        PossessiveNotPersonFollowers.GetAlternateLookup<ReadOnlySpan<char>>();
 
     public string Name => "person";
 
@@ -149,17 +161,20 @@ internal sealed class PersonRecognizer : ITextRecognizer
         }
 
         var m = t;
-        while (m + 1 <= last && m + 1 - t < MaxRunTokens && !IsExcluded(text, tokens[m + 1], lexicon, titled) && !lexicon.IsSuffix(tokens[m + 1].Span(text)))
+        while (m + 1 <= last && m + 1 - t < MaxRunTokens
+            && !IsExcluded(text, tokens[m + 1], lexicon, titled || lexicon.FirstNameCount(tokens[m].Span(text)) >= 200)
+            && !lexicon.IsSuffix(tokens[m + 1].Span(text)))
         {
             m++;
         }
 
         // "Jacob Morgan, MD", "Gene Page, PA-C": a credential after the run says it is a person.
         var credentialed = IsFollowedByCredential(text, tokens[m].End, lexicon);
-        strongCue |= credentialed;
+        strongCue |= credentialed && !(m == t && IsFollowedByState(text, tokens[m].End));
 
         // "Braden scale", "Mercy Valley Medical Center", "Kingsley Lane", "Birmingham, AL": not people.
-        if (IsFollowedByNonPersonWord(text, tokens, m, last) || (!credentialed && IsFollowedByState(text, tokens[m].End)))
+        // ", MD" is both a credential and Maryland: after one word it is a city and its state.
+        if (IsFollowedByNonPersonWord(text, tokens, m, last) || ((!credentialed || m == t) && IsFollowedByState(text, tokens[m].End)))
         {
             return last;
         }
@@ -368,7 +383,8 @@ internal sealed class PersonRecognizer : ITextRecognizer
         }
 
         var next = tokens[t + 1].Span(text);
-        return !lexicon.IsNotName(next) && !IsCommon(next, lexicon) && !tokens[t + 1].AllCaps && !NotPersonFollowersLookup.Contains(next);
+        return !lexicon.IsNotName(next) && !IsCommon(next, lexicon) && !tokens[t + 1].AllCaps && !NotPersonFollowersLookup.Contains(next)
+            && !lexicon.IsTitle(next) && !StrongCues.EndsAt(text, tokens[t].Start, tokens[t].End) && !WeakCues.EndsAt(text, tokens[t].Start, tokens[t].End);
     }
 
     private static bool IsSaint(ReadOnlySpan<char> word) =>
@@ -395,9 +411,11 @@ internal sealed class PersonRecognizer : ITextRecognizer
     {
         var end = tokens[m].End;
         var p = end;
+        var possessive = false;
         if (p + 1 < text.Length && text[p] is '\'' or '\u2019')
         {
             p += (text[p + 1] | 0x20) == 's' ? 2 : 1;
+            possessive = true;
         }
 
         while (p < text.Length && text[p] is ' ' or '-')
@@ -412,7 +430,11 @@ internal sealed class PersonRecognizer : ITextRecognizer
 
         var next = CueWords.WordEndAfter(text, p);
         var word = text[p..next];
-        return NotPersonFollowersLookup.Contains(word) || Addresses.AddressWords.Suffix.Contains(word);
+
+        // "Maria Garcia's insurance" is a person's; "Graves' disease" and "St. Brigid's Infirmary" are not.
+        return possessive
+            ? PossessiveNotPersonFollowersLookup.Contains(word)
+            : NotPersonFollowersLookup.Contains(word) || Addresses.AddressWords.Suffix.Contains(word);
     }
 
     /// <summary>", MD", ", RN", " MD", ", PA-C", ", DO": a credential or name suffix after the name.</summary>
@@ -456,7 +478,8 @@ internal sealed class PersonRecognizer : ITextRecognizer
         }
 
         var word = compact[..n];
-        return n >= 2 && lexicon.IsSuffix(word) && !word.Equals("jr", StringComparison.OrdinalIgnoreCase) && !word.Equals("sr", StringComparison.OrdinalIgnoreCase);
+        return n >= 2 && lexicon.IsSuffix(word) && !lexicon.IsTitle(word)
+            && !word.Equals("jr", StringComparison.OrdinalIgnoreCase) && !word.Equals("sr", StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool IsFollowedByState(ReadOnlySpan<char> text, int end) =>

@@ -18,6 +18,8 @@ internal sealed class CvvRecognizer : INumericRecognizer
         "code on the back", "code on back", "digits on the back", "number on the back", "back of the card",
         "back of card");
 
+    private static readonly CueWords CardContextCues = new("code", "security", "verification", "pin", "digits", "number");
+
     public string Name => "cvv";
 
     public void Inspect(ReadOnlySpan<char> text, NumericCluster cluster, ScanState state)
@@ -43,9 +45,15 @@ internal sealed class CvvRecognizer : INumericRecognizer
             {
                 score = 0.97;
             }
-            else if (afterCardRecord)
+            else if (afterCardRecord || (state.LastExpiryEnd >= 0 && g.Start - state.LastExpiryEnd <= 24 && Context.CueBefore(text, g.Start, CardContextCues, 1, 16)))
             {
+                // "…, expires 5/27, code 802": right after a card's expiry, "code" means the CVV.
                 score = 0.85;
+            }
+            else if (Context.PreviousTurnCue(text, g.Start, Cues) >= 0)
+            {
+                // "Agent: The three-digit code on the back?" / "Caller: 827."
+                score = 0.9;
             }
 
             if (score > 0)

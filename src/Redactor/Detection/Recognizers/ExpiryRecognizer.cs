@@ -58,6 +58,7 @@ internal sealed class ExpiryRecognizer : INumericRecognizer
 
         _ = cluster;
         state.Add(EntityType.Expiry, start, end, cued ? 0.95 : 0.9, Name);
+        state.LastExpiryEnd = end;
         if (afterPan)
         {
             state.LastExpiryAfterPanEnd = end;

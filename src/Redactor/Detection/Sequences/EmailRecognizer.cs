@@ -51,8 +51,10 @@ internal sealed class EmailRecognizer : ITextRecognizer
             {
                 if (s <= at && e > at)
                 {
-                    state.Add(EntityType.Email, s, e, 0.97, Name);
-                    coveredUntil = e;
+                    // The model can stop a character short in a hyphenated domain: keep the whole domain.
+                    var domainEnd = e < end && IsDomainChar(text[e]) ? end : e;
+                    state.Add(EntityType.Email, s, domainEnd, 0.97, Name);
+                    coveredUntil = domainEnd;
                 }
             }
         }

@@ -36,7 +36,7 @@ internal sealed class PhoneRecognizer : INumericRecognizer
         var digits = cluster.DigitCount(0, cluster.Count - 1);
         var windowStart = start;
         var p = start - 1;
-        while (p >= 0 && p >= start - 8 && (text[p] is ' ' or '(' or ')' or '-' or '.' || char.IsAsciiDigit(text[p]) || text[p] == '+'))
+        while (p >= 0 && p >= start - 10 && (text[p] is ' ' or '(' or ')' or '-' or '.' || char.IsAsciiDigit(text[p]) || text[p] == '+'))
         {
             if (char.IsAsciiDigit(text[p]))
             {
@@ -110,6 +110,12 @@ internal sealed class PhoneRecognizer : INumericRecognizer
             return 0;
         }
 
+        // Grouped North American numbers end in four digits ("867-5309"); "0002-3227-30" (an NDC) does not.
+        if (separators > 0 && LastGroupLength(span) != 4)
+        {
+            return 0;
+        }
+
         if (digits == 10 || (digits == 11 && span.TrimStart("(+ ")[0] == '1'))
         {
             return cued ? 0.95 : 0.9;
@@ -121,6 +127,17 @@ internal sealed class PhoneRecognizer : INumericRecognizer
         }
 
         return plus && digits is >= 8 and <= 15 ? 0.85 : 0;
+    }
+
+    private static int LastGroupLength(ReadOnlySpan<char> span)
+    {
+        var n = 0;
+        for (var i = span.Length - 1; i >= 0 && char.IsAsciiDigit(span[i]); i--)
+        {
+            n++;
+        }
+
+        return n;
     }
 
     /// <summary>Dates (2024-03-14), times and SSN-shaped clusters are not phone numbers.</summary>

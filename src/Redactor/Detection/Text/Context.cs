@@ -190,4 +190,60 @@ internal static class Context
             || word.Equals("soc", StringComparison.OrdinalIgnoreCase)
             || word.Equals("acct", StringComparison.OrdinalIgnoreCase)
             || word.Equals("dt", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// In a dialogue, the question on the previous line names what the answer is: "Agent: And the code on the
+    /// back?" / "Caller: 827." When <paramref name="position"/> opens its line's utterance (after an optional
+    /// "[hh:mm]" stamp, a speaker label and at most a few filler words like "yeah, it's"), returns the tag of
+    /// the last cue phrase in the previous line, or -1.
+    /// </summary>
+    public static int PreviousTurnCue(ReadOnlySpan<char> text, int position, CueWords cues)
+    {
+        var lineStart = text[..position].LastIndexOf('\n') + 1;
+        if (lineStart == 0 || position - lineStart > 48)
+        {
+            return -1;
+        }
+
+        var line = text[lineStart..position];
+        var colon = line.IndexOf(':');
+        if (colon < 0)
+        {
+            return -1;
+        }
+
+        // What stands between the speaker label and the value: a few short words at most.
+        var words = 0;
+        foreach (var part in line[(colon + 1)..].ToString().Split(' ', ',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part.Length > 6 || ++words > 3)
+            {
+                return -1;
+            }
+        }
+
+        var previousEnd = lineStart - 1;
+        var previousStart = Math.Max(text[..previousEnd].LastIndexOf('\n') + 1, previousEnd - 240);
+        var tag = -1;
+        var p = previousStart;
+        while (p < previousEnd)
+        {
+            if (!Chars.IsWordChar(text[p]))
+            {
+                p++;
+                continue;
+            }
+
+            var end = CueWords.WordEndAfter(text, p);
+            var matched = cues.TagEndingAt(text, p, end);
+            if (matched >= 0)
+            {
+                tag = matched;
+            }
+
+            p = end;
+        }
+
+        return tag;
+    }
 }

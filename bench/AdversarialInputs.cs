@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text;
+using PrivateInference.Bench.Corpus;
+using PrivateInference.Redactor.Detection;
+
+namespace PrivateInference.Bench;
+
+/// <summary>
+/// Inputs built to make a detector slow: long runs of digits, separators, cue words and partial card data.
+/// Each is 1 MiB of UTF-8. The engine is linear if the time for 1 MiB is about 8 times the time for
+/// 128 KiB of the same input; a quadratic path shows as about 64 times.
+/// </summary>
+internal static class AdversarialInputs
+{
+    public const int Size = 1 << 20;
+    private const int SmallSize = Size / 8;
+    private const int ProbeSize = SmallSize / 8;
+
+    /// <summary>Above this predicted time for 1 MiB (if the growth were quadratic), the input is probed at
+    /// smaller sizes instead, so that a super-linear path costs seconds, not minutes.</summary>
+    private const double MaxPredictedMilliseconds = 30_000;
+
+    /// <summary>The inputs of the issue, then ones found while reading the engine and for the anchors of the
+    /// word and text recognizers (marked with *).</summary>
+    public static IReadOnlyList<(string Name, Func<int, string> Build)> Inputs { get; } =
+    [
+        ("single long digit run", Repeat("1234567890")),
+        ("\"4111 \" repeated", Repeat("4111 ")),
+        ("\"1-\" repeated", Repeat("1-")),
+        ("\"1 \" repeated", Repeat("1 ")),
+        ("\"CVV \" repeated", Repeat("CVV ")),
+        ("\"CVV 123 \" repeated", Repeat("CVV 123 ")),
+        ("\"%B4111111111111111^\" repeated", Repeat("%B4111111111111111^")),
+        ("\"^\" repeated", Repeat("^")),
+        ("\"DE89 \" repeated", Repeat("DE89 ")),
+        ("\"12/\" repeated", Repeat("12/")),
+        ("digits and zero-width spaces", Repeat("1\u200B")),
+        ("full-width digit run", Repeat("１２３４５６７８９０")),
+        ("* \"card 4111 1111 1111 1111 \" repeated", Repeat("card 4111 1111 1111 1111 ")),
+        ("* \"x4111111111111111\" repeated", Repeat("x4111111111111111")),
+        ("* \"a123456789\" repeated", Repeat("a123456789")),
+        ("* random hex, no spaces (a pasted blob)", RandomHex),
+        ("* one word of letters (no spaces)", Repeat("abcdefghij")),
+        ("* \"Jane Doe \" repeated", Repeat("Jane Doe ")),
+        ("* \"a@b.\" repeated", Repeat("a@b.")),
+        ("* \"http://\" repeated", Repeat("http://")),
+        ("* \"::\" repeated", Repeat("::")),
+    ];
+
+    /// <summary>Builds the unit repeated to the given number of bytes of UTF-8 (never more).</summary>
+    private static Func<int, string> Repeat(string unit) => utf8Bytes =>
+    {
+        var unitBytes = Encoding.UTF8.GetByteCount(unit);
+        var sb = new StringBuilder(utf8Bytes);
+        var bytes = 0;
+        while (bytes + unitBytes <= utf8Bytes)
+        {
+            sb.Append(unit);
+            bytes += unitBytes;
+        }
+
+        foreach (var rune in unit.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > utf8Bytes)
+            {
+                break;
+            }
+
+            sb.Append(rune.ToString());
+            bytes += rune.Utf8SequenceLength;
+        }
+
+        return sb.ToString();
+    };
+
+    private static string RandomHex(int utf8Bytes)
+    {
+        var random = new Random(7);
+        return string.Create(utf8Bytes, random, static (chars, r) =>
+        {
+            for (var i = 0; i < chars.Length; i++)
+            {
+                chars[i] = "0123456789abcdef"[r.Next(16)];
+            }
+        });
+    }
+
+    public static void Run()
+    {
+        var engine = DetectionEngine.Default;
+
+        // Tier every engine method up to optimized code first, so that small and large inputs run the same code.
+        var documents = SyntheticCorpus.Shared.Documents;
+        for (var pass = 0; pass < 3; pass++)
+        {
+            foreach (var d in documents)
+            {
+                engine.Scan(d);
+            }
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"adversarial inputs: {Size:N0} bytes of UTF-8 each; best of up to 9 runs; growth = time(1 MiB) / time(128 KiB), about 8 when linear, 64 when quadratic"));
+        Console.WriteLine();
+        Console.WriteLine(FormattableString.Invariant($"| {"Input",-42} | {"UTF-16 chars",12} | {"Entities",8} | {"ms / 1 MiB",12} | {"MB/s",6} | {"Growth ×8 size",14} |"));
+        Console.WriteLine(FormattableString.Invariant($"|{new string('-', 44)}|{new string('-', 13)}:|{new string('-', 9)}:|{new string('-', 13)}:|{new string('-', 7)}:|{new string('-', 15)}:|"));
+        var superLinear = false;
+        foreach (var (name, build) in Inputs)
+        {
+            var full = build(Size);
+            var probe = build(ProbeSize);
+            var probeMs = Timing.BestMilliseconds(() => engine.Scan(probe), warmups: 1, runs: 3);
+            string ms;
+            string mbs;
+            string growth;
+            string entities;
+            if (probeMs * 64 * 64 > MaxPredictedMilliseconds)
+            {
+                // Too slow to run at 1 MiB if quadratic: measure the growth from 16 to 128 KiB and extrapolate.
+                var small = build(SmallSize);
+                var smallMs = Timing.OnceMilliseconds(() => engine.Scan(small));
+                var ratio = smallMs / probeMs;
+                var predicted = smallMs * ratio;
+                ms = FormattableString.Invariant($"~{predicted:N0} †");
+                mbs = FormattableString.Invariant($"~{Size / 1e3 / predicted:F2}");
+                growth = FormattableString.Invariant($"{ratio:F0} †");
+                entities = FormattableString.Invariant($"~{engine.Scan(probe).Count * (Size / ProbeSize):N0}");
+                superLinear = true;
+            }
+            else
+            {
+                var small = build(SmallSize);
+                var smallMs = Timing.BestMilliseconds(() => engine.Scan(small), warmups: 1, runs: 5);
+                var first = Timing.OnceMilliseconds(() => engine.Scan(full));
+                var runs = Math.Clamp((int)(500 / Math.Max(first, 0.01)), 1, 9);
+                var fullMs = runs == 1 ? first : Math.Min(first, Timing.BestMilliseconds(() => engine.Scan(full), warmups: 0, runs: runs));
+                ms = fullMs.ToString("F2", CultureInfo.InvariantCulture);
+                var rate = Size / 1e3 / fullMs;
+                mbs = rate.ToString(rate < 10 ? "F2" : "F0", CultureInfo.InvariantCulture);
+                growth = (fullMs / smallMs).ToString("F1", CultureInfo.InvariantCulture);
+                entities = engine.Scan(full).Count.ToString("N0", CultureInfo.InvariantCulture);
+            }
+
+            Console.WriteLine(FormattableString.Invariant($"| {name,-42} | {full.Length,12:N0} | {entities,8} | {ms,12} | {mbs,6} | {growth,14} |"));
+        }
+
+        if (superLinear)
+        {
+            Console.WriteLine();
+            Console.WriteLine("† super-linear: not run at 1 MiB. Growth is time(128 KiB) / time(16 KiB); the 1 MiB time is extrapolated with that growth.");
+        }
+    }
+}
