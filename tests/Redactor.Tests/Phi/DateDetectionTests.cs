@@ -16,6 +16,10 @@ public sealed class DateDetectionTests
         yield return PhiRow.Finds("Slashed_date_with_four_digit_year_is_a_date", "DOB: «03/14/1962»", Date);
         yield return PhiRow.Finds("Slashed_date_with_two_digit_year_and_single_digit_month_is_a_date", "DOB «3/14/62»", Date);
         yield return PhiRow.Finds("Iso_date_is_a_date", "Specimen collected «2024-02-11» in clinic.", Date);
+        yield return PhiRow.Finds("Date_part_of_a_date_with_seconds_is_a_date", "Specimen collected «2025-11-22» 17:08:42", Date);
+        yield return PhiRow.Finds("Month_and_day_before_a_time_of_day_is_a_date", "— L. Wu, DO «06/07» 13:54", Date);
+        yield return PhiRow.Finds("Month_of_year_is_a_date", "started «April of 2021», then stopped", Date);
+        yield return PhiRow.Finds("Lower_case_month_between_day_and_year_is_a_date", "stayed there on «30-dec-2024».", Date);
         yield return PhiRow.Finds("Dashed_month_day_year_is_a_date", "Seen «03-14-2024» for follow-up.", Date);
         yield return PhiRow.Finds("Slashed_date_followed_by_a_clock_time_is_a_date", "Admitted «03/14/2024» at 09:30.", Date);
         yield return PhiRow.Finds("Slashed_date_at_the_end_of_a_sentence_is_a_date", "Last seen on «11/02/2023».", Date);
@@ -51,7 +55,7 @@ public sealed class DateDetectionTests
         yield return PhiRow.FindsNo("May_as_a_verb_is_not_a_date", "She may go home today.", Date);
         yield return PhiRow.FindsNo("May_as_a_verb_at_sentence_start_is_not_a_date", "May go home after lunch if stable.", Date);
         yield return PhiRow.FindsNo("March_as_a_verb_is_not_a_date", "The patients march to the gym at 10.", Date);
-        yield return PhiRow.FindsNo("Log_timestamp_with_space_is_not_a_date", "2024-03-14 09:26:53 INFO request started", Date);
+        yield return PhiRow.FindsNo("Iso_machine_timestamp_is_not_a_date", "2024-03-14T09:26:53Z INFO request started", Date);
         yield return PhiRow.FindsNo("Iso_timestamp_with_t_and_z_is_not_a_date", "2024-03-14T09:26:53Z request received", Date);
         yield return PhiRow.FindsNo("Month_and_day_shape_without_date_wording_is_not_a_date", "Passed 3/14 checks in the audit.", Date);
         yield return PhiRow.FindsNo("Visual_acuity_is_not_a_date", "Visual acuity 20/40 on the right.", Date);

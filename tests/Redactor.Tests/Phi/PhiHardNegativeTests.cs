@@ -20,7 +20,7 @@ public sealed class PhiHardNegativeTests
         yield return Nothing("Bare_year_is_nothing", "Diagnosed with asthma in 2019.");
         yield return Nothing("May_as_a_verb_is_nothing", "She may go home today.");
         yield return Nothing("Ages_under_ninety_are_nothing", "A 45 year old man; his father, age 89, was present.");
-        yield return Nothing("Log_timestamp_is_nothing", "2024-03-14 09:26:53 INFO scan finished");
+        yield return Nothing("Iso_machine_timestamp_is_nothing", "2024-03-14T09:26:53Z INFO scan finished");
         yield return Nothing("Iso_timestamp_is_nothing", "2024-03-14T09:26:53Z scan finished");
         yield return Nothing("Clock_time_is_nothing", "Vitals at 09:26:53 stable.");
         yield return Nothing("Software_versions_are_nothing", "Client v2.14.3 on OS 10.0.19045.3570.");

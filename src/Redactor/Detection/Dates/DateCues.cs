@@ -12,7 +12,10 @@ internal static class DateCues
         "death", "deceased", "expired on", "dos", "date of service", "service", "collected", "reported", "received",
         "drawn", "signed", "effective", "starting", "started", "ending", "ended", "follow-up", "follow up", "f/u",
         "returned", "presented", "onset", "last", "next", "week of", "as of", "of", "transaction", "charged", "posted",
-        "purchase", "purchased", "ordered", "shipped", "delivered", "refund", "refunded", "disputed", "statement");
+        "purchase", "purchased", "ordered", "shipped", "delivered", "refund", "refunded", "disputed", "statement",
+        "rtc", "return", "returning", "beginning", "begin", "began", "due", "around", "circa", "d/c", "admit date",
+        "dc", "dated", "until", "thru", "effective", "expected", "edd", "lmp", "surgery on", "tx", "treated", "vaccinated",
+        "given", "injected", "immunized", "tested", "screened", "biopsy", "scan", "mri", "ct", "x-ray", "xray", "labs");
 
     /// <summary>Month names and abbreviations with their numbers.</summary>
     public static IReadOnlyDictionary<string, int> Months { get; } = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)

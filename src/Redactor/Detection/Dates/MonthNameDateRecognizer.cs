@@ -18,10 +18,13 @@ internal sealed class MonthNameDateRecognizer : IWordRecognizer
         }
 
         var token = text[word.Start..word.End];
-        if (token.Equals("may", StringComparison.Ordinal) || token.Equals("mar", StringComparison.Ordinal)
-            || token.Equals("jan", StringComparison.Ordinal) || token.Equals("dec", StringComparison.Ordinal))
+        var ambiguousWord = token.Equals("may", StringComparison.Ordinal) || token.Equals("mar", StringComparison.Ordinal)
+            || token.Equals("jan", StringComparison.Ordinal) || token.Equals("dec", StringComparison.Ordinal);
+
+        // Lower-case "may", "mar", "jan", "dec" are words or names far more often than months: only
+        // hyphen-glued to a day ("30-dec-2024") are they months.
+        if (ambiguousWord && !(word.Start > 0 && text[word.Start - 1] == '-' && word.End < text.Length && text[word.End] == '-'))
         {
-            // Lower-case "may", "mar", "jan", "dec" are words or names far more often than months.
             return;
         }
 
@@ -31,6 +34,7 @@ internal sealed class MonthNameDateRecognizer : IWordRecognizer
         // Forward: Month [.] [the] Day[suffix] [, Year] | Month [,] Year
         var p = SkipPunctuation(text, word.End, allowDot: true);
         p = SkipWord(text, p, "the");
+        var afterOf = SkipWord(text, p, "of"); // "April of 2021"
         if (ReadNumber(text, p, out var value, out var numberEnd, out var digitCount))
         {
             var afterNumber = SkipOrdinalSuffix(text, numberEnd);
@@ -47,6 +51,10 @@ internal sealed class MonthNameDateRecognizer : IWordRecognizer
             {
                 end = numberEnd;
             }
+        }
+        else if (afterOf != p && ReadNumber(text, afterOf, out var ofYear, out var ofYearEnd, out var ofDigits) && ofDigits == 4 && ofYear is >= 1900 and <= 2099)
+        {
+            end = ofYearEnd;
         }
 
         // Backward: Day[suffix] [of] [the] Month

@@ -103,8 +103,10 @@ internal sealed class NumericDateRecognizer : INumericRecognizer
             return true;
         }
 
-        // M/D: a ratio or a score ("7/10 pain", "1/2 tab") unless date wording binds it.
-        if (la <= 2 && lb <= 2 && kind == SeparatorKind.Slash && IsMonth(a) && IsDay(b) && Context.CueBefore(text, start, DateCues.Words, 2, 32))
+        // M/D: a ratio or a score ("7/10 pain", "1/2 tab") unless date wording binds it or a time of day
+        // follows ("06/07 13:54").
+        if (la <= 2 && lb <= 2 && kind == SeparatorKind.Slash && IsMonth(a) && IsDay(b)
+            && (Context.CueBefore(text, start, DateCues.Words, 2, 32) || FollowedByTimeOfDay(cluster, i + 1, text, end)))
         {
             state.Add(EntityType.Date, start, end, 0.8, Name);
             return true;
@@ -113,24 +115,35 @@ internal sealed class NumericDateRecognizer : INumericRecognizer
         return false;
     }
 
+    /// <summary>ISO 8601 machine timestamps ("2024-03-14T09:26:53Z") are log metadata. A date written with a
+    /// time of day ("04/02/2023 14:07:58", "collected 2025-11-22 17:08") is still a date about someone: the
+    /// date part is reported.</summary>
     private static bool IsSystemTimestamp(ReadOnlySpan<char> text, NumericCluster cluster, int dayGroup, int end)
     {
-        if (end < text.Length && text[end] == 'T' && end + 1 < text.Length && char.IsAsciiDigit(text[end + 1]))
+        _ = cluster;
+        _ = dayGroup;
+        return end + 1 < text.Length && text[end] == 'T' && char.IsAsciiDigit(text[end + 1]);
+    }
+
+    private static bool FollowedByTimeOfDay(NumericCluster cluster, int group, ReadOnlySpan<char> text, int end)
+    {
+        if (group + 1 < cluster.Count && cluster[group + 1].Before == SeparatorKind.Space)
         {
-            return true;
+            var next = cluster[group + 1];
+            // "13:54" (another group joined by ':') or a 4-digit military time "0817".
+            return (group + 2 < cluster.Count && cluster[group + 2].Before == SeparatorKind.Colon && next.DigitCount <= 2)
+                || (next.DigitCount == 4 && (group + 2 >= cluster.Count || cluster[group + 2].Before == SeparatorKind.Space) && IsMilitaryTime(cluster, group + 1));
         }
 
-        // "2024-03-14 09:26:53": the cluster continues with hh:mm:ss.
-        var colons = 0;
-        for (var g = dayGroup + 1; g < cluster.Count; g++)
-        {
-            if (cluster[g].Before == SeparatorKind.Colon)
-            {
-                colons++;
-            }
-        }
+        _ = text;
+        _ = end;
+        return false;
+    }
 
-        return colons >= 2;
+    private static bool IsMilitaryTime(NumericCluster cluster, int group)
+    {
+        var d = cluster.DigitsOf(group);
+        return (d[0] * 10) + d[1] <= 23 && (d[2] * 10) + d[3] <= 59;
     }
 
     private static bool IsGluedToWord(ReadOnlySpan<char> text, int start, int end) =>
