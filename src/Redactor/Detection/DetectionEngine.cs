@@ -68,7 +68,8 @@ public sealed class DetectionEngine
                 new(new EmailRecognizer(), [EntityType.Email]),
                 new(new UrlRecognizer(), [EntityType.Url]),
                 new(ip, [EntityType.IpAddress]),
-                new(new PersonRecognizer(), [EntityType.Person]),
+                new(new PersonRecognizer(), [EntityType.Person, EntityType.Mrn]),
+                new(new RecordNumberAfterNameRecognizer(), [EntityType.Mrn]),
             ]);
     }
 

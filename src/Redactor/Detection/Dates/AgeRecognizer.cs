@@ -9,7 +9,7 @@ internal sealed class AgeRecognizer : INumericRecognizer
 {
     private static readonly CueWords Before = new(
         "age", "aged", "ages", "age of", "at age", "age is", "is age", "lived to", "turned", "turns", "turning",
-        "she's", "he's", "i'm", "im", "she is", "he is", "who is", "who was", "now", "was", "is now", "reached",
+        "she s", "he s", "i m", "shes", "hes", "im", "she is", "he is", "who is", "who was", "now", "is now", "reached",
         "dob/age", "age/sex", "centenarian");
 
     // A number right after these is a measurement, not an age: "HR is 92", "sat was 95".
@@ -24,6 +24,23 @@ internal sealed class AgeRecognizer : INumericRecognizer
     ];
 
     public string Name => "age";
+
+    /// <summary>"M/98", "(F, 95)", "F 92": sex then age, as record headers write them.</summary>
+    private static bool IsAfterSex(ReadOnlySpan<char> text, int start)
+    {
+        var p = start;
+        while (p > 0 && text[p - 1] is ' ' or ',' or '/' && start - p < 3)
+        {
+            p--;
+        }
+
+        if (p == start || p == 0 || text[p - 1] is not ('M' or 'F'))
+        {
+            return false;
+        }
+
+        return p == 1 || !char.IsLetterOrDigit(text[p - 2]);
+    }
 
     public void Inspect(ReadOnlySpan<char> text, NumericCluster cluster, ScanState state)
     {
@@ -61,7 +78,7 @@ internal sealed class AgeRecognizer : INumericRecognizer
         }
 
         var unit = g.End < text.Length && (char.IsLetter(text[g.End]) || text[g.End] is '%' or '/' or '.' && g.End + 1 < text.Length && char.IsAsciiDigit(text[g.End + 1]));
-        var sexAge = g.Start >= 2 && text[g.Start - 1] == '/' && text[g.Start - 2] is 'M' or 'F' && (g.Start == 2 || !char.IsLetter(text[g.Start - 3]));
+        var sexAge = IsAfterSex(text, g.Start);
         var cuedBefore = !unit && Context.CueBefore(text, g.Start, Before, 1, 16) && !Context.CueBefore(text, g.Start, Measurements, 2, 20);
         if (afterCue || sexAge || cuedBefore)
         {

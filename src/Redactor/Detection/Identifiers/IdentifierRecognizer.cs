@@ -18,7 +18,8 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
     [
         .. Tag(EntityType.Mrn, "mrn", "mrn#", "medical record", "medical record number", "medical record no", "med rec",
             "record number", "record no", "record #", "chart", "chart number", "chart no", "patient id", "pt id", "patient number",
-            "patient no", "hospital number", "hospital no", "unit number", "ehr id", "emr", "emr number", "mr number", "mr no"),
+            "patient no", "hospital number", "hospital no", "unit number", "ehr id", "emr", "emr number", "mr number", "mr no",
+            "bracelet", "hospital bracelet", "wristband", "armband", "patient identifier"),
         .. Tag(EntityType.AccountNumber, "account", "account number", "account no", "acct", "acct no", "acct number",
             "a/c", "billing account", "checking account", "savings account", "bank account", "customer number",
             "customer id", "customer no", "client id", "patient account", "guarantor account", "hospital account", "har", "fin"),
@@ -96,7 +97,14 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
             return;
         }
 
-        var fillers = Context.TaggedCueBefore(text, start, Cues, 4, 44, out var tag);
+        var fillers = Context.TaggedCueBefore(text, start, Cues, 4, 44, out var tag, out var cueStart);
+        if (fillers >= 0 && IsRoleWord(text, cueStart) && Context.IsSpeakerLabel(text, cueStart))
+        {
+            // "Member: DH506430" answers the question on the line before; "Member" is who speaks.
+            fillers = -1;
+            tag = -1;
+        }
+
         var type = (EntityType)tag;
         if (fillers < 0 && IsMrHash(text, start))
         {
@@ -142,7 +150,53 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
             return;
         }
 
+        end = ExtendSpacedGroups(text, start, end);
+        state.IdentifierScanEnd = Math.Max(state.IdentifierScanEnd, end);
         state.Add(type, start, end, fillers == 0 ? 0.9 : 0.8, Name);
+    }
+
+    /// <summary>Cue words that also name who speaks in a transcript ("Member:", "Subscriber:").</summary>
+    private static bool IsRoleWord(ReadOnlySpan<char> text, int wordStart)
+    {
+        var word = text[wordStart..CueWords.WordEndAfter(text, wordStart)];
+        foreach (var role in (ReadOnlySpan<string>)["member", "subscriber", "customer", "client", "insured", "beneficiary", "caller", "patient"])
+        {
+            if (word.Equals(role, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>"722 447 869": a labelled value written in spaced digit groups is one value.</summary>
+    private static int ExtendSpacedGroups(ReadOnlySpan<char> text, int start, int end)
+    {
+        if (end - start is < 2 or > 4 || text[start..end].ContainsAnyExceptInRange('0', '9'))
+        {
+            return end;
+        }
+
+        var groups = 1;
+        while (end + 2 < text.Length && text[end] == ' ' && char.IsAsciiDigit(text[end + 1]) && groups < 5)
+        {
+            var next = end + 1;
+            while (next < text.Length && char.IsAsciiDigit(text[next]))
+            {
+                next++;
+            }
+
+            if (next - end - 1 is < 2 or > 4 || (next < text.Length && char.IsLetter(text[next])))
+            {
+                break;
+            }
+
+            end = next;
+            groups++;
+        }
+
+        return end;
     }
 
     /// <summary>End of a GS1 element string that starts with "(01)" + GTIN-14 at <paramref name="digits"/>
@@ -269,6 +323,17 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
         while (end + 1 < text.Length && text[end] == '-' && char.IsAsciiLetterOrDigit(text[end + 1]))
         {
             end = CueWords.WordEndAfter(text, end + 1);
+        }
+
+        // "MD.609739", "426.323276": a dot inside a code, not a decimal ("4.1") or a sentence end.
+        if (end + 1 < text.Length && text[end] == '.' && char.IsAsciiLetterOrDigit(text[end + 1]))
+        {
+            var after = CueWords.WordEndAfter(text, end + 1);
+            var before = text[start..end];
+            if (after - end - 1 >= 4 && (before.Length >= 2 || before.ContainsAnyExceptInRange('0', '9')))
+            {
+                end = after;
+            }
         }
 
         return (start, end);

@@ -17,9 +17,14 @@ internal static class Context
         TaggedCueBefore(text, position, cues, maxFillerWords, maxChars, out _);
 
     /// <summary>Like <see cref="FillersBeforeCue"/>, and reports the matched phrase's tag.</summary>
-    public static int TaggedCueBefore(ReadOnlySpan<char> text, int position, CueWords cues, int maxFillerWords, int maxChars, out int tag)
+    public static int TaggedCueBefore(ReadOnlySpan<char> text, int position, CueWords cues, int maxFillerWords, int maxChars, out int tag) =>
+        TaggedCueBefore(text, position, cues, maxFillerWords, maxChars, out tag, out _);
+
+    /// <summary>Like <see cref="FillersBeforeCue"/>, and reports the matched phrase's tag and where its last word starts.</summary>
+    public static int TaggedCueBefore(ReadOnlySpan<char> text, int position, CueWords cues, int maxFillerWords, int maxChars, out int tag, out int cueStart)
     {
         tag = -1;
+        cueStart = -1;
         var limit = Math.Max(0, position - maxChars);
         var p = position;
         var fillers = 0;
@@ -52,6 +57,7 @@ internal static class Context
             tag = cues.TagEndingAt(text, wordStart, p);
             if (tag >= 0)
             {
+                cueStart = wordStart;
                 return fillers;
             }
 
@@ -245,5 +251,20 @@ internal static class Context
         }
 
         return tag;
+    }
+
+    /// <summary>True for a dialogue speaker label: a word that opens its line (after an optional "[hh:mm]"
+    /// stamp) and is followed by ':' — "Member:", "[00:02:07] Caller:". It names who speaks, not what follows.</summary>
+    public static bool IsSpeakerLabel(ReadOnlySpan<char> text, int wordStart)
+    {
+        var wordEnd = CueWords.WordEndAfter(text, wordStart);
+        if (wordEnd >= text.Length || text[wordEnd] != ':')
+        {
+            return false;
+        }
+
+        var lineStart = text[..wordStart].LastIndexOf('\n') + 1;
+        var prefix = text[lineStart..wordStart].Trim();
+        return prefix.IsEmpty || (prefix[0] == '[' && prefix[^1] == ']' && prefix.Length <= 14);
     }
 }
