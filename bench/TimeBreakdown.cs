@@ -28,6 +28,8 @@ internal static class TimeBreakdown
 
         var full = Time(() => FullScan(documents));
         var clusters = Time(() => Pass(documents, [], resolve: false));
+        var warmedUp = Time(() => Pass(documents, [], resolve: false));
+        clusters = Math.Min(clusters, warmedUp);
         var stages = new List<(string Name, double Ms)>
         {
             ("digit search only (IndexOfAnyInRange, skip the run)", Time(() => DigitSearch(documents))),

@@ -39,10 +39,50 @@ internal sealed class NameLexicon
     public static NameLexicon Shared => Instance.Value;
 
     /// <summary>Total U.S. births with this given name (0 when unknown).</summary>
-    public int FirstNameCount(ReadOnlySpan<char> word) => _firstNames.TryGetValue(word, out var c) ? Math.Max(c, 1) : 0;
+    public int FirstNameCount(ReadOnlySpan<char> word) =>
+        _firstNames.TryGetValue(word, out var c) || (NeedsFolding(word) && _firstNames.TryGetValue(Fold(word), out c)) ? Math.Max(c, 1) : 0;
 
-    /// <summary>Census frequency rank of this surname (1 = most common; 0 when unknown).</summary>
-    public int SurnameRank(ReadOnlySpan<char> word) => _surnames.TryGetValue(word, out var r) ? r : 0;
+    /// <summary>Census frequency rank of this surname (1 = most common; 0 when unknown). "O'Brien" and
+    /// "Ramírez" are looked up as the Census writes them ("obrien", "ramirez").</summary>
+    public int SurnameRank(ReadOnlySpan<char> word) =>
+        _surnames.TryGetValue(word, out var r) || (NeedsFolding(word) && _surnames.TryGetValue(Fold(word), out r)) ? r : 0;
+
+    private static bool NeedsFolding(ReadOnlySpan<char> word)
+    {
+        foreach (var c in word)
+        {
+            if (c > 127 || c is '\'' or '-')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Drops apostrophes, hyphens and diacritics: the Census lists are plain ASCII.</summary>
+    private static string Fold(ReadOnlySpan<char> word)
+    {
+        var decomposed = word.ToString().Normalize(System.Text.NormalizationForm.FormD);
+        var builder = new System.Text.StringBuilder(decomposed.Length);
+        foreach (var c in decomposed)
+        {
+            if (char.IsAsciiLetter(c))
+            {
+                builder.Append(c);
+            }
+            else if (c == '\u0131')
+            {
+                builder.Append('i'); // dotless i (Yılmaz)
+            }
+            else if (c == '\u0142' || c == '\u0141')
+            {
+                builder.Append('l'); // Ł
+            }
+        }
+
+        return builder.ToString();
+    }
 
     /// <summary>Frequency rank of this word as an ordinary lower-case English word (0 when not one).</summary>
     public int CommonWordRank(ReadOnlySpan<char> word) => _commonWords.TryGetValue(word, out var r) ? r : 0;

@@ -30,14 +30,17 @@ internal sealed class PersonRecognizer : ITextRecognizer
         "grandmother", "grandfather", "grandma", "grandpa", "aunt", "uncle", "cousin", "niece", "nephew", "fiance",
         "fiancee", "boyfriend", "girlfriend", "name on card", "cardholder name", "patient name", "insured name",
         "subscriber name", "member name", "guarantor", "prescriber", "provider name", "requested by", "ordered by",
-        "my name is", "name is", "this is", "i am", "it's", "it is", "hi", "hello", "re");
+        "my name is", "name is", "this is", "i am", "i m", "it s", "it is", "hi", "hello", "re", "hi there",
+        "hello there", "dr", "mr", "mrs", "ms", "miss", "prof", "doctor", "thanks", "thank you", "regards",
+        "best regards", "kind regards", "sincerely", "best", "cheers", "contact person", "person", "signature",
+        "prescriber", "ordering", "ordering provider", "pcp", "attending", "referring provider", "copy to");
 
     // Cues that often precede a name but also precede ordinary words ("Member: Um, yeah"): the name must be
     // a known given name or surname that is not an ordinary word.
     private static readonly CueWords WeakCues = new(
         "called", "caller", "customer", "client", "member", "hey", "from", "to", "by", "with", "per",
-        "agent", "representative", "rep", "referring", "attending", "nurse", "physician", "surgeon", "provider", "pcp",
-        "thanks", "thank you", "regards", "sincerely", "best", "cheers", "contact", "insured", "subscriber",
+        "agent", "representative", "rep", "referring", "nurse", "physician", "surgeon", "provider",
+        "contact", "insured", "subscriber",
         "beneficiary", "applicant", "resident", "tenant", "coworker", "manager", "supervisor", "technician",
         "therapist", "pharmacist", "dentist", "doctor", "np", "pa", "rn", "md", "lpn", "case manager",
         "social worker", "chaplain", "interpreter", "speaker");
@@ -61,7 +64,9 @@ internal sealed class PersonRecognizer : ITextRecognizer
         "my name is", "name is", "this is", "i'm", "im", "i am", "it's", "its", "call me", "ask for", "spoke to",
         "spoke with", "talked to", "talked with", "name", "hi", "hello", "hey", "thanks", "thank you", "dear", "ask",
         "chatting with", "speaking with", "speaking to", "dr", "doctor", "nurse", "son", "daughter", "wife", "husband",
-        "mom", "dad", "grandma", "grandpa", "agent");
+        "mom", "dad", "grandma", "grandpa", "agent", "hi there", "hello there", "i m", "it s");
+
+    private static readonly CueWords ChatTitles = new("dr", "doctor", "nurse", "mr", "mrs", "ms", "prof");
 
     private static readonly string[] Particles = ["van", "von", "de", "der", "den", "del", "della", "da", "di", "du", "la", "le", "bin", "ibn", "al", "el", "ter", "ten", "dos", "das", "zu", "y"];
 
@@ -132,7 +137,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
                 titled = true;
                 t++;
             }
-            else if (IsExcluded(text, tokens[t], lexicon, titled || StartsTwoWordName(text, tokens, t, last, lexicon)))
+            else if (IsExcluded(text, tokens[t], lexicon, titled || strongCue || StartsTwoWordName(text, tokens, t, last, lexicon)))
             {
                 strongCue |= StrongCues.EndsAt(text, tokens[t].Start, tokens[t].End);
                 weakCue |= WeakCues.EndsAt(text, tokens[t].Start, tokens[t].End);
@@ -163,7 +168,8 @@ internal sealed class PersonRecognizer : ITextRecognizer
         var m = t;
         while (m + 1 <= last && m + 1 - t < MaxRunTokens
             && !IsExcluded(text, tokens[m + 1], lexicon, titled || lexicon.FirstNameCount(tokens[m].Span(text)) >= 200)
-            && !lexicon.IsSuffix(tokens[m + 1].Span(text)))
+            && !lexicon.IsSuffix(tokens[m + 1].Span(text))
+            && !(IsOrganizationOrStreetWord(tokens[m + 1].Span(text)) && !(titled && lexicon.SurnameRank(tokens[m + 1].Span(text)) > 0)))
         {
             m++;
         }
@@ -174,7 +180,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
 
         // "Braden scale", "Mercy Valley Medical Center", "Kingsley Lane", "Birmingham, AL": not people.
         // ", MD" is both a credential and Maryland: after one word it is a city and its state.
-        if (IsFollowedByNonPersonWord(text, tokens, m, last) || ((!credentialed || m == t) && IsFollowedByState(text, tokens[m].End)))
+        if ((!titled && IsFollowedByNonPersonWord(text, tokens, m, last)) || ((!credentialed || m == t) && IsFollowedByState(text, tokens[m].End)))
         {
             return last;
         }
@@ -245,6 +251,12 @@ internal sealed class PersonRecognizer : ITextRecognizer
             return 0.85;
         }
 
+        // "Grace Yılmaz": an ordinary-word given name before a surname the dictionaries do not know.
+        if (weakFirst && lastRank == 0 && !lastCommon && !lastToken.AllCaps && lastWord.Length > 2)
+        {
+            return 0.8;
+        }
+
         // An unknown given name before a known surname ("Xiomara Kowalski"), never two ordinary words.
         return !firstCommon && firstCount == 0 && strongLast && !first.AllCaps ? 0.75 : 0;
     }
@@ -281,6 +293,13 @@ internal sealed class PersonRecognizer : ITextRecognizer
             return -1;
         }
 
+        // "Dr. Gupta, Will County Rehabilitation": the word after the comma starts a facility name.
+        if (t + 2 < tokens.Count && text[given.End..tokens[t + 2].Start].SequenceEqual(" ") && tokens[t + 2].Upper
+            && (NotPersonFollowersLookup.Contains(tokens[t + 2].Span(text)) || IsCommon(tokens[t + 2].Span(text), lexicon)))
+        {
+            return -1;
+        }
+
         var end = t + 1;
         if (end + 1 < tokens.Count && tokens[end + 1].Initial && text[tokens[end].End..tokens[end + 1].Start].SequenceEqual(" "))
         {
@@ -295,6 +314,15 @@ internal sealed class PersonRecognizer : ITextRecognizer
     {
         var word = tokens[i].Span(text);
         var count = lexicon.FirstNameCount(word);
+        var afterTitle = Context.CueBefore(text, tokens[i].Start, ChatTitles, 0, 8);
+        var stopword = lexicon.CommonWordRank(word) is > 0 and < 150;
+        if (afterTitle && (lexicon.SurnameRank(word) > 0 || count > 0) && word.Length > 2 && !stopword)
+        {
+            // "my dr is dr fox": after a title even an ordinary word is the name.
+            Emit(text, tokens, i, i, 0.8, state, found, lexicon);
+            return;
+        }
+
         if (count < StrongFirstNameCount || lexicon.IsNotName(word) || (IsCommon(word, lexicon) && lexicon.CommonWordRank(word) < 20000))
         {
             return;
@@ -354,6 +382,12 @@ internal sealed class PersonRecognizer : ITextRecognizer
             return true;
         }
 
+        // Credentials ("MD", "RN") and pronouns ("He", "She") are never part of a name.
+        if ((token.AllCaps && lexicon.IsSuffix(word)) || IsPronoun(word))
+        {
+            return true;
+        }
+
         var isName = lexicon.FirstNameCount(word) > 0 || lexicon.SurnameRank(word) > 0;
 
         // Known non-names (eponyms, drugs, departments, months) block a word; after a title a real name
@@ -383,7 +417,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
         }
 
         var next = tokens[t + 1].Span(text);
-        return !lexicon.IsNotName(next) && !IsCommon(next, lexicon) && !tokens[t + 1].AllCaps && !NotPersonFollowersLookup.Contains(next)
+        return tokens[t + 1].Upper && next.Length >= 2 && !lexicon.IsNotName(next) && !IsCommon(next, lexicon) && !tokens[t + 1].AllCaps && !NotPersonFollowersLookup.Contains(next)
             && !lexicon.IsTitle(next) && !StrongCues.EndsAt(text, tokens[t].Start, tokens[t].End) && !WeakCues.EndsAt(text, tokens[t].Start, tokens[t].End);
     }
 
@@ -478,8 +512,37 @@ internal sealed class PersonRecognizer : ITextRecognizer
         }
 
         var word = compact[..n];
-        return n >= 2 && lexicon.IsSuffix(word) && !lexicon.IsTitle(word)
+        return n >= 2 && lexicon.IsSuffix(word) && !IsHonorific(word)
             && !word.Equals("jr", StringComparison.OrdinalIgnoreCase) && !word.Equals("sr", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool IsOrganizationOrStreetWord(ReadOnlySpan<char> word) =>
+        NotPersonFollowersLookup.Contains(word) || Addresses.AddressWords.Suffix.Contains(word);
+
+    private static bool IsPronoun(ReadOnlySpan<char> word)
+    {
+        foreach (var h in (ReadOnlySpan<string>)["he", "she", "his", "her", "him", "hers", "they", "them", "we", "you", "it", "its", "our", "your", "i"])
+        {
+            if (word.Equals(h, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsHonorific(ReadOnlySpan<char> word)
+    {
+        foreach (var h in (ReadOnlySpan<string>)["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir"])
+        {
+            if (word.Equals(h, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsFollowedByState(ReadOnlySpan<char> text, int end) =>
@@ -581,7 +644,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
                     p++;
                 }
                 else if (ch is '-' or '\'' or '\u2019' && p + 1 < text.Length && char.IsLetter(text[p + 1])
-                    && !(ch != '-' && (text[p + 1] | 0x20) == 's' && (p + 2 >= text.Length || !char.IsLetter(text[p + 2]))))
+                    && !(ch != '-' && IsContraction(text, p + 1)))
                 {
                     p++;
                 }
@@ -608,6 +671,32 @@ internal sealed class PersonRecognizer : ITextRecognizer
         }
 
         return tokens;
+    }
+
+    /// <summary>"'s", "'m", "'re", "'ve", "'ll", "'d", "'t" end a word; "O'Brien" and "D'Angelo" go on.</summary>
+    private static bool IsContraction(ReadOnlySpan<char> text, int p)
+    {
+        var end = p;
+        while (end < text.Length && char.IsLetter(text[end]) && end - p < 3)
+        {
+            end++;
+        }
+
+        if (end < text.Length && char.IsLetter(text[end]))
+        {
+            return false;
+        }
+
+        var tail = text[p..end];
+        foreach (var c in (ReadOnlySpan<string>)["s", "m", "re", "ve", "ll", "d", "t"])
+        {
+            if (tail.Equals(c, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private readonly record struct NameToken(int Start, int End, bool Upper, bool AllCaps, bool Lower, bool Initial)

@@ -40,7 +40,13 @@ internal static class Context
                     return -1;
                 }
 
-                if (c is '!' or '?' or ';' or '.')
+                if (c is '!' or '?')
+                {
+                    // A question or an exclamation closes what a cue before it could bind.
+                    return -1;
+                }
+
+                if (c is ';' or '.')
                 {
                     sentenceEnd = true;
                 }
