@@ -35,20 +35,22 @@ switch (command)
 
         break;
     case "loop":
-        // A plain scan loop to run under a profiler (dotnet-trace, dotnet-counters): the corpus, or the
-        // 128 KiB version of adversarial input N (1-based, as listed by "adversarial").
+        // A plain scan loop to run under a profiler (dotnet-trace, dotnet-counters): the corpus (input 0),
+        // or the 128 KiB version of adversarial input N (1-based, as listed by "adversarial"); every
+        // recognizer, or with "card" only the card-data types.
         Loop(
             args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20,
-            args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 0);
+            args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 0,
+            args.Length > 3 && args[3] == "card" ? ScanThroughput.CardDataOptions : null);
         break;
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- scan | adversarial | breakdown | all | corpus [file] | loop [seconds] [adversarial input]");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- scan | adversarial | breakdown | all | corpus [file] | loop [seconds] [adversarial input, 0 = corpus] [card]");
         return 2;
 }
 
 return 0;
 
-static void Loop(int seconds, int adversarialInput)
+static void Loop(int seconds, int adversarialInput, ScanOptions? options)
 {
     IReadOnlyList<string> documents = adversarialInput > 0
         ? [AdversarialInputs.Inputs[adversarialInput - 1].Build(AdversarialInputs.Size / 8)]
@@ -60,7 +62,7 @@ static void Loop(int seconds, int adversarialInput)
     {
         foreach (var d in documents)
         {
-            DetectionEngine.Default.Scan(d);
+            DetectionEngine.Default.Scan(d, options);
         }
 
         passes++;

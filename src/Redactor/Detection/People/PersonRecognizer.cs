@@ -102,7 +102,9 @@ internal sealed class PersonRecognizer : ITextRecognizer
                 continue;
             }
 
-            if (t.Lower && Context.CueBefore(text, t.Start, ChatCues, 0, 16))
+            // Lower-case names only right after a chat cue: check the previous word first (one lookup)
+            // before walking back, since most words are lower case.
+            if (t.Lower && i > 0 && ChatCues.IsLastWord(tokens[i - 1].Span(text)) && Context.CueBefore(text, t.Start, ChatCues, 0, 16))
             {
                 EvaluateLowerCase(text, tokens, i, lexicon, state, found);
             }
