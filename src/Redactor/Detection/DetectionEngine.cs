@@ -133,10 +133,26 @@ public sealed class DetectionEngine
         }
     }
 
-    private static T[] Active<T>(Registered<T>[] registered, ScanOptions options)
+    private T[] Active<T>(Registered<T>[] registered, ScanOptions options)
         where T : class
     {
-        return registered.Where(r => r.Produces.Any(options.Wants)).Select(r => r.Recognizer).ToArray();
+        // Per type set, computed once: a tenant's policy repeats on every request.
+        var key = (typeof(T), TypeMask(options));
+        return (T[])_activeCache.GetOrAdd(key, static (_, state) =>
+            state.registered.Where(r => r.Produces.Any(state.options.Wants)).Select(r => r.Recognizer).ToArray(), (registered, options));
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(Type, int), object> _activeCache = new();
+
+    private static int TypeMask(ScanOptions options)
+    {
+        var mask = 0;
+        foreach (var type in options.Types!)
+        {
+            mask |= 1 << (int)type;
+        }
+
+        return mask;
     }
 
     private static void ScanWords(ReadOnlySpan<char> text, IWordRecognizer[] words, ScanState state)

@@ -25,6 +25,12 @@ internal sealed class ScanState
     /// <summary>End of the last identifier token inspected, so a token of several words is read once.</summary>
     public int IdentifierScanEnd { get; set; }
 
+    /// <summary>Word tokens of the person recognizer, reused across scans on this thread.</summary>
+    public List<People.PersonRecognizer.NameToken> NameTokens { get; } = [];
+
+    /// <summary>Name parts found in the current document (for finding them again elsewhere in it).</summary>
+    public HashSet<string> NamesFound { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public static ScanState Rent()
     {
         var state = t_cached ?? new ScanState();
@@ -34,6 +40,7 @@ internal sealed class ScanState
         state.LastExpiryAfterPanEnd = -1;
         state.LastExpiryEnd = -1;
         state.IdentifierScanEnd = 0;
+        state.NamesFound.Clear();
         return state;
     }
 
@@ -46,6 +53,13 @@ internal sealed class ScanState
             state.Candidates.Capacity = 16;
         }
 
+        state.NameTokens.Clear();
+        if (state.NameTokens.Capacity > 65536)
+        {
+            state.NameTokens.Capacity = 256;
+        }
+
+        state.NamesFound.Clear();
         t_cached = state;
     }
 

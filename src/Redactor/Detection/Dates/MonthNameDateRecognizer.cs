@@ -12,7 +12,9 @@ internal sealed class MonthNameDateRecognizer : IWordRecognizer
 
     public void Inspect(ReadOnlySpan<char> text, in Word word, ScanState state)
     {
-        if (word.HasDigit || word.Length is < 3 or > 9 || !DateCues.MonthLookup.ContainsKey(text[word.Start..word.End]))
+        // Every month name starts with one of J F M A S O N D: a cheap test before the dictionary.
+        if (word.HasDigit || word.Length is < 3 or > 9 || (text[word.Start] | 0x20) is not ('j' or 'f' or 'm' or 'a' or 's' or 'o' or 'n' or 'd')
+            || !DateCues.MonthLookup.ContainsKey(text[word.Start..word.End]))
         {
             return;
         }

@@ -88,8 +88,9 @@ internal sealed class PersonRecognizer : ITextRecognizer
     public void Recognize(ReadOnlySpan<char> text, ScanState state)
     {
         var lexicon = NameLexicon.Shared;
-        var tokens = ReadTokens(text);
-        var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var tokens = state.NameTokens;
+        ReadTokens(text, tokens);
+        var found = state.NamesFound;
         var i = 0;
         while (i < tokens.Count)
         {
@@ -123,6 +124,13 @@ internal sealed class PersonRecognizer : ITextRecognizer
     {
         var t = first;
         var titled = false;
+        // Most capitalized runs are sentence starts and headings ("The", "Continue", "ASSESSMENT"): without a
+        // single word that could be a name there is nothing to judge, and no cue needs looking up.
+        if (!AnyPossibleName(text, tokens, first, last, lexicon))
+        {
+            return last;
+        }
+
         var strongCue = Context.CueBefore(text, tokens[first].Start, StrongCues, 1, 32);
         var weakCue = !strongCue && Context.CueBefore(text, tokens[first].Start, WeakCues, 1, 32);
         var place = IsAfterSaint(text, tokens[first].Start);
@@ -518,6 +526,20 @@ internal sealed class PersonRecognizer : ITextRecognizer
             && !word.Equals("jr", StringComparison.OrdinalIgnoreCase) && !word.Equals("sr", StringComparison.OrdinalIgnoreCase);
     }
 
+    private static bool AnyPossibleName(ReadOnlySpan<char> text, List<NameToken> tokens, int first, int last, NameLexicon lexicon)
+    {
+        for (var k = first; k <= last; k++)
+        {
+            var word = tokens[k].Span(text);
+            if (tokens[k].Initial || lexicon.FirstNameCount(word) > 0 || lexicon.SurnameRank(word) > 0 || (!IsCommon(word, lexicon) && !tokens[k].AllCaps))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsOrganizationOrStreetWord(ReadOnlySpan<char> word) =>
         NotPersonFollowersLookup.Contains(word) || Addresses.AddressWords.Suffix.Contains(word);
 
@@ -611,9 +633,9 @@ internal sealed class PersonRecognizer : ITextRecognizer
 
     /// <summary>Words of letters, joined across "-" and "'" inside names (O'Brien, Smith-Jones); a possessive
     /// "'s" is not part of the name.</summary>
-    private static List<NameToken> ReadTokens(ReadOnlySpan<char> text)
+    private static void ReadTokens(ReadOnlySpan<char> text, List<NameToken> tokens)
     {
-        var tokens = new List<NameToken>();
+        tokens.Clear();
         var p = 0;
         while (p < text.Length)
         {
@@ -671,8 +693,6 @@ internal sealed class PersonRecognizer : ITextRecognizer
             var initial = length == 1 && upper && p < text.Length && text[p] == '.';
             tokens.Add(new NameToken(start, p, upper, upper && allCaps && length > 1, char.IsLower(text[start]), initial));
         }
-
-        return tokens;
     }
 
     /// <summary>"'s", "'m", "'re", "'ve", "'ll", "'d", "'t" end a word; "O'Brien" and "D'Angelo" go on.</summary>
@@ -701,7 +721,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
         return false;
     }
 
-    private readonly record struct NameToken(int Start, int End, bool Upper, bool AllCaps, bool Lower, bool Initial)
+    internal readonly record struct NameToken(int Start, int End, bool Upper, bool AllCaps, bool Lower, bool Initial)
     {
         public int Length => End - Start;
 

@@ -50,7 +50,7 @@ internal sealed class CvvRecognizer : INumericRecognizer
                 // "…, expires 5/27, code 802": right after a card's expiry, "code" means the CVV.
                 score = 0.85;
             }
-            else if (Context.PreviousTurnCue(text, g.Start, Cues) >= 0)
+            else if (Context.PreviousTurnCue(text, g.Start, g.End, Cues) >= 0)
             {
                 // "Agent: The three-digit code on the back?" / "Caller: 827."
                 score = 0.9;

@@ -46,7 +46,7 @@ internal sealed class ExpiryRecognizer : INumericRecognizer
         // Wording after the number ("12/27 is the expiry") binds only the MM/YY shapes: four bare digits
         // followed by "exp …" are more often the previous field (a CVV, a PIN) than an expiry.
         var cued = Context.CueBefore(text, start, Cues, 2, 32) || (!compact && Context.CueAfter(text, end, Cues, 3, 28))
-            || Context.PreviousTurnCue(text, start, Cues) >= 0;
+            || Context.PreviousTurnCue(text, start, end, Cues) >= 0;
         if (!cued && !afterPan)
         {
             return false;

@@ -88,6 +88,13 @@ internal sealed class PanRecognizer : INumericRecognizer
             return false;
         }
 
+        // A grouped card number starts its run of groups: never the middle of a longer grouped number (a
+        // 22-digit USPS tracking number is 4-4-4-4-4-2). Fields may follow it (an expiry, a CVV).
+        if (first > 0 && cluster[first].Before == kind)
+        {
+            return false;
+        }
+
         if (cluster[first].DigitCount is < 4 or > 6)
         {
             return false;

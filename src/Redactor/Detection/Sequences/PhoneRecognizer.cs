@@ -64,6 +64,15 @@ internal sealed class PhoneRecognizer : INumericRecognizer
             return;
         }
 
+        // The North American shapes — (555) 867-5309, 555-867-5309, 555.867.5309, 555 867 5309 — are exact
+        // enough for our own validation; the model confirms the rest (international and unusual groupings).
+        var score = Validate(text, windowStart, end, plus);
+        if (IsNorthAmericanShape(text[windowStart..end]))
+        {
+            state.Add(EntityType.Phone, windowStart, end, score, Name);
+            return;
+        }
+
         var windowEnd = Math.Min(text.Length, end + 1);
         foreach (var (s, e) in SequenceModels.Find(SequenceModels.Phone, text, windowStart, windowEnd))
         {
@@ -73,10 +82,10 @@ internal sealed class PhoneRecognizer : INumericRecognizer
             }
 
             var matchEnd = Math.Min(e, end);
-            var score = Validate(text, s, matchEnd, plus);
-            if (score > 0)
+            var confirmed = Validate(text, s, matchEnd, plus);
+            if (confirmed > 0)
             {
-                state.Add(EntityType.Phone, s, matchEnd, score, Name);
+                state.Add(EntityType.Phone, s, matchEnd, confirmed, Name);
                 return;
             }
         }
@@ -128,6 +137,29 @@ internal sealed class PhoneRecognizer : INumericRecognizer
 
         return plus && digits is >= 8 and <= 15 ? 0.85 : 0;
     }
+
+    /// <summary>[+1 ](ddd) ddd-dddd, ddd-ddd-dddd, ddd.ddd.dddd, ddd ddd dddd, each with one separator kind.</summary>
+    private static bool IsNorthAmericanShape(ReadOnlySpan<char> span)
+    {
+        if (span.StartsWith("+1 ") || span.StartsWith("+1-") || span.StartsWith("1-"))
+        {
+            span = span[(span[0] == '+' ? 3 : 2)..];
+        }
+
+        if (span.Length == 14 && span[0] == '(' && span[4] == ')' && span[5] == ' ' && span[9] == '-')
+        {
+            return AllDigits(span[1..4]) && AllDigits(span[6..9]) && AllDigits(span[10..]);
+        }
+
+        if (span.Length == 12 && span[3] == span[7] && span[3] is '-' or '.' or ' ')
+        {
+            return AllDigits(span[..3]) && AllDigits(span[4..7]) && AllDigits(span[8..]);
+        }
+
+        return false;
+    }
+
+    private static bool AllDigits(ReadOnlySpan<char> s) => !s.ContainsAnyExceptInRange('0', '9');
 
     private static int LastGroupLength(ReadOnlySpan<char> span)
     {

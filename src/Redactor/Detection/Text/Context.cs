@@ -209,14 +209,38 @@ internal static class Context
     /// "[hh:mm]" stamp, a speaker label and at most a few filler words like "yeah, it's"), returns the tag of
     /// the last cue phrase in the previous line, or -1.
     /// </summary>
-    public static int PreviousTurnCue(ReadOnlySpan<char> text, int position, CueWords cues)
+    public static int PreviousTurnCue(ReadOnlySpan<char> text, int position, CueWords cues) =>
+        PreviousTurnCue(text, position, -1, cues);
+
+    /// <summary>Like <see cref="PreviousTurnCue(ReadOnlySpan{char}, int, CueWords)"/>; when <paramref name="valueEnd"/>
+    /// is given, the value must also end its utterance (only punctuation until the end of the line).</summary>
+    public static int PreviousTurnCue(ReadOnlySpan<char> text, int position, int valueEnd, CueWords cues)
     {
-        var lineStart = text[..position].LastIndexOf('\n') + 1;
-        if (lineStart == 0 || position - lineStart > 48)
+        if (valueEnd >= 0)
+        {
+            var q = valueEnd;
+            while (q < text.Length && q - valueEnd < 3 && text[q] is '.' or ',' or '!' or ' ')
+            {
+                q++;
+            }
+
+            if (q < text.Length && text[q] is not ('\n' or '\r'))
+            {
+                return -1;
+            }
+        }
+
+        // Bounded searches only: the line start within 48 characters, the previous line within 240.
+        const int MaxLead = 48;
+        const int MaxQuestion = 240;
+        var windowStart = Math.Max(0, position - MaxLead - 1);
+        var newline = text[windowStart..position].LastIndexOf('\n');
+        if (newline < 0 || windowStart + newline == 0)
         {
             return -1;
         }
 
+        var lineStart = windowStart + newline + 1;
         var line = text[lineStart..position];
         var colon = line.IndexOf(':');
         if (colon < 0)
@@ -226,16 +250,30 @@ internal static class Context
 
         // What stands between the speaker label and the value: a few short words at most.
         var words = 0;
-        foreach (var part in line[(colon + 1)..].ToString().Split(' ', ',', StringSplitOptions.RemoveEmptyEntries))
+        var wordLength = 0;
+        foreach (var c in line[(colon + 1)..])
         {
-            if (part.Length > 6 || ++words > 3)
+            if (c is ' ' or ',')
+            {
+                wordLength = 0;
+                continue;
+            }
+
+            if (wordLength++ == 0 && ++words > 3)
+            {
+                return -1;
+            }
+
+            if (wordLength > 6)
             {
                 return -1;
             }
         }
 
         var previousEnd = lineStart - 1;
-        var previousStart = Math.Max(text[..previousEnd].LastIndexOf('\n') + 1, previousEnd - 240);
+        var questionStart = Math.Max(0, previousEnd - MaxQuestion);
+        var previousNewline = text[questionStart..previousEnd].LastIndexOf('\n');
+        var previousStart = previousNewline < 0 ? questionStart : questionStart + previousNewline + 1;
         var tag = -1;
         var p = previousStart;
         while (p < previousEnd)
@@ -269,7 +307,14 @@ internal static class Context
             return false;
         }
 
-        var lineStart = text[..wordStart].LastIndexOf('\n') + 1;
+        var windowStart = Math.Max(0, wordStart - 16);
+        var newline = text[windowStart..wordStart].LastIndexOf('\n');
+        if (newline < 0 && windowStart > 0)
+        {
+            return false;
+        }
+
+        var lineStart = newline < 0 ? 0 : windowStart + newline + 1;
         var prefix = text[lineStart..wordStart].Trim();
         return prefix.IsEmpty || (prefix[0] == '[' && prefix[^1] == ']' && prefix.Length <= 14);
     }

@@ -149,10 +149,13 @@ internal sealed class CueWords
     private static bool IsPhraseJoiner(char c) => c is ' ' or '-' or '_' or '/' or '.' or '\'' or '\u00A0' or '\t';
 
     /// <summary>Index where the word that ends at <paramref name="end"/> starts.</summary>
+    /// <remarks>Walks at most <see cref="MaxWordLength"/> characters: no cue is longer, and an unbounded walk
+    /// over a megabyte-long token would make every look-up linear.</remarks>
     public static int WordStartBefore(ReadOnlySpan<char> text, int end)
     {
         var p = end;
-        while (p > 0 && Chars.IsWordChar(text[p - 1]))
+        var limit = Math.Max(0, end - MaxWordLength);
+        while (p > limit && Chars.IsWordChar(text[p - 1]))
         {
             p--;
         }
@@ -160,11 +163,15 @@ internal sealed class CueWords
         return p;
     }
 
+    /// <summary>Longest word the cue look-ups read.</summary>
+    public const int MaxWordLength = 48;
+
     /// <summary>Index where the word that starts at <paramref name="start"/> ends.</summary>
     public static int WordEndAfter(ReadOnlySpan<char> text, int start)
     {
         var p = start;
-        while (p < text.Length && Chars.IsWordChar(text[p]))
+        var limit = Math.Min(text.Length, start + MaxWordLength);
+        while (p < limit && Chars.IsWordChar(text[p]))
         {
             p++;
         }
