@@ -46,6 +46,7 @@ internal sealed class AddressRecognizer : INumericRecognizer
 
         var names = 0;
         var end = -1;
+        var lowerCase = false;
         for (var w = 0; w < MaxStreetWords; w++)
         {
             if (p >= text.Length || text[p] != ' ')
@@ -61,7 +62,7 @@ internal sealed class AddressRecognizer : INumericRecognizer
 
             var word = Word.Read(text, p);
             var token = text[word.Start..word.End];
-            if (names > 0 && AddressWords.Suffix.Contains(token))
+            if (names > 0 && AddressWords.Suffix.Contains(token) && (!lowerCase || AddressWords.UnambiguousSuffix.Contains(token)))
             {
                 end = word.End;
                 if (end < text.Length && text[end] == '.')
@@ -83,10 +84,12 @@ internal sealed class AddressRecognizer : INumericRecognizer
             }
 
             var ordinal = word.HasDigit && IsOrdinal(token);
-            if (!(word.StartsUpper || ordinal) || word.Length > 20)
+            if (!(word.StartsUpper || ordinal || (!word.HasDigit && word.HasLetter)) || word.Length > 20)
             {
                 break;
             }
+
+            lowerCase |= !word.StartsUpper && !ordinal;
 
             names++;
             p = word.End;
@@ -222,6 +225,12 @@ internal sealed class AddressRecognizer : INumericRecognizer
             return wordStart;
         }
 
+        // "spokane, wa 99215": in lower case only right after a comma.
+        if (word.Length == 2 && AddressWords.StateAbbreviationIgnoreCase.Contains(word) && wordStart >= 2 && text[wordStart - 1] == ' ' && text[wordStart - 2] == ',')
+        {
+            return wordStart;
+        }
+
         if (IsStateName(word.ToString()))
         {
             return wordStart;
@@ -246,6 +255,7 @@ internal sealed class AddressRecognizer : INumericRecognizer
     /// capitalized words on the same line, or -1.</summary>
     private static int CityBefore(ReadOnlySpan<char> text, int stateStart)
     {
+        var afterComma = stateStart >= 2 && text[stateStart - 1] == ' ' && text[stateStart - 2] == ',';
         var p = stateStart;
         while (p > 0 && text[p - 1] is ' ' or ',' && stateStart - p < 3)
         {
@@ -256,7 +266,7 @@ internal sealed class AddressRecognizer : INumericRecognizer
         for (var w = 0; w < 3; w++)
         {
             var wordStart = CueWords.WordStartBefore(text, p);
-            if (wordStart == p || !char.IsUpper(text[wordStart]))
+            if (wordStart == p || !(char.IsUpper(text[wordStart]) || (afterComma && char.IsLetter(text[wordStart]))))
             {
                 break;
             }
@@ -344,7 +354,7 @@ internal sealed class AddressRecognizer : INumericRecognizer
         }
 
         var cityWords = 0;
-        while (cityWords < 3 && p < text.Length && char.IsUpper(text[p]))
+        while (cityWords < 3 && p < text.Length && char.IsLetter(text[p]))
         {
             var word = Word.Read(text, p);
             p = word.End;
@@ -360,7 +370,9 @@ internal sealed class AddressRecognizer : INumericRecognizer
                 p++;
             }
 
-            if (p + 2 <= text.Length && (p + 2 == text.Length || !char.IsLetter(text[p + 2])) && AddressWords.StateAbbreviation.Contains(text.Slice(p, 2)))
+            var commaBefore = p >= 2 && text[p - 2] == ',';
+            if (p + 2 <= text.Length && (p + 2 == text.Length || !char.IsLetter(text[p + 2]))
+                && (AddressWords.StateAbbreviation.Contains(text.Slice(p, 2)) || (commaBefore && AddressWords.StateAbbreviationIgnoreCase.Contains(text.Slice(p, 2)))))
             {
                 return p + 2;
             }

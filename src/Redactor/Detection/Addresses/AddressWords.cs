@@ -45,6 +45,19 @@ internal static class AddressWords
         "utah", "vermont", "virginia", "washington", "west virginia", "wisconsin", "wyoming", "puerto rico",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Suffixes that are not also everyday words ("walk", "run", "view"): only these end a street
+    /// written in lower case, as people type in chats.</summary>
+    public static FrozenSet<string> UnambiguousSuffixes { get; } = new[]
+    {
+        "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "dr", "lane", "ln", "court", "ct",
+        "place", "pl", "terrace", "ter", "parkway", "pkwy", "highway", "hwy", "circle", "cir", "trail", "trl", "way",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    public static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> UnambiguousSuffix = UnambiguousSuffixes.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> StateAbbreviationIgnoreCase =
+        StateAbbreviations.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
     public static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Suffix = StreetSuffixes.GetAlternateLookup<ReadOnlySpan<char>>();
     public static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Unit = UnitDesignators.GetAlternateLookup<ReadOnlySpan<char>>();
     public static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Direction = Directions.GetAlternateLookup<ReadOnlySpan<char>>();

@@ -242,7 +242,7 @@ internal static class Context
 
         var lineStart = windowStart + newline + 1;
         var line = text[lineStart..position];
-        var colon = line.IndexOf(':');
+        var colon = line.LastIndexOf(':'); // the speaker's colon, after any "[00:02:45]" stamp
         if (colon < 0)
         {
             return -1;
