@@ -143,27 +143,51 @@ internal static class ScanCommand
             using var reader = new StreamReader(input, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
             var buffered = new BufferedStream(toStdout ? StandardOutput() : output, 1 << 16);
             using var writer = new Utf8JsonWriter(buffered, new JsonWriterOptions { SkipValidation = true });
+            // Batches of lines are scanned on every core and written back in input order.
+            const int BatchSize = 512;
+            var lines = new string?[BatchSize];
+            var records = new JsonlRecord[BatchSize];
+            var valid = new bool[BatchSize];
+            var results = new IReadOnlyList<DetectedEntity>[BatchSize];
             var lineNumber = 0;
-            while (reader.ReadLine() is { } line)
+            while (true)
             {
-                lineNumber++;
-                if (string.IsNullOrWhiteSpace(line))
+                var count = 0;
+                while (count < BatchSize && reader.ReadLine() is { } line)
                 {
-                    continue;
+                    lines[count++] = line;
                 }
 
-                if (!JsonlRecord.TryRead(line, out var record))
+                if (count == 0)
                 {
-                    invalid++;
-                    Terminal.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pi scan: line {lineNumber} is not a JSON object with a string \"text\"; skipped"));
-                    continue;
+                    break;
                 }
 
-                var entities = DetectionEngine.Default.Scan(record.Text, options);
-                JsonlRecord.Write(writer, record.Id, entities);
-                writer.Flush();
-                buffered.WriteByte((byte)'\n');
-                record.Dispose();
+                Parallel.For(0, count, i =>
+                {
+                    valid[i] = !string.IsNullOrWhiteSpace(lines[i]) && JsonlRecord.TryRead(lines[i]!, out records[i]);
+                    results[i] = valid[i] ? DetectionEngine.Default.Scan(records[i].Text, options) : [];
+                });
+
+                for (var i = 0; i < count; i++)
+                {
+                    lineNumber++;
+                    if (!valid[i])
+                    {
+                        if (!string.IsNullOrWhiteSpace(lines[i]))
+                        {
+                            invalid++;
+                            Terminal.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pi scan: line {lineNumber} is not a JSON object with a string \"text\"; skipped"));
+                        }
+
+                        continue;
+                    }
+
+                    JsonlRecord.Write(writer, records[i].Id, results[i]);
+                    writer.Flush();
+                    buffered.WriteByte((byte)'\n');
+                    records[i].Dispose();
+                }
             }
 
             buffered.Flush();
