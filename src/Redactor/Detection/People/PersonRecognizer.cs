@@ -88,6 +88,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
     public void Recognize(ReadOnlySpan<char> text, ScanState state)
     {
         var lexicon = NameLexicon.Shared;
+        var firstCandidate = state.Candidates.Count;
         var tokens = state.NameTokens;
         ReadTokens(text, tokens);
         var found = state.NamesFound;
@@ -117,6 +118,57 @@ internal sealed class PersonRecognizer : ITextRecognizer
         {
             Propagate(text, tokens, found, state);
         }
+
+        MergeAdjacent(text, state, firstCandidate);
+    }
+
+    /// <summary>"Maëlle" + "Bell", "Kathleen" + "dos" + "Santos": names found in pieces next to each other are
+    /// one name. Adds the joined span; overlap resolution prefers it to its pieces.</summary>
+    private void MergeAdjacent(ReadOnlySpan<char> text, ScanState state, int firstCandidate)
+    {
+        var people = new List<DetectedEntity>();
+        for (var i = firstCandidate; i < state.Candidates.Count; i++)
+        {
+            if (state.Candidates[i].Type == EntityType.Person)
+            {
+                people.Add(state.Candidates[i]);
+            }
+        }
+
+        people.Sort(static (a, b) => a.Start.CompareTo(b.Start));
+        for (var i = 0; i + 1 < people.Count; i++)
+        {
+            var a = people[i];
+            var b = people[i + 1];
+            if (b.Start <= a.End || b.Start - a.End > 12)
+            {
+                continue;
+            }
+
+            var gap = text[a.End..b.Start];
+            if (gap.SequenceEqual(" ") || IsParticleGap(gap))
+            {
+                state.Add(EntityType.Person, a.Start, b.End, Math.Max(a.Confidence, b.Confidence), Name);
+            }
+        }
+    }
+
+    private static bool IsParticleGap(ReadOnlySpan<char> gap)
+    {
+        if (gap.Length < 3 || gap[0] != ' ' || gap[^1] != ' ')
+        {
+            return false;
+        }
+
+        foreach (var range in gap[1..^1].Split(' '))
+        {
+            if (!IsParticle(gap[1..^1][range]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Judges the run first..last; returns the last token consumed (beyond the run for "Last, First").</summary>
@@ -179,7 +231,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
         while (m + 1 <= last && m + 1 - t < MaxRunTokens
             && !IsExcluded(text, tokens[m + 1], lexicon, titled || lexicon.FirstNameCount(tokens[m].Span(text)) >= 200)
             && !lexicon.IsSuffix(tokens[m + 1].Span(text))
-            && !(IsOrganizationOrStreetWord(tokens[m + 1].Span(text)) && !(titled && lexicon.SurnameRank(tokens[m + 1].Span(text)) > 0)))
+            && !(IsOrganizationOrStreetWord(tokens[m + 1].Span(text)) && !IsSurnameAfterGivenName(text, tokens, m, titled, lexicon)))
         {
             m++;
         }
@@ -538,6 +590,14 @@ internal sealed class PersonRecognizer : ITextRecognizer
         }
 
         return false;
+    }
+
+    /// <summary>"Sara Church", "Ms. Emily Park": a common surname that is also an organization or street
+    /// word is a surname right after a given name (or after a title).</summary>
+    private static bool IsSurnameAfterGivenName(ReadOnlySpan<char> text, List<NameToken> tokens, int m, bool titled, NameLexicon lexicon)
+    {
+        var rank = lexicon.SurnameRank(tokens[m + 1].Span(text));
+        return rank > 0 && (titled || (rank <= 2000 && lexicon.FirstNameCount(tokens[m].Span(text)) >= 200));
     }
 
     private static bool IsOrganizationOrStreetWord(ReadOnlySpan<char> word) =>
