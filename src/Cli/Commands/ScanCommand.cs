@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using PrivateInference.Cli.Output;
 using PrivateInference.Redactor.Detection;
+using PrivateInference.Redactor.Policy;
 
 namespace PrivateInference.Cli.Commands;
 
@@ -21,18 +22,27 @@ internal static class ScanCommand
         var output = new Option<string?>("--out") { Description = "Where --jsonl writes its results (default: standard output)" };
         var minConfidence = new Option<double>("--min-confidence") { Description = "Drop entities below this confidence (0..1)", DefaultValueFactory = _ => ScanOptions.DefaultMinConfidence };
         var types = new Option<string?>("--types") { Description = "Comma-separated entity types to report (default: all), e.g. PAN,SSN" };
+        var tenant = new Option<string?>("--tenant") { Description = "Apply this tenant's detection policy (PI_DETECTION_POLICY or $PI_HOME/detection-policy.json)" };
 
         var command = new Command("scan", "Find card data and other sensitive entities in text; values are shown masked")
         {
-            file, jsonl, output, minConfidence, types,
+            file, jsonl, output, minConfidence, types, tenant,
         };
         command.SetAction(parse =>
         {
-            var options = BuildOptions(parse.GetValue(minConfidence), parse.GetValue(types));
-            if (options is null)
+            var requested = BuildOptions(parse.GetValue(minConfidence), parse.GetValue(types));
+            if (requested is null)
             {
                 return 2;
             }
+
+            var policy = LoadPolicy();
+            if (policy is null)
+            {
+                return 2;
+            }
+
+            var options = policy.For(parse.GetValue(tenant), requested.Types, requested.MinConfidence);
 
             var jsonlPath = parse.GetValue(jsonl);
             if (jsonlPath is not null)
@@ -50,6 +60,33 @@ internal static class ScanCommand
             return ScanFile(path, options);
         });
         return command;
+    }
+
+    /// <summary>The detection policy named by <c>PI_DETECTION_POLICY</c>, else <c>$PI_HOME/detection-policy.json</c>
+    /// if it exists, else every type for every tenant. An unreadable policy stops the command.</summary>
+    private static DetectionPolicy? LoadPolicy()
+    {
+        var path = Environment.GetEnvironmentVariable("PI_DETECTION_POLICY");
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            var candidate = Path.Combine(PiHome.Directory, "detection-policy.json");
+            path = File.Exists(candidate) ? candidate : null;
+        }
+
+        if (path is null)
+        {
+            return DetectionPolicy.Everything;
+        }
+
+        try
+        {
+            return DetectionPolicy.Load(path);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            Terminal.Error.WriteLine($"pi scan: cannot use the detection policy {path}: {(ex is InvalidDataException ? ex.Message : ex.GetType().Name)}");
+            return null;
+        }
     }
 
     private static ScanOptions? BuildOptions(double minConfidence, string? types)

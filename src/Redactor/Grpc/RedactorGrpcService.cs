@@ -11,6 +11,7 @@ namespace PrivateInference.Redactor.Grpc;
 /// <summary>The Redactor's gRPC surface: validate, call the engine, map. Never logs or returns a value.</summary>
 public sealed class RedactorGrpcService(
     DetectionEngine engine,
+    Policy.DetectionPolicy policy,
     IOptions<RedactorOptions> options,
     ILogger<RedactorGrpcService> logger) : RedactorService.RedactorServiceBase
 {
@@ -27,11 +28,15 @@ public sealed class RedactorGrpcService(
             throw new RequestValidationException("min_confidence must be between 0 and 1");
         }
 
-        var scanOptions = new ScanOptions
+        if (request.TenantId.Length > 128)
         {
-            MinConfidence = request.MinConfidence > 0 ? request.MinConfidence : ScanOptions.DefaultMinConfidence,
-            Types = request.EntityTypes.Count == 0 ? null : request.EntityTypes.Select(FromWire).ToHashSet(),
-        };
+            throw new RequestValidationException("tenant_id exceeds 128 characters");
+        }
+
+        var scanOptions = policy.For(
+            request.TenantId.Length == 0 ? null : request.TenantId,
+            request.EntityTypes.Count == 0 ? null : request.EntityTypes.Select(FromWire).ToHashSet(),
+            request.MinConfidence);
 
         var started = Stopwatch.GetTimestamp();
         var found = engine.Scan(request.Text, scanOptions);

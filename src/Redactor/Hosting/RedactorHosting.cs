@@ -25,6 +25,12 @@ public static class RedactorHosting
             .Validate(o => o.MaxTextLength > 0, "Redactor:MaxTextLength must be positive")
             .ValidateOnStart();
         services.AddSingleton(DetectionEngine.Default);
+        services.AddSingleton(sp =>
+        {
+            // A policy that cannot be read stops the service at start-up rather than scanning with a guess.
+            var file = sp.GetRequiredService<IOptions<RedactorOptions>>().Value.PolicyFile;
+            return string.IsNullOrWhiteSpace(file) ? Policy.DetectionPolicy.Everything : Policy.DetectionPolicy.Load(file);
+        });
         services.AddSingleton<ExceptionMappingInterceptor>();
         services.AddGrpc(grpc => grpc.Interceptors.Add<ExceptionMappingInterceptor>());
         services.AddSingleton<IConfigureOptions<global::Grpc.AspNetCore.Server.GrpcServiceOptions>, ReceiveLimitSetup>();

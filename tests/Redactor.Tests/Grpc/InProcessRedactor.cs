@@ -23,11 +23,12 @@ internal sealed class InProcessRedactor : IAsyncDisposable
 
     public LogCapture Logs { get; }
 
-    public static async Task<InProcessRedactor> StartAsync(int maxTextLength)
+    public static async Task<InProcessRedactor> StartAsync(int maxTextLength, string? policyFile = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Configuration["Redactor:MaxTextLength"] = maxTextLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Configuration["Redactor:PolicyFile"] = policyFile;
         var logs = new LogCapture();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Trace);

@@ -1,0 +1,28 @@
+using PrivateInference.Redactor.Grpc;
+using WireEntityType = PrivateInference.Contracts.Redactor.V1.EntityType;
+
+namespace PrivateInference.Redactor.Tests.Grpc;
+
+/// <summary>The proto enum and the engine's types (and their JSON wire names) stay in step.</summary>
+public sealed class EntityTypeMappingTests
+{
+    public static IEnumerable<EntityType> Types => EntityTypes.All;
+
+    [TestCaseSource(nameof(Types))]
+    public void Every_engine_type_maps_to_the_proto_value_of_the_same_name(EntityType type)
+    {
+        var wire = RedactorGrpcService.ToWire(type);
+        var protoName = WireEntityType.Descriptor.FindValueByNumber((int)wire)?.Name;
+
+        Assert.That(protoName, Is.EqualTo("ENTITY_TYPE_" + type.WireName()));
+        Assert.That(RedactorGrpcService.FromWire(wire), Is.EqualTo(type));
+    }
+
+    [Test]
+    public void The_proto_enum_has_no_value_the_engine_lacks()
+    {
+        var protoValues = WireEntityType.Descriptor.Values.Count(v => v.Number != 0);
+
+        Assert.That(protoValues, Is.EqualTo(EntityTypes.All.Count));
+    }
+}
