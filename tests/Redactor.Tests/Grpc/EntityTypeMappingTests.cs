@@ -1,5 +1,4 @@
 using PrivateInference.Redactor.Grpc;
-using WireEntityType = PrivateInference.Contracts.Redactor.V1.EntityType;
 
 namespace PrivateInference.Redactor.Tests.Grpc;
 
