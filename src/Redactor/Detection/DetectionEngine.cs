@@ -67,7 +67,7 @@ public sealed class DetectionEngine
             [
                 new(new EmailRecognizer(), [EntityType.Email]),
                 new(new UrlRecognizer(), [EntityType.Url]),
-                new(ip, [EntityType.IpAddress]),
+                new(ip, [EntityType.IpAddress, EntityType.DeviceId]),
                 new(new PersonRecognizer(), [EntityType.Person, EntityType.Mrn]),
                 new(new RecordNumberAfterNameRecognizer(), [EntityType.Mrn]),
             ]);

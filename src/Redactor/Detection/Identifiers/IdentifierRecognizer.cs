@@ -27,7 +27,8 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
             "subscriber number", "subscriber no", "policy", "policy number", "policy no", "policy id", "group number",
             "group no", "group id", "group", "plan id", "plan number", "insurance id", "insurance number", "insurance no",
             "medicaid id", "medicaid", "medicaid number", "medicare", "medicare id", "medicare number", "mbi", "hicn",
-            "beneficiary id", "health plan id", "health plan", "id card", "insured id", "cert", "certificate number"),
+            "beneficiary id", "health plan id", "health plan", "id card", "insured id", "cert", "certificate number",
+            "carrier", "secondary carrier", "primary carrier", "insurance carrier", "secondary insurance", "primary insurance"),
         .. Tag(EntityType.LicenseNumber, "license", "licence", "license number", "licence number", "license no",
             "licence no", "driver's license", "drivers license", "driver license", "driver's licence", "driving licence",
             "dl number", "dl no", "dea", "dea number", "dea no", "dea registration", "state license",
@@ -62,6 +63,9 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
         }
 
         var (start, end) = ExpandToken(text, word.Start, word.End);
+
+        // "722 447 869": a value in spaced digit groups is read whole (it still needs a cue below).
+        end = ExtendSpacedGroups(text, start, end);
         state.IdentifierScanEnd = end;
         var alnum = 0;
         var digits = 0;
@@ -90,6 +94,12 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
             state.Add(EntityType.LicenseNumber, start, end, 0.85, Name);
         }
 
+        // An SSN-shaped value (AAA GG SSSS, AAA-GG-SSSS) is the SSN recognizer's.
+        if (IsSsnShaped(text[start..end]))
+        {
+            return;
+        }
+
         // A card number is the PAN recognizer's, whatever label precedes it: a PAN must never be
         // reported as a lesser identifier.
         if (digits == alnum && digits is >= 12 and <= 19 && IsCardNumber(text[start..end]))
@@ -97,8 +107,22 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
             return;
         }
 
-        var fillers = Context.TaggedCueBefore(text, start, Cues, 4, 44, out var tag, out var cueStart);
-        if (fillers >= 0 && IsRoleWord(text, cueStart) && Context.IsSpeakerLabel(text, cueStart))
+        int fillers;
+        int tag;
+        int cueStart;
+        if (AbbreviationBefore(text, start, out var abbreviation))
+        {
+            // The label right before the value ("SN 8420TC10892") beats any cue further back ("Model …").
+            fillers = 0;
+            tag = (int)abbreviation;
+            cueStart = -1;
+        }
+        else
+        {
+            fillers = Context.TaggedCueBefore(text, start, Cues, 4, 44, out tag, out cueStart);
+        }
+
+        if (fillers >= 0 && cueStart >= 0 && IsRoleWord(text, cueStart) && Context.IsSpeakerLabel(text, cueStart))
         {
             // "Member: DH506430" answers the question on the line before; "Member" is who speaks.
             fillers = -1;
@@ -111,14 +135,9 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
             fillers = 0;
             type = EntityType.Mrn;
         }
-        else if (fillers < 0 && AbbreviationBefore(text, start, out var abbreviated))
-        {
-            fillers = 0;
-            type = abbreviated;
-        }
         else if (fillers < 0)
         {
-            var asked = Context.PreviousTurnCue(text, start, Cues);
+            var asked = Context.PreviousTurnCue(text, start, Cues, NotPhi);
             if (asked >= 0)
             {
                 fillers = 1;
@@ -150,8 +169,6 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
             return;
         }
 
-        end = ExtendSpacedGroups(text, start, end);
-        state.IdentifierScanEnd = Math.Max(state.IdentifierScanEnd, end);
         state.Add(type, start, end, fillers == 0 ? 0.9 : 0.8, Name);
     }
 
@@ -245,6 +262,10 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
         return p;
     }
 
+    private static bool IsSsnShaped(ReadOnlySpan<char> value) =>
+        value.Length == 11 && value[3] == value[6] && value[3] is ' ' or '-'
+        && !value[..3].ContainsAnyExceptInRange('0', '9') && !value[4..6].ContainsAnyExceptInRange('0', '9') && !value[7..].ContainsAnyExceptInRange('0', '9');
+
     private static bool IsCardNumber(ReadOnlySpan<char> value)
     {
         Span<byte> digits = stackalloc byte[19];
@@ -293,14 +314,15 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
             return false;
         }
 
+        // Case-insensitive, but only as a standalone label: "mg/dL 70-99" has a '/' before "dL".
         var word = text[wordStart..p];
-        if (word.SequenceEqual("DL"))
+        if (word.Equals("DL", StringComparison.OrdinalIgnoreCase))
         {
             type = EntityType.LicenseNumber;
             return true;
         }
 
-        if (word.SequenceEqual("SN"))
+        if (word.Equals("SN", StringComparison.OrdinalIgnoreCase))
         {
             type = EntityType.DeviceId;
             return true;
@@ -315,6 +337,16 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
     /// <summary>Grows a word into the identifier token around it: letters and digits joined by single '-'.</summary>
     private static (int Start, int End) ExpandToken(ReadOnlySpan<char> text, int start, int end)
     {
+        // "MD.609739": a letter prefix joined by a dot belongs to the code.
+        if (start > 2 && text[start - 1] == '.' && char.IsAsciiLetter(text[start - 2]))
+        {
+            var prefixStart = CueWords.WordStartBefore(text, start - 1);
+            if (start - 1 - prefixStart is >= 2 and <= 4 && text[prefixStart..(start - 1)].ContainsAnyExceptInRange('a', 'z'))
+            {
+                start = prefixStart;
+            }
+        }
+
         while (start > 1 && text[start - 1] == '-' && char.IsAsciiLetterOrDigit(text[start - 2]))
         {
             start = CueWords.WordStartBefore(text, start - 1);

@@ -82,6 +82,13 @@ internal sealed class IpAddressRecognizer : INumericRecognizer, ITextRecognizer
 
             coveredUntil = end;
             var candidate = text[start..end];
+            if (IsMacAddress(candidate))
+            {
+                // A network card's address identifies a device (HIPAA's device identifiers).
+                state.Add(EntityType.DeviceId, start, end, 0.9, Name);
+                continue;
+            }
+
             if (candidate.Count(':') < 2 || !IPAddress.TryParse(candidate, out var address) || address.AddressFamily != AddressFamily.InterNetworkV6)
             {
                 continue;
@@ -95,6 +102,26 @@ internal sealed class IpAddressRecognizer : INumericRecognizer, ITextRecognizer
                 }
             }
         }
+    }
+
+    /// <summary>Six pairs of hex digits joined by ':' ("79:30:90:B2:B4:4D").</summary>
+    private static bool IsMacAddress(ReadOnlySpan<char> candidate)
+    {
+        if (candidate.Length != 17)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < 17; i++)
+        {
+            var ok = i % 3 == 2 ? candidate[i] == ':' : char.IsAsciiHexDigit(candidate[i]);
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool AllGroupsAreOctets(NumericCluster cluster, int first)

@@ -212,9 +212,14 @@ internal static class Context
     public static int PreviousTurnCue(ReadOnlySpan<char> text, int position, CueWords cues) =>
         PreviousTurnCue(text, position, -1, cues);
 
+    /// <summary>Like <see cref="PreviousTurnCue(ReadOnlySpan{char}, int, CueWords)"/>, ignoring cues tagged
+    /// <paramref name="ignoredTag"/> (for example "claim" in "the licence number for the claim?").</summary>
+    public static int PreviousTurnCue(ReadOnlySpan<char> text, int position, CueWords cues, int ignoredTag) =>
+        PreviousTurnCue(text, position, -1, cues, ignoredTag);
+
     /// <summary>Like <see cref="PreviousTurnCue(ReadOnlySpan{char}, int, CueWords)"/>; when <paramref name="valueEnd"/>
     /// is given, the value must also end its utterance (only punctuation until the end of the line).</summary>
-    public static int PreviousTurnCue(ReadOnlySpan<char> text, int position, int valueEnd, CueWords cues)
+    public static int PreviousTurnCue(ReadOnlySpan<char> text, int position, int valueEnd, CueWords cues, int ignoredTag = -1)
     {
         if (valueEnd >= 0)
         {
@@ -286,7 +291,7 @@ internal static class Context
 
             var end = CueWords.WordEndAfter(text, p);
             var matched = cues.TagEndingAt(text, p, end);
-            if (matched >= 0)
+            if (matched >= 0 && matched != ignoredTag)
             {
                 tag = matched;
             }
