@@ -24,6 +24,12 @@ public sealed class PersonDetectionTests
 
         // Names without a title, found from context.
         yield return PhiRow.Finds("Name_after_pt_abbreviation_is_a_person", "pt «Maria Garcia» seen in clinic today", Person);
+        yield return PhiRow.Finds("Initial_and_surname_after_requested_by_is_a_person", "Requested by «A. Smith» on 5/13", Person);
+        yield return PhiRow.Finds("Unknown_surname_before_a_given_name_is_last_first", "Results sent to «Ngata, Robert» by fax", Person);
+        yield return PhiRow.Finds("Unknown_lower_case_name_after_hi_there_is_a_person", "support: Hi there, «kofi» here. What's going on?", Person);
+        yield return PhiRow.Finds("Name_before_possessive_chart_is_a_person", "Please scan the fax into «Aponi»'s chart.", Person);
+        yield return PhiRow.Finds("Name_before_speaking_is_a_person", "You've reached billing, «Joaquín» speaking.", Person);
+        yield return PhiRow.Finds("Name_pieces_joined_by_a_particle_are_one_person", "Her daughter, «Kathleen dos Santos», visited.", Person);
         yield return PhiRow.Finds("Name_after_patient_label_is_a_person", "Patient: «Omar Haddad»\nReason for visit: cough", Person);
         yield return PhiRow.Finds("Name_after_name_label_is_a_person", "Name: «Grace Liu»", Person);
         yield return PhiRow.Finds("Given_name_after_spoke_with_is_a_person", "Spoke with «Tom» about the balance.", Person);

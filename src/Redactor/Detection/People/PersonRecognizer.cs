@@ -66,6 +66,10 @@ internal sealed class PersonRecognizer : ITextRecognizer
         "chatting with", "speaking with", "speaking to", "dr", "doctor", "nurse", "son", "daughter", "wife", "husband",
         "mom", "dad", "grandma", "grandpa", "agent", "hi there", "hello there", "i m", "it s");
 
+    private static readonly CueWords Introductions = new(
+        "my name is", "name is", "this is", "i m", "i am", "it s", "hi there", "hello there", "chatting with",
+        "speaking with", "you re chatting with");
+
     private static readonly CueWords ChatTitles = new("dr", "doctor", "nurse", "mr", "mrs", "ms", "prof");
 
     private static readonly string[] Particles = ["van", "von", "de", "der", "den", "del", "della", "da", "di", "du", "la", "le", "bin", "ibn", "al", "el", "ter", "ten", "dos", "das", "zu", "y"];
@@ -238,7 +242,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
 
         // "Jacob Morgan, MD", "Gene Page, PA-C": a credential after the run says it is a person.
         var credentialed = IsFollowedByCredential(text, tokens[m].End, lexicon);
-        strongCue |= credentialed && !(m == t && IsFollowedByState(text, tokens[m].End));
+        strongCue |= (credentialed && !(m == t && IsFollowedByState(text, tokens[m].End))) || IsFollowedByPersonWord(text, tokens[m].End);
 
         // "Braden scale", "Mercy Valley Medical Center", "Kingsley Lane", "Birmingham, AL": not people.
         // ", MD" is both a credential and Maryland: after one word it is a city and its state.
@@ -272,7 +276,8 @@ internal sealed class PersonRecognizer : ITextRecognizer
         var lastRank = lexicon.SurnameRank(lastWord);
         var lastCommon = IsCommon(lastWord, lexicon);
         var firstSurnameRank = lexicon.SurnameRank(firstWord);
-        var nameLike = firstCount > 0 || firstSurnameRank > 0 || !firstCommon;
+        var nameLike = first.Initial || firstCount > 0 || firstSurnameRank > 0 || !firstCommon
+            || (m > t && (lastRank > 0 || !lastCommon));
         if (m == t && (first.Length == 1 || first.AllCaps))
         {
             // A lone letter or ALL-CAPS word is an initial, an acronym or a heading.
@@ -341,7 +346,16 @@ internal sealed class PersonRecognizer : ITextRecognizer
 
         // A surname that is also a word ("Doe", "Young") needs support: a cue, a title, or ALL CAPS records.
         var bothCaps = surname.AllCaps && given.AllCaps;
-        var surnameOk = lexicon.SurnameRank(surname.Span(text)) > 0 && (supported || bothCaps || !IsCommon(surname.Span(text), lexicon));
+        var surnameWord = surname.Span(text);
+        var surnameOk = lexicon.SurnameRank(surnameWord) > 0 && (supported || bothCaps || !IsCommon(surnameWord, lexicon));
+
+        // "Ngata, Robert": a surname the Census does not know, before a well-known given name.
+        var givenWord = given.Span(text);
+        if (!surnameOk && !IsCommon(surnameWord, lexicon) && !lexicon.IsNotName(surnameWord) && surnameWord.Length > 2
+            && lexicon.FirstNameCount(givenWord) >= StrongFirstNameCount && !IsCommon(givenWord, lexicon) && !lexicon.IsNotName(givenWord))
+        {
+            surnameOk = true;
+        }
         var givenCount = lexicon.FirstNameCount(given.Span(text));
         var givenUnknownButNameLike = givenCount == 0 && (bothCaps || supported) && !IsCommon(given.Span(text), lexicon)
             && !lexicon.IsNotName(given.Span(text)) && given.Length > 2 && !lexicon.IsSuffix(given.Span(text));
@@ -385,7 +399,11 @@ internal sealed class PersonRecognizer : ITextRecognizer
             return;
         }
 
-        if (count < StrongFirstNameCount || lexicon.IsNotName(word) || (IsCommon(word, lexicon) && lexicon.CommonWordRank(word) < 20000))
+        // After "my name is", "this is", "hi there," or "chatting with" a lower-case word that is no ordinary
+        // word is the name, even one the dictionaries do not know ("kofi", "sione").
+        var introduced = Context.CueBefore(text, tokens[i].Start, Introductions, 0, 24);
+        var ordinary = IsCommon(word, lexicon) && lexicon.CommonWordRank(word) < 20000;
+        if (lexicon.IsNotName(word) || ordinary || (count < StrongFirstNameCount && !(introduced && word.Length >= 3)))
         {
             return;
         }
@@ -611,6 +629,38 @@ internal sealed class PersonRecognizer : ITextRecognizer
             {
                 return true;
             }
+        }
+
+        return false;
+    }
+
+    // "Reza's chart", "Reza's wife": what follows a possessive says it is a person's.
+    private static readonly HashSet<string> PersonFollowers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "chart", "record", "records", "results", "labs", "medications", "meds", "appointment", "mother", "father",
+        "wife", "husband", "son", "daughter", "sister", "brother", "mom", "dad", "spouse", "partner", "caregiver",
+        "insurance", "account", "card", "phone", "email", "address", "birthday", "condition", "symptoms",
+        "surgery", "discharge", "admission", "family",
+    };
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> PersonFollowersLookup = PersonFollowers.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>"Reza's chart", "Joaquín speaking.", "sione here.": words after a name that only follow people.</summary>
+    private static bool IsFollowedByPersonWord(ReadOnlySpan<char> text, int end)
+    {
+        var p = end;
+        if (p + 2 < text.Length && text[p] is '\'' or '\u2019' && (text[p + 1] | 0x20) == 's' && text[p + 2] == ' ')
+        {
+            var wordEnd = CueWords.WordEndAfter(text, p + 3);
+            return PersonFollowersLookup.Contains(text[(p + 3)..wordEnd]);
+        }
+
+        if (p + 1 < text.Length && text[p] == ' ')
+        {
+            var wordEnd = CueWords.WordEndAfter(text, p + 1);
+            var word = text[(p + 1)..wordEnd];
+            var closes = wordEnd >= text.Length || text[wordEnd] is '.' or ',' or '!' or '\n';
+            return closes && (word.Equals("speaking", StringComparison.OrdinalIgnoreCase) || word.Equals("here", StringComparison.OrdinalIgnoreCase));
         }
 
         return false;
