@@ -12,6 +12,7 @@ public sealed class AgeDetectionTests
         yield return PhiRow.Finds("Hyphenated_year_old_of_92_is_an_age", "A «92»-year-old woman with a hip fracture.", Age);
         yield return PhiRow.Finds("Age_word_before_94_is_an_age", "age «94», lives alone", Age);
         yield return PhiRow.Finds("Aged_before_101_is_an_age", "Widower aged «101» admitted from home.", Age);
+        yield return PhiRow.Finds("Age_in_parentheses_on_an_age_line_is_an_age", "DOB/Age: Aug 23, 1930 («95»)", Age);
         yield return PhiRow.Finds("Yo_after_95_is_an_age", "«95» yo male with pneumonia", Age);
         yield return PhiRow.Finds("Y_slash_o_after_90_is_an_age", "«90» y/o female, fall at home", Age);
         yield return PhiRow.Finds("Years_old_after_93_is_an_age", "She is «93» years old.", Age);

@@ -20,6 +20,8 @@ public sealed class DateDetectionTests
         yield return PhiRow.Finds("Month_and_day_before_a_time_of_day_is_a_date", "— L. Wu, DO «06/07» 13:54", Date);
         yield return PhiRow.Finds("Month_of_year_is_a_date", "started «April of 2021», then stopped", Date);
         yield return PhiRow.Finds("Lower_case_month_between_day_and_year_is_a_date", "stayed there on «30-dec-2024».", Date);
+        yield return PhiRow.Finds("Lower_case_may_before_a_day_and_year_is_a_date", "chat started «may 2, 2025» · app", Date);
+        yield return PhiRow.Finds("Month_and_day_answering_a_date_question_is_a_date", "Agent: When was your last visit?\nCaller: Um, «7/28», I think.", Date);
         yield return PhiRow.Finds("Dashed_month_day_year_is_a_date", "Seen «03-14-2024» for follow-up.", Date);
         yield return PhiRow.Finds("Slashed_date_followed_by_a_clock_time_is_a_date", "Admitted «03/14/2024» at 09:30.", Date);
         yield return PhiRow.Finds("Slashed_date_at_the_end_of_a_sentence_is_a_date", "Last seen on «11/02/2023».", Date);

@@ -30,6 +30,7 @@ public sealed class PersonDetectionTests
         yield return PhiRow.Finds("Name_before_possessive_chart_is_a_person", "Please scan the fax into «Aponi»'s chart.", Person);
         yield return PhiRow.Finds("Name_before_speaking_is_a_person", "You've reached billing, «Joaquín» speaking.", Person);
         yield return PhiRow.Finds("Name_pieces_joined_by_a_particle_are_one_person", "Her daughter, «Kathleen dos Santos», visited.", Person);
+        yield return PhiRow.Finds("All_caps_eponym_surname_before_a_given_name_is_a_person", "ACCESSION REPORT\n«ELLISON, ERIC» (WY556479)", Person);
         yield return PhiRow.Finds("Name_after_patient_label_is_a_person", "Patient: «Omar Haddad»\nReason for visit: cough", Person);
         yield return PhiRow.Finds("Name_after_name_label_is_a_person", "Name: «Grace Liu»", Person);
         yield return PhiRow.Finds("Given_name_after_spoke_with_is_a_person", "Spoke with «Tom» about the balance.", Person);

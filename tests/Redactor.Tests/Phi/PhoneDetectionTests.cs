@@ -15,6 +15,7 @@ public sealed class PhoneDetectionTests
         yield return PhiRow.Finds("Area_code_in_parentheses_is_a_phone", "Call «(555) 867-5309» after 5 pm.", Phone);
         yield return PhiRow.Finds("Dashed_number_is_a_phone", "Call «555-867-5309» after 5 pm.", Phone);
         yield return PhiRow.Finds("Dotted_number_is_a_phone", "Cell «555.867.5309»", Phone);
+        yield return PhiRow.Finds("International_number_with_country_code_is_a_phone", "He can be reached at «+353 1 605 2520» abroad.", Phone);
         yield return PhiRow.Finds("Spaced_number_is_a_phone", "Cell: «555 867 5309»", Phone);
         yield return PhiRow.Finds("Plus_one_spaced_number_is_a_phone", "Reach her at «+1 555 867 5309».", Phone);
         yield return PhiRow.Finds("Plus_one_with_area_code_in_parentheses_is_a_phone", "Call «+1 (555) 867-5309».", Phone);

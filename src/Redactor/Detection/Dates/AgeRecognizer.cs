@@ -25,6 +25,19 @@ internal sealed class AgeRecognizer : INumericRecognizer
 
     public string Name => "age";
 
+    private static bool LineBeforeMentionsAge(ReadOnlySpan<char> text, int position)
+    {
+        var from = Math.Max(0, position - 48);
+        var window = text[from..position];
+        var newline = window.LastIndexOf('\n');
+        if (newline >= 0)
+        {
+            window = window[(newline + 1)..];
+        }
+
+        return window.Contains("age", StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>"M/98", "(F, 95)", "F 92": sex then age, as record headers write them.</summary>
     private static bool IsAfterSex(ReadOnlySpan<char> text, int start)
     {
@@ -80,7 +93,10 @@ internal sealed class AgeRecognizer : INumericRecognizer
         var unit = g.End < text.Length && (char.IsLetter(text[g.End]) || text[g.End] is '%' or '/' or '.' && g.End + 1 < text.Length && char.IsAsciiDigit(text[g.End + 1]));
         var sexAge = IsAfterSex(text, g.Start);
         var cuedBefore = !unit && Context.CueBefore(text, g.Start, Before, 1, 16) && !Context.CueBefore(text, g.Start, Measurements, 2, 20);
-        if (afterCue || sexAge || cuedBefore)
+        // "DOB/Age: Aug 23, 1930 (95)": an age in parentheses on a line labelled with "age".
+        var parenthesized = g.Start > 0 && text[g.Start - 1] == '(' && g.End < text.Length && text[g.End] == ')'
+            && LineBeforeMentionsAge(text, g.Start);
+        if (afterCue || sexAge || cuedBefore || parenthesized)
         {
             state.Add(EntityType.Age, g.Start, g.End, 0.93, Name);
         }

@@ -25,7 +25,8 @@ internal sealed class MonthNameDateRecognizer : IWordRecognizer
 
         // Lower-case "may", "mar", "jan", "dec" are words or names far more often than months: only
         // hyphen-glued to a day ("30-dec-2024") are they months.
-        if (ambiguousWord && !(word.Start > 0 && text[word.Start - 1] == '-' && word.End < text.Length && text[word.End] == '-'))
+        if (ambiguousWord && !(word.Start > 0 && text[word.Start - 1] == '-' && word.End < text.Length && text[word.End] == '-')
+            && !FollowedByDayOrYear(text, word.End))
         {
             return;
         }
@@ -79,6 +80,24 @@ internal sealed class MonthNameDateRecognizer : IWordRecognizer
         {
             state.Add(EntityType.Date, start, end, 0.93, Name);
         }
+    }
+
+    /// <summary>"may 2, 2025", "dec 2023", "mar 18.": a day (1–31, then a comma, a full stop or the end of
+    /// the line) or a four-digit year right after the word.</summary>
+    private static bool FollowedByDayOrYear(ReadOnlySpan<char> text, int end)
+    {
+        if (end + 2 > text.Length || text[end] != ' ' || !char.IsAsciiDigit(text[end + 1]))
+        {
+            return false;
+        }
+
+        if (!ReadNumber(text, end + 1, out var value, out var numberEnd, out var digits))
+        {
+            return false;
+        }
+
+        var closes = numberEnd >= text.Length || text[numberEnd] is ',' or '.' or '\n' or ')' or ';';
+        return (digits <= 2 && value is >= 1 and <= 31 && closes) || (digits == 4 && value is >= 1900 and <= 2099);
     }
 
     private static int DayBefore(ReadOnlySpan<char> text, int monthStart)

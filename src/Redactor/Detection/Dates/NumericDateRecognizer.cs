@@ -106,7 +106,8 @@ internal sealed class NumericDateRecognizer : INumericRecognizer
         // M/D: a ratio or a score ("7/10 pain", "1/2 tab") unless date wording binds it or a time of day
         // follows ("06/07 13:54").
         if (la <= 2 && lb <= 2 && kind == SeparatorKind.Slash && IsMonth(a) && IsDay(b)
-            && (Context.CueBefore(text, start, DateCues.Words, 2, 32) || FollowedByTimeOfDay(cluster, i + 1, text, end)))
+            && (Context.CueBefore(text, start, DateCues.Words, 2, 32) || FollowedByTimeOfDay(cluster, i + 1, text, end)
+                || Context.PreviousTurnCue(text, start, DateCues.Words) >= 0))
         {
             state.Add(EntityType.Date, start, end, 0.8, Name);
             return true;

@@ -203,7 +203,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
                 titled = true;
                 t++;
             }
-            else if (IsExcluded(text, tokens[t], lexicon, titled || strongCue || StartsTwoWordName(text, tokens, t, last, lexicon)))
+            else if (IsExcluded(text, tokens[t], lexicon, titled || strongCue || StartsTwoWordName(text, tokens, t, last, lexicon) || StartsLastCommaFirst(text, tokens, t, lexicon)))
             {
                 strongCue |= StrongCues.EndsAt(text, tokens[t].Start, tokens[t].End);
                 weakCue |= WeakCues.EndsAt(text, tokens[t].Start, tokens[t].End);
@@ -499,6 +499,18 @@ internal sealed class PersonRecognizer : ITextRecognizer
         var next = tokens[t + 1].Span(text);
         return tokens[t + 1].Upper && next.Length >= 2 && !lexicon.IsNotName(next) && !IsCommon(next, lexicon) && !tokens[t + 1].AllCaps && !NotPersonFollowersLookup.Contains(next)
             && !lexicon.IsTitle(next) && !StrongCues.EndsAt(text, tokens[t].Start, tokens[t].End) && !WeakCues.EndsAt(text, tokens[t].Start, tokens[t].End);
+    }
+
+    /// <summary>"ELLISON, ERIC": a surname that is also an eponym is a surname before ", " and a given name.</summary>
+    private static bool StartsLastCommaFirst(ReadOnlySpan<char> text, List<NameToken> tokens, int t, NameLexicon lexicon)
+    {
+        if (t + 1 >= tokens.Count || lexicon.SurnameRank(tokens[t].Span(text)) == 0 || !text[tokens[t].End..tokens[t + 1].Start].SequenceEqual(", "))
+        {
+            return false;
+        }
+
+        var given = tokens[t + 1].Span(text);
+        return tokens[t + 1].Upper && lexicon.FirstNameCount(given) >= 200 && !lexicon.IsNotName(given) && !IsCommon(given, lexicon);
     }
 
     private static bool IsSaint(ReadOnlySpan<char> word) =>

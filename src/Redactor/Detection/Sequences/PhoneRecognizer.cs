@@ -89,6 +89,13 @@ internal sealed class PhoneRecognizer : INumericRecognizer
                 return;
             }
         }
+
+        // E.164 numbers the model does not know ("+353 1 605 2520", "+81 3-8495-8046"): a '+', a country
+        // code and 9–15 digits in groups is a phone number.
+        if (plus && text[windowStart] == '+' && digits >= 9 && cluster.Count >= 2)
+        {
+            state.Add(EntityType.Phone, windowStart, end, 0.8, Name);
+        }
     }
 
     private static double Validate(ReadOnlySpan<char> text, int start, int end, bool plus)
