@@ -30,6 +30,9 @@ public sealed class PersonDetectionTests
         yield return PhiRow.Finds("Name_before_possessive_chart_is_a_person", "Please scan the fax into «Aponi»'s chart.", Person);
         yield return PhiRow.Finds("Name_before_speaking_is_a_person", "You've reached billing, «Joaquín» speaking.", Person);
         yield return PhiRow.Finds("Name_pieces_joined_by_a_particle_are_one_person", "Her daughter, «Kathleen dos Santos», visited.", Person);
+        yield return PhiRow.Finds("Surname_after_dear_dr_is_a_person", "Dear Dr. «Frost»,\n\nPlease see the enclosed.", Person);
+        yield return PhiRow.Finds("Name_before_pa_c_credential_is_a_person", "Provider: «Jack Campbell», PA-C", Person);
+        yield return PhiRow.Finds("Lower_case_given_name_after_a_relation_is_a_person", "my wife «grace» set it up", Person);
         yield return PhiRow.Finds("All_caps_eponym_surname_before_a_given_name_is_a_person", "ACCESSION REPORT\n«ELLISON, ERIC» (WY556479)", Person);
         yield return PhiRow.Finds("Name_after_patient_label_is_a_person", "Patient: «Omar Haddad»\nReason for visit: cough", Person);
         yield return PhiRow.Finds("Name_after_name_label_is_a_person", "Name: «Grace Liu»", Person);
@@ -98,6 +101,7 @@ public sealed class PersonDetectionTests
     {
         // Common words that are names only in context.
         yield return PhiRow.FindsNo("Will_at_the_start_of_a_sentence_is_not_a_person", "Will follow up in two weeks.", Person);
+        yield return PhiRow.FindsNo("Will_after_a_relation_word_is_still_a_verb", "my son will call you tomorrow", Person);
         yield return PhiRow.FindsNo("Rose_as_a_verb_is_not_a_person", "Heart rate rose to 140 overnight.", Person);
         yield return PhiRow.FindsNo("Hope_as_a_verb_is_not_a_person", "We hope to discharge her tomorrow.", Person);
         yield return PhiRow.FindsNo("Bill_as_a_verb_is_not_a_person", "Please bill the insurer directly.", Person);

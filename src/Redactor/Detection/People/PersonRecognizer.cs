@@ -70,6 +70,11 @@ internal sealed class PersonRecognizer : ITextRecognizer
         "my name is", "name is", "this is", "i m", "i am", "it s", "hi there", "hello there", "chatting with",
         "speaking with", "you re chatting with");
 
+    private static readonly CueWords Relations = new(
+        "wife", "husband", "son", "daughter", "mom", "mother", "dad", "father", "sister", "brother", "grandma",
+        "grandpa", "grandmother", "grandfather", "aunt", "uncle", "niece", "nephew", "cousin", "partner",
+        "boyfriend", "girlfriend", "fiance", "fiancee", "friend", "neighbor", "caregiver");
+
     private static readonly CueWords ChatTitles = new("dr", "doctor", "nurse", "mr", "mrs", "ms", "prof");
 
     private static readonly string[] Particles = ["van", "von", "de", "der", "den", "del", "della", "da", "di", "du", "la", "le", "bin", "ibn", "al", "el", "ter", "ten", "dos", "das", "zu", "y"];
@@ -245,10 +250,11 @@ internal sealed class PersonRecognizer : ITextRecognizer
         strongCue |= (credentialed && !(m == t && IsFollowedByState(text, tokens[m].End))) || IsFollowedByPersonWord(text, tokens[m].End);
 
         // "Braden scale", "Mercy Valley Medical Center", "Kingsley Lane", "Birmingham, AL": not people.
-        // ", MD" is both a credential and Maryland: after one word it is a city and its state.
+        // ", MD" is both a credential and Maryland: after one word it is a city and its state. A rejected
+        // part does not end the run: "Dear Dr. Frost" goes on after "Dear".
         if ((!titled && IsFollowedByNonPersonWord(text, tokens, m, last)) || ((!credentialed || m == t) && IsFollowedByState(text, tokens[m].End)))
         {
-            return last;
+            return m < last ? EvaluateRun(text, tokens, m + 1, last, lexicon, state, found) : last;
         }
 
         var score = Judge(text, tokens, t, m, lexicon, titled, strongCue, weakCue);
@@ -402,6 +408,14 @@ internal sealed class PersonRecognizer : ITextRecognizer
         // After "my name is", "this is", "hi there," or "chatting with" a lower-case word that is no ordinary
         // word is the name, even one the dictionaries do not know ("kofi", "sione").
         var introduced = Context.CueBefore(text, tokens[i].Start, Introductions, 0, 24);
+        // ("my son will call" stays a verb: the most frequent words are never taken for names here.)
+        if (count >= 200 && lexicon.CommonWordRank(word) is 0 or >= 300 && Context.CueBefore(text, tokens[i].Start, Relations, 0, 16))
+        {
+            // "my wife grace": after a relation word a given name is a name even when it is also a word.
+            Emit(text, tokens, i, i, 0.8, state, found, lexicon);
+            return;
+        }
+
         var ordinary = IsCommon(word, lexicon) && lexicon.CommonWordRank(word) < 20000;
         if (lexicon.IsNotName(word) || ordinary || (count < StrongFirstNameCount && !(introduced && word.Length >= 3)))
         {
@@ -593,7 +607,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
         var n = 0;
         foreach (var c in text[p..wordEnd])
         {
-            if (char.IsAsciiLetter(c) && n < compact.Length)
+            if ((char.IsAsciiLetter(c) || c == '-') && n < compact.Length)
             {
                 compact[n++] = c;
             }
@@ -694,7 +708,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
     private static bool IsFollowedByState(ReadOnlySpan<char> text, int end) =>
         end + 4 <= text.Length && text[end] == ',' && text[end + 1] == ' '
         && Addresses.AddressWords.StateAbbreviation.Contains(text.Slice(end + 2, 2))
-        && (end + 4 == text.Length || !char.IsLetter(text[end + 4]));
+        && (end + 4 == text.Length || text[end + 4] is ' ' or '\n' or '\r' or ',' or '.' or ')');
 
     private static bool IsCommon(ReadOnlySpan<char> word, NameLexicon lexicon)
     {
