@@ -30,6 +30,9 @@ public sealed class PersonDetectionTests
         yield return PhiRow.Finds("Name_before_possessive_chart_is_a_person", "Please scan the fax into «Aponi»'s chart.", Person);
         yield return PhiRow.Finds("Name_before_speaking_is_a_person", "You've reached billing, «Joaquín» speaking.", Person);
         yield return PhiRow.Finds("Name_pieces_joined_by_a_particle_are_one_person", "Her daughter, «Kathleen dos Santos», visited.", Person);
+        yield return PhiRow.Finds("All_caps_particle_surname_before_a_given_name_is_one_person", "Patient: «VAN BUREN, LINH»    MRN: E12", Person);
+        yield return PhiRow.Finds("Two_given_names_after_a_surname_are_one_person", "Name: «Stewart, Xiu Ying»\nMedical record", Person);
+        yield return PhiRow.Finds("Two_particles_inside_a_name_are_part_of_it", "Patient: «Drew van den Bosch» | MRN 008", Person);
         yield return PhiRow.Finds("Surname_after_dear_dr_is_a_person", "Dear Dr. «Frost»,\n\nPlease see the enclosed.", Person);
         yield return PhiRow.Finds("Name_before_pa_c_credential_is_a_person", "Provider: «Jack Campbell», PA-C", Person);
         yield return PhiRow.Finds("Lower_case_given_name_after_a_relation_is_a_person", "my wife «grace» set it up", Person);

@@ -226,6 +226,16 @@ internal sealed class PersonRecognizer : ITextRecognizer
             return last;
         }
 
+        // "VAN BUREN, LINH", "DI STEFANO, PAUL": particles, a surname, a comma, then a given name.
+        if (t < last && last - t <= 3 && AllParticles(text, tokens, t, last - 1))
+        {
+            var particleEnd = TryLastCommaFirst(text, tokens, t, last, lexicon, true, state, found);
+            if (particleEnd > 0)
+            {
+                return particleEnd;
+            }
+        }
+
         // "Doe, Jane": a surname, a comma, then a given name.
         if (t == last)
         {
@@ -238,11 +248,19 @@ internal sealed class PersonRecognizer : ITextRecognizer
 
         var m = t;
         while (m + 1 <= last && m + 1 - t < MaxRunTokens
-            && !IsExcluded(text, tokens[m + 1], lexicon, titled || lexicon.FirstNameCount(tokens[m].Span(text)) >= 200)
-            && !lexicon.IsSuffix(tokens[m + 1].Span(text))
-            && !(IsOrganizationOrStreetWord(tokens[m + 1].Span(text)) && !IsSurnameAfterGivenName(text, tokens, m, titled, lexicon)))
+            && ((!tokens[m + 1].Upper && IsParticle(tokens[m + 1].Span(text)) && HasUpperAfterParticles(tokens, m + 1, last))
+                || (tokens[m + 1].Upper
+                    && !IsExcluded(text, tokens[m + 1], lexicon, titled || lexicon.FirstNameCount(tokens[m].Span(text)) >= 200 || IsParticle(tokens[m].Span(text)))
+                    && !lexicon.IsSuffix(tokens[m + 1].Span(text))
+                    && !(IsOrganizationOrStreetWord(tokens[m + 1].Span(text)) && !IsSurnameAfterGivenName(text, tokens, m, titled, lexicon)))))
         {
+            // Lower-case particles inside the run ("van den") are part of the name when a capitalized word follows.
             m++;
+        }
+
+        while (m > t && !tokens[m].Upper)
+        {
+            m--;
         }
 
         // "Jacob Morgan, MD", "Gene Page, PA-C": a credential after the run says it is a person.
@@ -335,7 +353,12 @@ internal sealed class PersonRecognizer : ITextRecognizer
     }
 
     /// <summary>Emits "Last, First [I.]" starting at token t; returns its last token index, or -1.</summary>
-    private int TryLastCommaFirst(ReadOnlySpan<char> text, List<NameToken> tokens, int t, NameLexicon lexicon, bool supported, ScanState state, HashSet<string> found)
+    private int TryLastCommaFirst(ReadOnlySpan<char> text, List<NameToken> tokens, int t, NameLexicon lexicon, bool supported, ScanState state, HashSet<string> found) =>
+        TryLastCommaFirst(text, tokens, t, t, lexicon, supported, state, found);
+
+    /// <summary>Like the overload above, for a surname with particles before it ("VAN BUREN, LINH": the
+    /// particles start at <paramref name="surnameFirst"/>, the surname word is token <paramref name="t"/>).</summary>
+    private int TryLastCommaFirst(ReadOnlySpan<char> text, List<NameToken> tokens, int surnameFirst, int t, NameLexicon lexicon, bool supported, ScanState state, HashSet<string> found)
     {
         if (t + 1 >= tokens.Count)
         {
@@ -383,12 +406,24 @@ internal sealed class PersonRecognizer : ITextRecognizer
         }
 
         var end = t + 1;
+
+        // "Stewart, Xiu Ying": a second given name.
+        if (end + 1 < tokens.Count && text[tokens[end].End..tokens[end + 1].Start].SequenceEqual(" ") && tokens[end + 1].Upper && !tokens[end + 1].Initial)
+        {
+            var second = tokens[end + 1].Span(text);
+            if ((lexicon.FirstNameCount(second) > 0 || !IsCommon(second, lexicon)) && !lexicon.IsNotName(second) && !lexicon.IsSuffix(second)
+                && !NotPersonFollowersLookup.Contains(second) && !(tokens[end + 1].AllCaps != given.AllCaps))
+            {
+                end++;
+            }
+        }
+
         if (end + 1 < tokens.Count && tokens[end + 1].Initial && text[tokens[end].End..tokens[end + 1].Start].SequenceEqual(" "))
         {
             end++;
         }
 
-        Emit(text, tokens, t, end, 0.9, state, found, lexicon);
+        Emit(text, tokens, surnameFirst, end, 0.9, state, found, lexicon);
         return end;
     }
 
@@ -437,6 +472,13 @@ internal sealed class PersonRecognizer : ITextRecognizer
 
     private void Emit(ReadOnlySpan<char> text, List<NameToken> tokens, int first, int last, double score, ScanState state, HashSet<string> found, NameLexicon lexicon)
     {
+        // "ter Horst, Quang", "van der Berg": lower-case particles right before the name belong to it.
+        while (first > 0 && !tokens[first - 1].Upper && IsParticle(tokens[first - 1].Span(text))
+            && text[tokens[first - 1].End..tokens[first].Start].SequenceEqual(" ") && IsNameStartContext(text, tokens[first - 1].Start))
+        {
+            first--;
+        }
+
         var start = tokens[first].Start;
         var end = tokens[last].End;
         if (tokens[last].Initial && end < text.Length && text[end] == '.')
@@ -738,10 +780,17 @@ internal sealed class PersonRecognizer : ITextRecognizer
                 continue;
             }
 
-            if (IsParticle(next.Span(text)) && last + 2 < tokens.Count && tokens[last + 2].Upper
-                && text[next.End..tokens[last + 2].Start].SequenceEqual(" "))
+            // Lower-case particles inside a name: "van der Berg", "de la Cruz", "dos Santos".
+            var after = last + 1;
+            while (after < tokens.Count && after - last <= 3 && !tokens[after].Upper && IsParticle(tokens[after].Span(text))
+                && after + 1 < tokens.Count && text[tokens[after].End..tokens[after + 1].Start].SequenceEqual(" "))
             {
-                last += 2;
+                after++;
+            }
+
+            if (after > last + 1 && after < tokens.Count && tokens[after].Upper)
+            {
+                last = after;
                 continue;
             }
 
@@ -754,11 +803,50 @@ internal sealed class PersonRecognizer : ITextRecognizer
     private static bool IsTitleLike(ReadOnlySpan<char> text, NameToken token) =>
         token.Length <= 4 && NameLexicon.Shared.IsTitle(token.Span(text));
 
+    /// <summary>A particle starts a name only at a line start or after punctuation or a label ("Name: ter
+    /// Horst", "  ter Horst, Quang"), not mid-sentence ("the house of van …" is rare enough to ignore).</summary>
+    private static bool IsNameStartContext(ReadOnlySpan<char> text, int particleStart)
+    {
+        var p = particleStart;
+        while (p > 0 && text[p - 1] == ' ')
+        {
+            p--;
+        }
+
+        return p == 0 || !char.IsLetter(text[p - 1]) || particleStart - p >= 2 || char.IsUpper(text[p - 1]);
+    }
+
+    private static bool HasUpperAfterParticles(List<NameToken> tokens, int from, int last)
+    {
+        for (var k = from; k <= last; k++)
+        {
+            if (tokens[k].Upper)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AllParticles(ReadOnlySpan<char> text, List<NameToken> tokens, int first, int last)
+    {
+        for (var k = first; k <= last; k++)
+        {
+            if (!IsParticle(tokens[k].Span(text)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static bool IsParticle(ReadOnlySpan<char> word)
     {
         foreach (var p in Particles)
         {
-            if (word.SequenceEqual(p))
+            if (word.Equals(p, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
