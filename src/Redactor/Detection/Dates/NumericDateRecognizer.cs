@@ -60,7 +60,7 @@ internal sealed class NumericDateRecognizer : INumericRecognizer
 
         var start = cluster[i].Start;
         var end = cluster[i + 2].End;
-        if (IsSystemTimestamp(text, cluster, i + 2, end) || IsGluedToWord(text, start, end))
+        if (IsSystemTimestamp(text, end) || IsGluedToWord(text, start, end))
         {
             return false;
         }
@@ -106,7 +106,7 @@ internal sealed class NumericDateRecognizer : INumericRecognizer
         // M/D: a ratio or a score ("7/10 pain", "1/2 tab") unless date wording binds it or a time of day
         // follows ("06/07 13:54").
         if (la <= 2 && lb <= 2 && kind == SeparatorKind.Slash && IsMonth(a) && IsDay(b)
-            && (Context.CueBefore(text, start, DateCues.Words, 2, 32) || FollowedByTimeOfDay(cluster, i + 1, text, end)
+            && (Context.CueBefore(text, start, DateCues.Words, 2, 32) || FollowedByTimeOfDay(cluster, i + 1)
                 || Context.PreviousTurnCue(text, start, DateCues.Words) >= 0))
         {
             state.Add(EntityType.Date, start, end, 0.8, Name);
@@ -119,14 +119,10 @@ internal sealed class NumericDateRecognizer : INumericRecognizer
     /// <summary>ISO 8601 machine timestamps ("2024-03-14T09:26:53Z") are log metadata. A date written with a
     /// time of day ("04/02/2023 14:07:58", "collected 2025-11-22 17:08") is still a date about someone: the
     /// date part is reported.</summary>
-    private static bool IsSystemTimestamp(ReadOnlySpan<char> text, NumericCluster cluster, int dayGroup, int end)
-    {
-        _ = cluster;
-        _ = dayGroup;
-        return end + 1 < text.Length && text[end] == 'T' && char.IsAsciiDigit(text[end + 1]);
-    }
+    private static bool IsSystemTimestamp(ReadOnlySpan<char> text, int end) =>
+        end + 1 < text.Length && text[end] == 'T' && char.IsAsciiDigit(text[end + 1]);
 
-    private static bool FollowedByTimeOfDay(NumericCluster cluster, int group, ReadOnlySpan<char> text, int end)
+    private static bool FollowedByTimeOfDay(NumericCluster cluster, int group)
     {
         if (group + 1 < cluster.Count && cluster[group + 1].Before == SeparatorKind.Space)
         {
@@ -136,8 +132,6 @@ internal sealed class NumericDateRecognizer : INumericRecognizer
                 || (next.DigitCount == 4 && (group + 2 >= cluster.Count || cluster[group + 2].Before == SeparatorKind.Space) && IsMilitaryTime(cluster, group + 1));
         }
 
-        _ = text;
-        _ = end;
         return false;
     }
 

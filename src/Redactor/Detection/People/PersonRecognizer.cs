@@ -135,6 +135,12 @@ internal sealed class PersonRecognizer : ITextRecognizer
     /// one name. Adds the joined span; overlap resolution prefers it to its pieces.</summary>
     private void MergeAdjacent(ReadOnlySpan<char> text, ScanState state, int firstCandidate)
     {
+        // Most documents have fewer than two names: no list for them.
+        if (state.Candidates.Count - firstCandidate < 2)
+        {
+            return;
+        }
+
         var people = new List<DetectedEntity>();
         for (var i = firstCandidate; i < state.Candidates.Count; i++)
         {

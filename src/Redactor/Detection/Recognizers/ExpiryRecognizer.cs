@@ -28,19 +28,19 @@ internal sealed class ExpiryRecognizer : INumericRecognizer
 
             if (i + 1 < n && IsMonthYear(cluster, i) && !IsInsideLongerDate(cluster, i, i + 1))
             {
-                if (Emit(text, cluster, state, g.Start, cluster[i + 1].End, compact: false))
+                if (Emit(text, state, g.Start, cluster[i + 1].End, compact: false))
                 {
                     i++;
                 }
             }
             else if (g.DigitCount == 4 && IsAlone(cluster, i) && IsMonth(cluster, i, 0))
             {
-                Emit(text, cluster, state, g.Start, g.End, compact: true);
+                Emit(text, state, g.Start, g.End, compact: true);
             }
         }
     }
 
-    private bool Emit(ReadOnlySpan<char> text, NumericCluster cluster, ScanState state, int start, int end, bool compact)
+    private bool Emit(ReadOnlySpan<char> text, ScanState state, int start, int end, bool compact)
     {
         var afterPan = state.LastPanEnd >= 0 && state.LastPanEnd <= start && IsAfterPan(text, state.LastPanEnd, start);
         // Wording after the number ("12/27 is the expiry") binds only the MM/YY shapes: four bare digits
@@ -57,7 +57,6 @@ internal sealed class ExpiryRecognizer : INumericRecognizer
             return false;
         }
 
-        _ = cluster;
         state.Add(EntityType.Expiry, start, end, cued ? 0.95 : 0.9, Name);
         state.LastExpiryEnd = end;
         if (afterPan)

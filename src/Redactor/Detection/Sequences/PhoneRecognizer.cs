@@ -59,14 +59,14 @@ internal sealed class PhoneRecognizer : INumericRecognizer
         }
 
         // Validate the candidate first; the model (the costly part) only confirms what could pass.
-        if (Validate(text, windowStart, end, plus) <= 0)
+        var score = Validate(text, windowStart, end, plus);
+        if (score <= 0)
         {
             return;
         }
 
         // The North American shapes — (555) 867-5309, 555-867-5309, 555.867.5309, 555 867 5309 — are exact
         // enough for our own validation; the model confirms the rest (international and unusual groupings).
-        var score = Validate(text, windowStart, end, plus);
         if (IsNorthAmericanShape(text[windowStart..end]))
         {
             state.Add(EntityType.Phone, windowStart, end, score, Name);
