@@ -1,0 +1,169 @@
+namespace PrivateInference.TokenVault.Storage;
+
+/// <summary>
+/// Everything the vault keeps: tenants, wrapped data keys, token rows (ciphertext only), dual-control
+/// approvals and the hash-chained audit trail. Two implementations pass one contract test suite:
+/// PostgreSQL (production; <c>PI_VAULT_POSTGRES</c>) and SQLite (the embedded default, <c>$PI_HOME/vault.db</c>).
+/// </summary>
+/// <remarks>
+/// Every method is tenant-scoped. No argument or column carries a plaintext vault value: values arrive
+/// here already sealed, lookups use keyed fingerprints. Implementations are thread-safe and never put
+/// parameter values into exception messages. Transient database failures surface as
+/// <see cref="VaultStoreUnavailableException"/>.
+/// </remarks>
+public interface IVaultStore
+{
+    /// <summary>"postgres" or "sqlite": for audit details, logs and metrics.</summary>
+    string Backend { get; }
+
+    /// <summary>Applies the numbered migrations not yet applied; returns their versions.</summary>
+    Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken = default);
+
+    Task<TenantRecord?> GetTenantAsync(string tenantId, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<TenantRecord>> ListTenantsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Creates the tenant and its first data keys in one transaction; false when the tenant exists.</summary>
+    Task<bool> CreateTenantAsync(TenantRecord tenant, IReadOnlyList<DataKeyRecord> keys, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets the tenant's state and tells every replica (<see cref="ListenForTenantChangesAsync"/>).</summary>
+    Task SetTenantStateAsync(string tenantId, TenantState state, CancellationToken cancellationToken = default);
+
+    /// <summary>All data key versions of the tenant, every purpose, retired ones included.</summary>
+    Task<IReadOnlyList<DataKeyRecord>> GetDataKeysAsync(string tenantId, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a new version of a data key and retires the previous current one of that purpose
+    /// (sets its <c>retired_at</c>; it stays for decryption). Tells every replica.</summary>
+    Task AddDataKeyAsync(DataKeyRecord key, CancellationToken cancellationToken = default);
+
+    /// <summary>KEK rotation: replaces the wrapped bytes and KEK version of the given keys and sets the
+    /// tenant's KEK version, in one transaction, only if the tenant is still at <paramref name="expectedKekVersion"/>.
+    /// Returns false (and changes nothing) when it is not. Tells every replica.</summary>
+    Task<bool> RewrapDataKeysAsync(string tenantId, int expectedKekVersion, int newKekVersion, IReadOnlyList<DataKeyRecord> rewrapped, CancellationToken cancellationToken = default);
+
+    /// <summary>Cryptographic erasure, the database half: deletes the tenant's data keys and token rows and
+    /// marks it destroyed. Irreversible. Tells every replica.</summary>
+    Task DestroyTenantDataAsync(string tenantId, CancellationToken cancellationToken = default);
+
+    /// <summary>The unexpired rows for these (entity type, fingerprint) pairs; pairs without one are absent.</summary>
+    Task<IReadOnlyList<TokenRecord>> FindByFingerprintsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// First sight of values, in one round trip and one transaction: inserts each row unless an unexpired row
+    /// with the same (entity type, fingerprint) exists (an expired one is replaced). Returns, in input order,
+    /// the row that holds each input's (entity type, fingerprint) afterwards — the caller's own row or the one
+    /// that won a race. Inputs may repeat a pair; they all get the same row. Safe under concurrent callers on
+    /// many replicas: one pair, one row.
+    /// </summary>
+    Task<IReadOnlyList<TokenRecord>> InsertOrGetAsync(string tenantId, IReadOnlyList<NewToken> tokens, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>The unexpired rows with these token IDs; unknown or expired IDs are absent.</summary>
+    Task<IReadOnlyList<TokenRecord>> GetTokensAsync(string tenantId, IReadOnlyList<string> tokenIds, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every row of the tenant with this subject reference; returns how many.</summary>
+    Task<int> EraseSubjectAsync(string tenantId, ReadOnlyMemory<byte> subjectRef, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes up to <paramref name="limit"/> expired rows of any tenant; returns how many, per tenant.</summary>
+    Task<IReadOnlyDictionary<string, int>> PurgeExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Rows still sealed under a DEK version below <paramref name="dekVersion"/>, in token ID order after
+    /// <paramref name="afterTokenId"/> (null: from the start), at most <paramref name="limit"/>: the resumable
+    /// re-encryption job's cursor.</summary>
+    Task<IReadOnlyList<TokenRecord>> ReadOlderThanDekAsync(string tenantId, int dekVersion, string? afterTokenId, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces ciphertexts, each only if its row is still at the expected old DEK version; returns how many changed.</summary>
+    Task<int> ReplaceCiphertextsAsync(string tenantId, IReadOnlyList<CiphertextUpdate> updates, CancellationToken cancellationToken = default);
+
+    /// <summary>How many unexpired and expired rows the tenant has, and how many are below <paramref name="dekVersion"/>.</summary>
+    Task<TokenCounts> CountTokensAsync(string tenantId, int dekVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>Records an approval; false when this approver already approved this request.</summary>
+    Task<bool> AddApprovalAsync(ApprovalRecord approval, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<ApprovalRecord>> GetApprovalsAsync(string tenantId, string action, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Appends audit entries, chaining each to the previous record of its tenant (see <c>Audit/AuditChain</c>):
+    /// seq is the next number, prev_hash the previous record's hash (32 zero bytes for the first), hash covers
+    /// both. All entries in one transaction; concurrent appenders on many replicas never fork a chain.
+    /// Returns the stored records in input order. Throws when nothing could be written (callers fail closed).
+    /// </summary>
+    Task<IReadOnlyList<AuditRecord>> AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default);
+
+    /// <summary>The tenant's audit records from <paramref name="fromSeq"/> on, in stored order (by seq).</summary>
+    IAsyncEnumerable<AuditRecord> ReadAuditAsync(string tenantId, long fromSeq = 1, CancellationToken cancellationToken = default);
+
+    /// <summary>Every tenant ID that has audit records (including the "_system" chain for refusals without a known tenant).</summary>
+    Task<IReadOnlyList<string>> ListAuditTenantsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Calls <paramref name="onChanged"/> with a tenant ID whenever any replica changes that tenant's state or
+    /// keys (PostgreSQL: LISTEN/NOTIFY; SQLite: in-process, the file has one writer). Runs until cancelled,
+    /// reconnecting after failures; calls <paramref name="onChanged"/> with null after a reconnect, meaning
+    /// "anything may have changed".
+    /// </summary>
+    Task ListenForTenantChangesAsync(Action<string?> onChanged, CancellationToken cancellationToken);
+}
+
+public enum TenantState
+{
+    Active,
+    Disabled,
+    Destroyed,
+}
+
+/// <summary>What a data key is for; stored as "value", "fingerprint" or "model".</summary>
+public enum DataKeyPurpose
+{
+    Value,
+    Fingerprint,
+    Model,
+}
+
+/// <summary>A tenant: the name of its KEK in the provider and the KEK version its data keys are wrapped under.</summary>
+public sealed record TenantRecord(string TenantId, string KekRef, int KekVersion, TenantState State, DateTimeOffset CreatedAt);
+
+/// <summary>One version of a tenant data key, wrapped under KEK version <paramref name="KekVersion"/>.</summary>
+/// <remarks><paramref name="WrappedKey"/> is ciphertext from the KEK provider, never key material.</remarks>
+public sealed record DataKeyRecord(string TenantId, DataKeyPurpose Purpose, int Version, byte[] WrappedKey, int KekVersion, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt);
+
+public readonly record struct FingerprintKey(string EntityType, byte[] Fingerprint);
+
+/// <summary>A row to insert on first sight: vault-assigned random ID, keyed fingerprint, sealed value.</summary>
+public sealed record NewToken(string TokenId, string EntityType, byte[] Fingerprint, int FingerprintVersion, byte[] Ciphertext, int DekVersion, DateTimeOffset? ExpiresAt, byte[]? SubjectRef);
+
+/// <summary>A stored token row. <paramref name="Ciphertext"/> is the framed AES-GCM envelope; nothing here is plaintext.</summary>
+public sealed record TokenRecord(string TenantId, string TokenId, string EntityType, byte[] Fingerprint, int FingerprintVersion, byte[] Ciphertext, int DekVersion, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, byte[]? SubjectRef);
+
+public sealed record CiphertextUpdate(string TokenId, int ExpectedDekVersion, byte[] Ciphertext, int DekVersion);
+
+public readonly record struct TokenCounts(long Total, long Expired, long BelowDekVersion);
+
+/// <summary>A key admin's approval of a dual-control action (e.g. "destroy_kek") on a request.</summary>
+public sealed record ApprovalRecord(string TenantId, string Action, string RequestId, string Approver, DateTimeOffset ApprovedAt);
+
+/// <summary>An audit entry before it is chained. <paramref name="DetailJson"/> is canonical JSON of types,
+/// counts, key versions and reasons — never a value, a fingerprint or a token ID list.</summary>
+public sealed record AuditEntry(string TenantId, DateTimeOffset At, string Actor, string Action, string Outcome, string DetailJson);
+
+/// <summary>A stored, chained audit record.</summary>
+public sealed record AuditRecord(string TenantId, long Seq, DateTimeOffset At, string Actor, string Action, string Outcome, string DetailJson, byte[] PrevHash, byte[] Hash);
+
+/// <summary>The database could not be reached or the operation could not complete; retryable.</summary>
+public sealed class VaultStoreUnavailableException : Exception
+{
+    public VaultStoreUnavailableException()
+        : base("The vault database is unavailable.")
+    {
+    }
+
+    public VaultStoreUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    public VaultStoreUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
