@@ -45,6 +45,8 @@ public sealed class IdentifierDetectionTests
         yield return Identifier("Vin_after_vin_is_a_vin", "VIN «1HGCM82633A004352»", Vin);
         yield return Identifier("Vin_with_valid_check_digit_without_vin_is_a_vin", "Car «1HGCM82633A004352» was towed.", Vin);
 
+        yield return Identifier("Number_to_write_on_a_check_memo_line_is_an_account_number", "If paying by check, write «4410923-17» on the memo line.", Account);
+        yield return Identifier("Record_number_after_an_unknown_last_first_header_is_an_mrn", "2023-11-08 1402  Mwangi-Otieno, Wanjiru  #«T5582013»\nSeen by", Mrn);
         yield return Identifier("Mrn_and_account_number_on_one_line_are_two_identifiers", "MRN «00482913», Acct «99812345»", Mrn, Account);
     }
 
@@ -59,6 +61,7 @@ public sealed class IdentifierDetectionTests
         yield return PhiRow.FindsNo("Dea_shape_with_wrong_check_digit_is_not_an_identifier", "Prescriber AB1234567 signed the order.", PhiTypes.Identifiers);
         yield return PhiRow.FindsNo("Vin_shape_with_wrong_check_digit_is_not_an_identifier", "Car 1HGCM82643A004352 was towed.", PhiTypes.Identifiers);
         yield return PhiRow.FindsNo("Icd10_code_is_not_an_identifier", "Dx E11.9, I10.", PhiTypes.Identifiers);
+        yield return PhiRow.FindsNo("Order_number_on_a_memo_line_is_not_an_identifier", "Order #100045672 goes on the memo line.", PhiTypes.Identifiers);
         yield return PhiRow.FindsNo("Mrn_label_with_no_value_is_not_an_identifier", "MRN: pending", PhiTypes.Identifiers);
     }
 

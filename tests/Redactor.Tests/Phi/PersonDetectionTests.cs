@@ -93,6 +93,20 @@ public sealed class PersonDetectionTests
             "Patient «Maria Garcia» was seen by Dr. «Priya Patel».",
             Person,
             Person);
+        // Record headers, names no dictionary knows, accents and particles.
+        yield return PhiRow.Finds("All_caps_last_first_with_accents_after_patient_is_one_person", "Patient «ÓLAFSDÓTTIR, BJÖRK», MR# 5520193", Person);
+        yield return PhiRow.Finds("Unknown_last_first_before_a_record_number_is_a_person", "2024-03-02 0915  «Mwangi-Otieno, Wanjiru»  #T5582013\nSeen by", Person);
+        yield return PhiRow.Finds("Hyphenated_all_caps_last_first_before_a_record_code_in_parentheses_is_a_person", "LAB REPORT\n«ABERNATHY-OKONJO, TEMPERANCE» (QX448120)   F/51", Person);
+        yield return PhiRow.Finds("Name_before_an_email_in_parentheses_is_a_person", "Customer: «Amélie al-Hashimi» (amelie.h@example.org)", Person);
+        yield return PhiRow.Finds("Name_before_an_email_in_angle_brackets_is_a_person_even_when_both_are_words", "From: «Joy Short» <joy.short@example.net>", Person);
+        yield return PhiRow.Finds("Name_before_an_mrn_label_is_a_person_even_when_both_are_words", "Please send the films for «Faith Small», MRN 00412298.", Person);
+        yield return PhiRow.Finds("Initial_i_before_an_accented_surname_is_a_person", "Cardiology («I. Fernández») was consulted.", Person);
+        yield return PhiRow.Finds("Initial_before_a_surname_that_is_an_organization_word_is_a_person", "Fraud queue. Agent: «B. Church»", Person);
+        yield return PhiRow.Finds("Unknown_given_name_before_a_street_word_surname_and_a_credential_is_a_person", "Provider: «Ilkay Lane», MD", Person);
+        yield return PhiRow.Finds("Hyphenated_given_name_before_a_frequent_surname_is_a_person", "Discharge summary for «Min-seo Rogers», 64 y/o female", Person);
+        yield return PhiRow.Finds("Saint_surname_after_a_given_name_is_part_of_the_name", "Signed,\n«Ruth St. James», RN", Person);
+        yield return PhiRow.Finds("Particle_led_surname_after_dr_is_a_person", "Dr. «el-Sayed» reviewed the films.", Person);
+        yield return PhiRow.Finds("Lower_case_given_name_closing_an_introduction_is_a_person", "support: Hi there, «grace» here. How can I help?", Person);
         yield return PhiRow.Finds(
             "Patient_and_relative_in_one_line_are_two_people",
             "Mr. «Daniel Reyes» came with his wife «Sofia».",
@@ -132,6 +146,13 @@ public sealed class PersonDetectionTests
         yield return PhiRow.FindsNo("Emergency_department_is_not_a_person", "Presented to the Emergency Department with chest pain.", Person);
         yield return PhiRow.FindsNo("History_of_present_illness_heading_is_not_a_person", "HISTORY OF PRESENT ILLNESS: cough for three days.", Person);
         yield return PhiRow.FindsNo("Chief_complaint_heading_is_not_a_person", "Chief Complaint: Shortness of Breath", Person);
+
+        // Modal verbs, businesses, practices and streets.
+        yield return PhiRow.FindsNo("May_asking_a_question_is_not_a_person", "Thanks for holding. May I have the member ID, please?", Person);
+        yield return PhiRow.FindsNo("Will_asking_a_question_is_not_a_person", "Will you call the pharmacy today?", Person);
+        yield return PhiRow.FindsNo("Words_after_hotel_are_a_business_not_a_person", "Charge from HOTEL LA PLAYA GRANDE on the statement.", Person);
+        yield return PhiRow.FindsNo("Family_practice_name_is_not_a_person", "Referred to Young Family Practice for follow-up.", Person);
+        yield return PhiRow.FindsNo("Street_abbreviation_before_a_city_is_not_a_saint_surname", "She lives at 12 Jackson St. Boston now.", Person);
 
         // Titles and roles with no name.
         yield return PhiRow.FindsNo("Dr_title_before_a_role_is_not_a_person", "Paged the Dr. on call at midnight.", Person);

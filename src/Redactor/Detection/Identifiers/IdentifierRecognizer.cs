@@ -44,6 +44,10 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
             "extension", "ext", "code", "sku", "claim", "claim number", "arn", "terminal", "merchant", "auth", "authorization"),
     ]);
 
+    // Wording after the value that names it: "please write 1232488-49 on the memo line" (a check's memo carries
+    // the payer's account number).
+    private static readonly CueWords AccountCuesAfter = new("memo", "memo line", "memo field");
+
     public string Name => "identifier";
 
     public void Inspect(ReadOnlySpan<char> text, in Word word, ScanState state)
@@ -144,6 +148,13 @@ internal sealed class IdentifierRecognizer : IWordRecognizer
                 tag = asked;
                 type = (EntityType)asked;
             }
+        }
+
+        if (fillers < 0 && digits >= 5 && Context.CueAfter(text, end, AccountCuesAfter, 2, 24))
+        {
+            fillers = 1;
+            tag = (int)EntityType.AccountNumber;
+            type = EntityType.AccountNumber;
         }
 
         // Identifiers are codes, not words: "32-year-old" is not a licence number.

@@ -60,24 +60,44 @@ internal sealed class NameLexicon
         return false;
     }
 
-    /// <summary>Drops apostrophes, hyphens and diacritics: the Census lists are plain ASCII.</summary>
-    private static string Fold(ReadOnlySpan<char> word)
+    // The base letter of each of U+00C0..U+024F (Latin-1 Supplement, Extended-A and -B) and U+1E00..U+1EFF
+    // (Latin Extended Additional: Vietnamese), '.' where there is none. A table, not string.Normalize: the
+    // product runs with invariant globalization, where Normalize does not decompose.
+    private const string LatinBase =
+        "AAAAAA.CEEEEIIIIDNOOOOO.OUUUUY..aaaaaa.ceeeeiiiidnooooo.ouuuuy.yAaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIi..JjKk.LlLlLl..LlNnNnNn...OoOoOo..RrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZz.b...............................Oo.............Uu............................AaIiOoUuUuUuUuUu.AaAa....GgKkOoOo..j...Gg..NnAa....AaAaEeEeIiIiOoOoRrRrUuUuSsTt..Hh......AaEeOoOoOoOoYy............................";
+
+    private const string LatinAdditionalBase =
+        "AaBbBbBbCcDdDdDdDdDdEeEeEeEeEeFfGgHhHhHhHhHhIiIiKkKkKkLlLlLlLlMmMmMmNnNnNnNnOoOoOoOoPpPpRrRrRrRrSsSsSsSsSsTtTtTtTtUuUuUuUuUuVvVvWwWwWwWwWwXxXxYyZzZzZzhtwy......AaAaAaAaAaAaAaAaAaAaAaAaEeEeEeEeEeEeEeEeIiIiOoOoOoOoOoOoOoOoOoOoOoOoUuUuUuUuUuUuUuYyYyYyYy......";
+
+    /// <summary>Drops apostrophes, hyphens and diacritics: the Census lists are plain ASCII ("Köhler" is "kohler",
+    /// "Søren" "soren", "Nguyễn" "nguyen", "Straße" "strasse").</summary>
+    internal static string Fold(ReadOnlySpan<char> word)
     {
-        var decomposed = word.ToString().Normalize(System.Text.NormalizationForm.FormD);
-        var builder = new System.Text.StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
+        var builder = new System.Text.StringBuilder(word.Length + 2);
+        foreach (var c in word)
         {
             if (char.IsAsciiLetter(c))
             {
                 builder.Append(c);
             }
-            else if (c == '\u0131')
+            else if (c is >= '\u00C0' and <= '\u024F' && LatinBase[c - '\u00C0'] != '.')
             {
-                builder.Append('i'); // dotless i (Yılmaz)
+                builder.Append(LatinBase[c - '\u00C0']);
             }
-            else if (c == '\u0142' || c == '\u0141')
+            else if (c is >= '\u1E00' and <= '\u1EFF' && LatinAdditionalBase[c - '\u1E00'] != '.')
             {
-                builder.Append('l'); // Ł
+                builder.Append(LatinAdditionalBase[c - '\u1E00']);
+            }
+            else
+            {
+                builder.Append(c switch
+                {
+                    '\u00DF' => "ss",
+                    '\u00E6' or '\u00C6' => "ae",
+                    '\u0153' or '\u0152' => "oe",
+                    '\u00FE' or '\u00DE' => "th",
+                    _ => string.Empty, // apostrophes, hyphens, combining marks of decomposed input
+                });
             }
         }
 

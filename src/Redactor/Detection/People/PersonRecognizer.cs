@@ -58,7 +58,19 @@ internal sealed class PersonRecognizer : ITextRecognizer
         "corporation", "company", "ltd", "services", "systems", "solutions", "market", "mart", "store", "restaurant",
         "cafe", "hotel", "infirmary", "hospice", "rehab", "rehabilitation", "nursing", "home", "homes", "memorial",
         "general", "regional", "community", "county", "city", "valley", "heights", "park", "plaza", "mall",
+        "family", "practice", "practices", "skilled", "primary", "pediatric", "dental", "dentistry", "surgical",
+        "surgery", "wellness", "behavioral", "physicians", "specialists", "specialty", "diagnostics", "dermatology",
+        "neurology", "urology", "gastroenterology", "obstetrics", "gynecology", "podiatry", "chiropractic",
     };
+
+    private static readonly HashSet<string> BusinessWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "hotel", "motel", "inn", "restaurant", "cafe", "café", "bar", "grill", "bistro", "pizzeria", "bakery", "shop",
+        "store", "market", "supermarket", "boutique", "salon", "spa", "casino", "resort", "airlines", "airways",
+    };
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> BusinessWordsLookup =
+        BusinessWords.GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static readonly CueWords ChatCues = new(
         "my name is", "name is", "this is", "i'm", "im", "i am", "it's", "its", "call me", "ask for", "spoke to",
@@ -87,6 +99,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
         "scale", "score", "syndrome", "disease", "sign", "signs", "test", "tear", "maneuver", "procedure", "reflex",
         "criteria", "phenomenon", "triad", "law", "fracture", "operation", "repair", "palsy", "ulcer", "cyst",
         "hospital", "infirmary", "clinic", "hospice", "church", "school", "college", "university", "medical",
+        "crossing", "landing", "pediatrics",
     };
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> PossessiveNotPersonFollowersLookup =
@@ -214,8 +227,15 @@ internal sealed class PersonRecognizer : ITextRecognizer
                 titled = true;
                 t++;
             }
-            else if (IsExcluded(text, tokens[t], lexicon, titled || strongCue || StartsTwoWordName(text, tokens, t, last, lexicon) || StartsLastCommaFirst(text, tokens, t, lexicon)))
+            else if (!(t == last && StartsLastCommaFirst(text, tokens, t, lexicon))
+                && IsExcluded(text, tokens[t], lexicon, titled || strongCue || StartsTwoWordName(text, tokens, t, last, lexicon)))
             {
+                // "HOTEL LE PETIT PARIS", "Cafe Rosa": after a business word the rest of the run is its name.
+                if (BusinessWordsLookup.Contains(word))
+                {
+                    return last;
+                }
+
                 strongCue |= StrongCues.EndsAt(text, tokens[t].Start, tokens[t].End);
                 weakCue |= WeakCues.EndsAt(text, tokens[t].Start, tokens[t].End);
                 titled = false;
@@ -253,13 +273,24 @@ internal sealed class PersonRecognizer : ITextRecognizer
         }
 
         var m = t;
-        while (m + 1 <= last && m + 1 - t < MaxRunTokens
-            && ((!tokens[m + 1].Upper && IsParticle(tokens[m + 1].Span(text)) && HasUpperAfterParticles(tokens, m + 1, last))
+        while (m + 1 <= last && m + 1 - t < MaxRunTokens)
+        {
+            if (IsSaintSurname(text, tokens, m, last, lexicon))
+            {
+                m += 2;
+                continue;
+            }
+
+            if (!((!tokens[m + 1].Upper && IsParticle(tokens[m + 1].Span(text)) && HasUpperAfterParticles(tokens, m + 1, last))
                 || (tokens[m + 1].Upper
-                    && !IsExcluded(text, tokens[m + 1], lexicon, titled || lexicon.FirstNameCount(tokens[m].Span(text)) >= 200 || IsParticle(tokens[m].Span(text)))
+                    && !IsExcluded(text, tokens[m + 1], lexicon, titled || tokens[m].Initial || lexicon.FirstNameCount(tokens[m].Span(text)) >= 200 || IsParticle(tokens[m].Span(text))
+                        || (m + 1 == last && IsFollowedByCredential(text, tokens[m + 1].End, lexicon)))
                     && !lexicon.IsSuffix(tokens[m + 1].Span(text))
                     && !(IsOrganizationOrStreetWord(tokens[m + 1].Span(text)) && !IsSurnameAfterGivenName(text, tokens, m, titled, lexicon)))))
-        {
+            {
+                break;
+            }
+
             // Lower-case particles inside the run ("van den") are part of the name when a capitalized word follows.
             m++;
         }
@@ -271,7 +302,14 @@ internal sealed class PersonRecognizer : ITextRecognizer
 
         // "Jacob Morgan, MD", "Gene Page, PA-C": a credential after the run says it is a person.
         var credentialed = IsFollowedByCredential(text, tokens[m].End, lexicon);
-        strongCue |= (credentialed && !(m == t && IsFollowedByState(text, tokens[m].End))) || IsFollowedByPersonWord(text, tokens[m].End);
+        strongCue |= (credentialed && !(m == t && IsFollowedByState(text, tokens[m].End))) || IsFollowedByPersonWord(text, tokens[m].End)
+            || IsFollowedByPersonalIdentifier(text, tokens[m].End);
+
+        // "May I have the patient's name?", "Will you call": a modal verb asking a question is no name.
+        if (m == t && IsModalQuestion(text, tokens[t]))
+        {
+            return m < last ? EvaluateRun(text, tokens, m + 1, last, lexicon, state, found) : last;
+        }
 
         // "Braden scale", "Mercy Valley Medical Center", "Kingsley Lane", "Birmingham, AL": not people.
         // ", MD" is both a credential and Maryland: after one word it is a city and its state. A rejected
@@ -355,7 +393,8 @@ internal sealed class PersonRecognizer : ITextRecognizer
         }
 
         // An unknown given name before a known surname ("Xiomara Kowalski"), never two ordinary words.
-        return !firstCommon && firstCount == 0 && strongLast && !first.AllCaps ? 0.75 : 0;
+        // "Joon-ho Rogers": a frequent surname counts even when it is also a word.
+        return !firstCommon && firstCount == 0 && (strongLast || lastRank is > 0 and <= 5000) && !first.AllCaps && !lexicon.IsNotName(firstWord) ? 0.75 : 0;
     }
 
     /// <summary>Emits "Last, First [I.]" starting at token t; returns its last token index, or -1.</summary>
@@ -379,10 +418,16 @@ internal sealed class PersonRecognizer : ITextRecognizer
             return -1;
         }
 
+        // "Virtanen, Seo-yeon  #H8480527", "KÖHLER, TOMÁS (E1034486)": a record number right after a
+        // "Last, First" is the header of a chart or a report; even names no dictionary knows are names there.
+        var recordHeader = IsFollowedByRecordCode(text, tokens, t + 1) || IsFollowedByPersonalIdentifier(text, given.End);
+        supported |= recordHeader;
+
         // A surname that is also a word ("Doe", "Young") needs support: a cue, a title, or ALL CAPS records.
         var bothCaps = surname.AllCaps && given.AllCaps;
         var surnameWord = surname.Span(text);
-        var surnameOk = lexicon.SurnameRank(surnameWord) > 0 && (supported || bothCaps || !IsCommon(surnameWord, lexicon));
+        var surnameOk = (lexicon.SurnameRank(surnameWord) > 0 && (supported || bothCaps || !IsCommon(surnameWord, lexicon)))
+            || (recordHeader && !IsCommon(surnameWord, lexicon) && !lexicon.IsNotName(surnameWord) && surnameWord.Length > 1);
 
         // "Ngata, Robert": a surname the Census does not know, before a well-known given name.
         var givenWord = given.Span(text);
@@ -457,6 +502,14 @@ internal sealed class PersonRecognizer : ITextRecognizer
             return;
         }
 
+        // "Hi there, chase here.", "this is will.": a given name that closes the introduction is the name, even
+        // when it is also a word.
+        if (introduced && count >= 200 && !stopword && ClosesIntroduction(text, tokens[i].End))
+        {
+            Emit(text, tokens, i, i, 0.8, state, found, lexicon);
+            return;
+        }
+
         var ordinary = IsCommon(word, lexicon) && lexicon.CommonWordRank(word) < 20000;
         if (lexicon.IsNotName(word) || ordinary || (count < StrongFirstNameCount && !(introduced && word.Length >= 3)))
         {
@@ -525,7 +578,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
         }
 
         // Credentials ("MD", "RN") and pronouns ("He", "She") are never part of a name.
-        if ((token.AllCaps && lexicon.IsSuffix(word)) || IsPronoun(word))
+        if ((token.AllCaps && lexicon.IsSuffix(word)) || (IsPronoun(word) && !token.Initial))
         {
             return true;
         }
@@ -563,16 +616,61 @@ internal sealed class PersonRecognizer : ITextRecognizer
             && !lexicon.IsTitle(next) && !StrongCues.EndsAt(text, tokens[t].Start, tokens[t].End) && !WeakCues.EndsAt(text, tokens[t].Start, tokens[t].End);
     }
 
+    /// <summary>A record code after the given name, or after a second given name or an initial.</summary>
+    private static bool IsFollowedByRecordCode(ReadOnlySpan<char> text, List<NameToken> tokens, int given)
+    {
+        if (Identifiers.RecordCode.TryRead(text, tokens[given].End, out _, out _))
+        {
+            return true;
+        }
+
+        var next = given + 1;
+        return next < tokens.Count && tokens[next].Upper && text[tokens[given].End..tokens[next].Start].SequenceEqual(" ")
+            && Identifiers.RecordCode.TryRead(text, tokens[next].End + (tokens[next].Initial ? 1 : 0), out _, out _);
+    }
+
     /// <summary>"ELLISON, ERIC": a surname that is also an eponym is a surname before ", " and a given name.</summary>
     private static bool StartsLastCommaFirst(ReadOnlySpan<char> text, List<NameToken> tokens, int t, NameLexicon lexicon)
     {
-        if (t + 1 >= tokens.Count || lexicon.SurnameRank(tokens[t].Span(text)) == 0 || !text[tokens[t].End..tokens[t + 1].Start].SequenceEqual(", "))
+        if (t + 1 >= tokens.Count || !text[tokens[t].End..tokens[t + 1].Start].SequenceEqual(", ") || !tokens[t + 1].Upper)
         {
             return false;
         }
 
+        // "ADEYEMI, ZOË": a surname the Census does not know (no ordinary word) before a well-known given name;
+        // "OKAFOR-WILLIAMS, LAYLA (RP773438)": any surname that is no ordinary word in a record header.
+        var surname = tokens[t].Span(text);
         var given = tokens[t + 1].Span(text);
-        return tokens[t + 1].Upper && lexicon.FirstNameCount(given) >= 200 && !lexicon.IsNotName(given) && !IsCommon(given, lexicon);
+        if (!IsCommon(surname, lexicon) && !lexicon.IsNotName(surname)
+            && (IsFollowedByRecordCode(text, tokens, t + 1) || IsFollowedByPersonalIdentifier(text, tokens[t + 1].End)))
+        {
+            return true;
+        }
+
+        var threshold = lexicon.SurnameRank(surname) > 0 ? 200
+            : IsCommon(surname, lexicon) || lexicon.IsNotName(surname) || surname.Length <= 2 ? int.MaxValue : StrongFirstNameCount;
+        return lexicon.FirstNameCount(given) >= threshold && !lexicon.IsNotName(given) && !IsCommon(given, lexicon);
+    }
+
+    /// <summary>"Nikos St. John", "Jocelyn St. Clair": after a given name, "St." and a name form the surname
+    /// (not a street: no house number before the run, and the word after "St." is a name, not an ordinary word).</summary>
+    private static bool IsSaintSurname(ReadOnlySpan<char> text, List<NameToken> tokens, int m, int last, NameLexicon lexicon)
+    {
+        if (m + 2 > last || !tokens[m + 1].Span(text).Equals("St", StringComparison.OrdinalIgnoreCase) || !tokens[m + 2].Upper
+            || lexicon.FirstNameCount(tokens[m].Span(text)) < 200)
+        {
+            return false;
+        }
+
+        var after = tokens[m + 2].Span(text);
+        var before = tokens[m].Start - 1;
+        while (before >= 0 && text[before] == ' ')
+        {
+            before--;
+        }
+
+        return (lexicon.SurnameRank(after) > 0 || lexicon.FirstNameCount(after) > 0) && !IsCommon(after, lexicon)
+            && !(before >= 0 && char.IsDigit(text[before]));
     }
 
     private static bool IsSaint(ReadOnlySpan<char> word) =>
@@ -681,7 +779,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
             }
         }
 
-        return false;
+        return StartsLastCommaFirst(text, tokens, last, lexicon);
     }
 
     /// <summary>"Sara Church", "Ms. Emily Park": a common surname that is also an organization or street
@@ -689,7 +787,8 @@ internal sealed class PersonRecognizer : ITextRecognizer
     private static bool IsSurnameAfterGivenName(ReadOnlySpan<char> text, List<NameToken> tokens, int m, bool titled, NameLexicon lexicon)
     {
         var rank = lexicon.SurnameRank(tokens[m + 1].Span(text));
-        return rank > 0 && (titled || (rank <= 2000 && lexicon.FirstNameCount(tokens[m].Span(text)) >= 200));
+        return rank > 0 && (titled || (rank <= 2000 && (tokens[m].Initial || lexicon.FirstNameCount(tokens[m].Span(text)) >= 200))
+            || (tokens[m].Upper && !tokens[m].AllCaps && IsFollowedByCredential(text, tokens[m + 1].End, lexicon)));
     }
 
     private static bool IsOrganizationOrStreetWord(ReadOnlySpan<char> word) =>
@@ -720,6 +819,81 @@ internal sealed class PersonRecognizer : ITextRecognizer
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> PersonFollowersLookup = PersonFollowers.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>"Reza's chart", "Joaquín speaking.", "sione here.": words after a name that only follow people.</summary>
+    /// <summary>"Hope Brown &lt;brown.hope44@…&gt;", "Dawn Strong, MRN 00999480", "Chloé al-Rashid (chlo.a6@…)": an
+    /// email address or a record label right after the run belongs to a person.</summary>
+    private static bool IsFollowedByPersonalIdentifier(ReadOnlySpan<char> text, int end)
+    {
+        var p = end;
+        if (p < text.Length && text[p] == ',')
+        {
+            p++;
+        }
+
+        while (p < text.Length && p - end < 3 && text[p] == ' ')
+        {
+            p++;
+        }
+
+        if (p < text.Length && text[p] is '<' or '(')
+        {
+            var at = text[(p + 1)..Math.Min(text.Length, p + 66)].IndexOfAny('@', ' ', '\n');
+            if (at > 0 && text[p + 1 + at] == '@')
+            {
+                return true;
+            }
+
+            p++;
+        }
+
+        if (p == end)
+        {
+            return false;
+        }
+
+        var wordEnd = CueWords.WordEndAfter(text, p);
+        var word = text[p..wordEnd];
+        return word.Equals("MRN", StringComparison.Ordinal) || word.Equals("DOB", StringComparison.Ordinal)
+            || (word.Equals("MR", StringComparison.Ordinal) && wordEnd < text.Length && text[wordEnd] == '#');
+    }
+
+    private static bool ClosesIntroduction(ReadOnlySpan<char> text, int end)
+    {
+        if (end >= text.Length || text[end] is '.' or '!' or ',' or '\n')
+        {
+            return true;
+        }
+
+        return text[end..].StartsWith(" here", StringComparison.Ordinal)
+            && (end + 5 >= text.Length || !char.IsLetter(text[end + 5]));
+    }
+
+    private static bool IsModalQuestion(ReadOnlySpan<char> text, NameToken token)
+    {
+        var word = token.Span(text);
+        var modal = false;
+        foreach (var m in (ReadOnlySpan<string>)["may", "will", "can", "shall", "should", "would", "could", "might", "must"])
+        {
+            modal |= word.Equals(m, StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (!modal || token.End + 1 >= text.Length || text[token.End] != ' ')
+        {
+            return false;
+        }
+
+        var wordEnd = CueWords.WordEndAfter(text, token.End + 1);
+        var next = text[(token.End + 1)..wordEnd];
+        foreach (var pronoun in (ReadOnlySpan<string>)["i", "we", "you", "he", "she", "they", "it"])
+        {
+            if (next.Equals(pronoun, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsFollowedByPersonWord(ReadOnlySpan<char> text, int end)
     {
         var p = end;
@@ -774,7 +948,7 @@ internal sealed class PersonRecognizer : ITextRecognizer
             var current = tokens[last];
             var next = tokens[last + 1];
             var gap = text[current.End..next.Start];
-            var joined = gap.SequenceEqual(" ") || (gap.SequenceEqual(". ") && (current.Initial || IsTitleLike(text, current)));
+            var joined = gap.SequenceEqual(" ") || (gap.SequenceEqual(". ") && (current.Initial || IsTitleLike(text, current) || (last > first && IsSaint(current.Span(text)))));
             if (!joined)
             {
                 break;
@@ -919,10 +1093,31 @@ internal sealed class PersonRecognizer : ITextRecognizer
             }
 
             var length = p - start;
-            var upper = char.IsUpper(text[start]);
+            var upper = char.IsUpper(text[start]) || IsParticleLed(text[start..p]);
             var initial = length == 1 && upper && p < text.Length && text[p] == '.';
             tokens.Add(new NameToken(start, p, upper, upper && allCaps && length > 1, char.IsLower(text[start]), initial));
         }
+    }
+
+    /// <summary>"al-Rashid", "el-Amin", "d'Angelo": a lower-case particle joined to a capitalized surname.</summary>
+    private static bool IsParticleLed(ReadOnlySpan<char> word)
+    {
+        var joint = word.IndexOfAny('-', '\'', '\u2019');
+        if (joint is < 1 or > 3 || joint + 1 >= word.Length || !char.IsUpper(word[joint + 1]))
+        {
+            return false;
+        }
+
+        var prefix = word[..joint];
+        foreach (var p in (ReadOnlySpan<string>)["al", "el", "ad", "ed", "as", "ash", "at", "az", "ibn", "bin", "abu", "bint", "d", "l"])
+        {
+            if (prefix.Equals(p, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>"'s", "'m", "'re", "'ve", "'ll", "'d", "'t" end a word; "O'Brien" and "D'Angelo" go on.</summary>
