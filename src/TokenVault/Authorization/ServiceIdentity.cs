@@ -1,0 +1,181 @@
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace PrivateInference.TokenVault.Authorization;
+
+/// <summary>Where the vault finds the keys that sign service tokens, and what the tokens must say.</summary>
+public sealed class ServiceIdentityOptions
+{
+    public const string SectionName = "Vault:Identity";
+
+    /// <summary>JWKS file with the public keys of the identity issuer (e.g. written by <c>pi identity init</c>).</summary>
+    public string? JwksFile { get; set; }
+
+    public string Issuer { get; set; } = ServiceTokens.DefaultIssuer;
+
+    public string Audience { get; set; } = ServiceTokens.DefaultAudience;
+}
+
+/// <summary>
+/// Service identity by signed service tokens: a short-lived JWT (ES256) naming the caller (<c>sub</c>, e.g.
+/// "svc:redactor") and its vault roles (<c>pi_roles</c>: tokenizer, detokenizer, key-admin, auditor, eraser).
+/// </summary>
+/// <remarks>
+/// Chosen over mTLS client certificates because the same verification serves every transport (gRPC over
+/// loopback in tests, behind a mesh in production) and carries roles without a certificate profile; a mesh's
+/// mTLS can still be layered under it. Signature, issuer, audience, expiry and not-before are all checked;
+/// only ES256 is accepted, so an "alg: none" or HMAC-confused token never passes.
+/// </remarks>
+public static class ServiceTokens
+{
+    public const string DefaultIssuer = "privateinference-identity";
+    public const string DefaultAudience = "privateinference-vault";
+    public const string RolesClaim = "pi_roles";
+
+    private static readonly (string Name, VaultRoles Role)[] RoleNames =
+    [
+        ("tokenizer", VaultRoles.Tokenizer),
+        ("detokenizer", VaultRoles.Detokenizer),
+        ("key-admin", VaultRoles.KeyAdmin),
+        ("auditor", VaultRoles.Auditor),
+        ("eraser", VaultRoles.Eraser),
+    ];
+
+    public static string RoleName(VaultRoles role) => RoleNames.Single(r => r.Role == role).Name;
+
+    public static bool TryParseRole(string name, out VaultRoles role)
+    {
+        foreach (var (n, r) in RoleNames)
+        {
+            if (n == name)
+            {
+                role = r;
+                return true;
+            }
+        }
+
+        role = VaultRoles.None;
+        return false;
+    }
+
+    /// <summary>Creates a signing key pair in <paramref name="directory"/> (private key PEM, mode 0600, and a
+    /// JWKS with the public key) unless one is there. Development and tests only: production tokens come from
+    /// the enterprise's issuer.</summary>
+    public static void InitializeSigningKey(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var keyFile = Path.Combine(directory, "signing-key.pem");
+        var jwksFile = Path.Combine(directory, "jwks.json");
+        if (File.Exists(keyFile) && File.Exists(jwksFile))
+        {
+            return;
+        }
+
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var pem = ecdsa.ExportPkcs8PrivateKeyPem();
+        File.WriteAllText(keyFile, string.Empty);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        File.WriteAllText(keyFile, pem);
+        var publicKey = new ECDsaSecurityKey(ECDsa.Create(ecdsa.ExportParameters(includePrivateParameters: false))) { KeyId = KeyIdOf(ecdsa) };
+        var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(publicKey);
+        jwk.Use = "sig";
+        jwk.Alg = SecurityAlgorithms.EcdsaSha256;
+        File.WriteAllText(jwksFile, System.Text.Json.JsonSerializer.Serialize(new { keys = new[] { new { kty = jwk.Kty, use = jwk.Use, alg = jwk.Alg, kid = jwk.Kid, crv = jwk.Crv, x = jwk.X, y = jwk.Y } } }));
+    }
+
+    /// <summary>Issues a token signed with the development key in <paramref name="directory"/>.</summary>
+    public static string Issue(string directory, string subject, VaultRoles roles, TimeSpan lifetime, string issuer = DefaultIssuer, string audience = DefaultAudience)
+    {
+        using var ecdsa = ECDsa.Create();
+        ecdsa.ImportFromPem(File.ReadAllText(Path.Combine(directory, "signing-key.pem")));
+        var now = DateTime.UtcNow;
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + lifetime,
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = subject,
+                [RolesClaim] = RoleNames.Where(r => (roles & r.Role) != 0).Select(r => r.Name).ToArray(),
+            },
+            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(ecdsa) { KeyId = KeyIdOf(ecdsa) }, SecurityAlgorithms.EcdsaSha256),
+        };
+        return new JsonWebTokenHandler().CreateToken(descriptor);
+    }
+
+    private static string KeyIdOf(ECDsa ecdsa) =>
+        Convert.ToHexStringLower(SHA256.HashData(ecdsa.ExportSubjectPublicKeyInfo()))[..16];
+}
+
+/// <summary>Turns a bearer token into a <see cref="Caller"/>, or refuses it.</summary>
+public sealed class ServiceTokenValidator
+{
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly TokenValidationParameters _parameters;
+
+    public ServiceTokenValidator(ServiceIdentityOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.JwksFile) || !File.Exists(options.JwksFile))
+        {
+            throw new InvalidOperationException($"{ServiceIdentityOptions.SectionName}:JwksFile must name the issuer's JWKS file.");
+        }
+
+        var keys = new JsonWebKeySet(File.ReadAllText(options.JwksFile)).GetSigningKeys();
+        _parameters = new TokenValidationParameters
+        {
+            ValidIssuer = options.Issuer,
+            ValidAudience = options.Audience,
+            IssuerSigningKeys = keys,
+            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateLifetime = true,
+            ClockSkew = TimeSpan.FromSeconds(30),
+        };
+    }
+
+    /// <exception cref="VaultException">UNAUTHENTICATED when the token is missing, malformed, unsigned, signed
+    /// by an unknown key, expired, not yet valid, or for another issuer or audience.</exception>
+    public async Task<Caller> ValidateAsync(string? bearerToken)
+    {
+        if (string.IsNullOrWhiteSpace(bearerToken))
+        {
+            throw new VaultException(VaultErrorKind.Unauthenticated, "A service token is required.", "unauthenticated");
+        }
+
+        var result = await _handler.ValidateTokenAsync(bearerToken, _parameters).ConfigureAwait(false);
+        if (!result.IsValid || !result.Claims.TryGetValue("sub", out var sub) || sub is not string subject || subject.Length is 0 or > 128)
+        {
+            throw new VaultException(VaultErrorKind.Unauthenticated, "The service token is not valid.", "unauthenticated");
+        }
+
+        var roles = VaultRoles.None;
+        if (result.Claims.TryGetValue(ServiceTokens.RolesClaim, out var claim))
+        {
+            IEnumerable<object> names = claim switch
+            {
+                string one => [one],
+                IEnumerable<object> many => many,
+                _ => [],
+            };
+            foreach (var name in names)
+            {
+                if (name?.ToString() is { } text && ServiceTokens.TryParseRole(text, out var role))
+                {
+                    roles |= role;
+                }
+            }
+        }
+
+        return new Caller(subject, roles);
+    }
+}

@@ -1,0 +1,41 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using PrivateInference.Contracts.Vault.V1;
+using PrivateInference.TokenVault.Audit;
+
+namespace PrivateInference.TokenVault.Grpc;
+
+/// <summary>Chain verification and export over gRPC, for auditors and SIEM collectors.</summary>
+internal sealed class AuditGrpcService(AuditQueries audit) : AuditService.AuditServiceBase
+{
+    public override async Task<VerifyChainResponse> VerifyChain(VerifyChainRequest request, ServerCallContext context)
+    {
+        var result = await audit.VerifyAsync(context.Caller(), request.TenantId, context.CancellationToken).ConfigureAwait(false);
+        return new VerifyChainResponse
+        {
+            Intact = result.IsIntact,
+            Records = result.Verified,
+            FirstBadSeq = result.BrokenAtSeq ?? 0,
+            Problem = result.Break is { } kind ? AuditProblems.Name(kind) : string.Empty,
+        };
+    }
+
+    public override async Task ExportAudit(ExportAuditRequest request, IServerStreamWriter<Contracts.Vault.V1.AuditRecord> responseStream, ServerCallContext context)
+    {
+        await foreach (var record in audit.ExportAsync(context.Caller(), request.TenantId, request.FromSeq, context.CancellationToken).ConfigureAwait(false))
+        {
+            await responseStream.WriteAsync(new Contracts.Vault.V1.AuditRecord
+            {
+                TenantId = record.TenantId,
+                Seq = record.Seq,
+                At = Timestamp.FromDateTimeOffset(record.At),
+                Actor = record.Actor,
+                Action = record.Action,
+                Outcome = record.Outcome,
+                DetailJson = record.DetailJson,
+                PrevHash = Convert.ToHexStringLower(record.PrevHash),
+                Hash = Convert.ToHexStringLower(record.Hash),
+            }).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using Grpc.Core;
+using PrivateInference.Contracts.Vault.V1;
+using PrivateInference.TokenVault.Pseudonymization;
+
+namespace PrivateInference.TokenVault.Grpc;
+
+/// <summary>Tokenize, Detokenize and EraseSubject over gRPC: map the messages, call <see cref="PseudonymService"/>.</summary>
+internal sealed class TokenVaultGrpcService(PseudonymService pseudonyms) : TokenVaultService.TokenVaultServiceBase
+{
+    public override async Task<TokenizeResponse> Tokenize(TokenizeRequest request, ServerCallContext context)
+    {
+        var items = new TokenizeInput[request.Items.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var item = request.Items[i];
+            TimeSpan? ttl = item.Ttl is null ? null : item.Ttl.ToTimeSpan();
+            items[i] = new TokenizeInput(item.EntityType, item.Value, item.SubjectRef.Length == 0 ? null : item.SubjectRef, ttl);
+        }
+
+        var tokens = await pseudonyms.TokenizeAsync(context.Caller(), request.TenantId, items, context.CancellationToken).ConfigureAwait(false);
+        var response = new TokenizeResponse();
+        response.Tokens.AddRange(tokens);
+        return response;
+    }
+
+    public override async Task<DetokenizeResponse> Detokenize(DetokenizeRequest request, ServerCallContext context)
+    {
+        var results = await pseudonyms.DetokenizeAsync(context.Caller(), request.TenantId, request.Tokens, context.CancellationToken).ConfigureAwait(false);
+        var response = new DetokenizeResponse();
+        foreach (var r in results)
+        {
+            response.Results.Add(new DetokenizeResult { Token = r.Token, Found = r.Found, EntityType = r.EntityType, Value = r.Value });
+        }
+
+        return response;
+    }
+
+    public override async Task<EraseSubjectResponse> EraseSubject(EraseSubjectRequest request, ServerCallContext context) =>
+        new() { Erased = await pseudonyms.EraseSubjectAsync(context.Caller(), request.TenantId, request.SubjectRef, context.CancellationToken).ConfigureAwait(false) };
+}

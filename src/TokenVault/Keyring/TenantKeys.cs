@@ -1,0 +1,87 @@
+using PrivateInference.Cryptography;
+using PrivateInference.TokenVault.Storage;
+
+namespace PrivateInference.TokenVault.Keyring;
+
+/// <summary>One tenant's unwrapped data keys, as cached by one replica.</summary>
+/// <remarks>
+/// Leased, not owned: a request acquires the keys, uses them and releases them; an invalidated instance is
+/// wiped when its last lease ends, so a kill switch never tears a key out from under a running decrypt and
+/// never leaves it in memory longer than that decrypt.
+/// </remarks>
+internal sealed class TenantKeys
+{
+    private readonly Dictionary<int, SecretKey> _valueKeys;
+    private int _leases;
+    private int _retired;
+
+    public TenantKeys(TenantRecord tenant, Dictionary<int, SecretKey> valueKeys, int currentValueVersion, SecretKey fingerprintKey, int fingerprintVersion, DateTimeOffset validatedAt)
+    {
+        Tenant = tenant;
+        _valueKeys = valueKeys;
+        CurrentValueVersion = currentValueVersion;
+        FingerprintKey = fingerprintKey;
+        FingerprintVersion = fingerprintVersion;
+        ValidatedAt = validatedAt;
+    }
+
+    public TenantRecord Tenant { get; }
+
+    public int CurrentValueVersion { get; }
+
+    public SecretKey CurrentValueKey => _valueKeys[CurrentValueVersion];
+
+    public SecretKey FingerprintKey { get; }
+
+    public int FingerprintVersion { get; }
+
+    /// <summary>When this replica last confirmed the tenant's state and key versions in the database.</summary>
+    public DateTimeOffset ValidatedAt { get; set; }
+
+    public bool IsRetired => Volatile.Read(ref _retired) == 1;
+
+    public bool TryGetValueKey(int version, out SecretKey key) => _valueKeys.TryGetValue(version, out key!);
+
+    /// <summary>Takes a lease; false when the keys were already retired (the caller reloads).</summary>
+    public bool TryAcquire()
+    {
+        Interlocked.Increment(ref _leases);
+        if (IsRetired)
+        {
+            Release();
+            return false;
+        }
+
+        return true;
+    }
+
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _leases) == 0 && IsRetired)
+        {
+            Wipe();
+        }
+    }
+
+    /// <summary>Marks the keys stale; they are wiped now or when the last lease ends.</summary>
+    public void Retire()
+    {
+        if (Interlocked.Exchange(ref _retired, 1) == 0 && Volatile.Read(ref _leases) == 0)
+        {
+            Wipe();
+        }
+    }
+
+    private void Wipe()
+    {
+        lock (_valueKeys)
+        {
+            foreach (var key in _valueKeys.Values)
+            {
+                key.Dispose();
+            }
+
+            FingerprintKey.Dispose();
+        }
+    }
+}

@@ -1,0 +1,388 @@
+using System.Security.Cryptography;
+using PrivateInference.Cryptography;
+using PrivateInference.TokenVault.Audit;
+using PrivateInference.TokenVault.Authorization;
+using PrivateInference.TokenVault.Keyring;
+using PrivateInference.TokenVault.Keys;
+using PrivateInference.TokenVault.Pseudonymization;
+using PrivateInference.TokenVault.Storage;
+
+namespace PrivateInference.TokenVault.Lifecycle;
+
+/// <summary>A tenant's key inventory: names, versions, states and counts; never key material.</summary>
+public sealed record TenantKeyInventory(
+    string TenantId,
+    TenantState State,
+    string KekRef,
+    int KekVersion,
+    string KekProvider,
+    int DekVersion,
+    int FingerprintKeyVersion,
+    long Rows,
+    long RowsBelowCurrentDek,
+    DateTimeOffset CreatedAt);
+
+/// <summary>
+/// The security admins' key lifecycle: create, BYOK import, KEK and DEK rotation, the kill switch, dual-control
+/// destruction and the inventory. Every operation needs the key-admin role and is audited, refusals included.
+/// </summary>
+/// <remarks>
+/// Key admins manage keys but never see values: this class has no path to plaintext. KEK rotation re-wraps the
+/// few data keys and re-encrypts no value. The kill switch is a database state every replica observes (change
+/// notification, or re-validation within <see cref="VaultOptions.StateRevalidation"/>), backed by disabling the
+/// KEK in the provider too.
+/// </remarks>
+public sealed class KeyAdministration
+{
+    public const string DestroyAction = "kek.destroy";
+
+    private readonly IVaultStore _store;
+    private readonly IKekProvider _kek;
+    private readonly TenantKeyring _keyring;
+    private readonly AuditTrail _audit;
+    private readonly VaultOptions _options;
+    private readonly TimeProvider _time;
+
+    internal KeyAdministration(IVaultStore store, IKekProvider kek, TenantKeyring keyring, AuditTrail audit, VaultOptions options, TimeProvider time)
+    {
+        _store = store;
+        _kek = kek;
+        _keyring = keyring;
+        _audit = audit;
+        _options = options;
+        _time = time;
+    }
+
+    public string ProviderKind => _kek.IsDevelopmentOnly ? "local-development-only" : _kek.Kind;
+
+    public int RequiredApprovals => _options.DestroyApprovals;
+
+    /// <summary>Creates a tenant whose first KEK is generated inside the provider.</summary>
+    public Task<TenantKeyInventory> CreateTenantAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default) =>
+        AdminAsync(caller, tenantId, "tenant.create", async detail =>
+        {
+            if (await Stored(() => _store.GetTenantAsync(tenantId, cancellationToken)).ConfigureAwait(false) is not null)
+            {
+                throw new VaultException(VaultErrorKind.AlreadyExists, "The tenant exists already.", "tenant_exists");
+            }
+
+            var kek = new KekId(tenantId, 1);
+            Provider(() => _kek.Create(kek));
+            await CreateWithKekAsync(tenantId, kek, KekOrigin.Generated, detail, cancellationToken).ConfigureAwait(false);
+            return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        });
+
+    /// <summary>The RSA public key a customer wraps key material under for this tenant.</summary>
+    public Task<ImportPublicKey> GetImportKeyAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default) =>
+        AdminAsync(caller, tenantId, "kek.import_key", detail =>
+        {
+            var key = Provider(() => _kek.GetImportPublicKey(tenantId));
+            detail.Add("expires_at", key.ExpiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            return Task.FromResult(key);
+        });
+
+    /// <summary>Imports customer key material: the first KEK of a new tenant, or the next KEK version of an existing
+    /// one (data keys re-wrapped under it).</summary>
+    public Task<TenantKeyInventory> ImportKeyAsync(Caller caller, string tenantId, ImportKeyId importKeyId, ImportWrapping wrapping, ReadOnlyMemory<byte> wrappedKey, CancellationToken cancellationToken = default) =>
+        AdminAsync(caller, tenantId, "kek.import", async detail =>
+        {
+            detail.Add("wrapping", wrapping.ToString());
+            var tenant = await Stored(() => _store.GetTenantAsync(tenantId, cancellationToken)).ConfigureAwait(false);
+            if (tenant is null)
+            {
+                var kek = new KekId(tenantId, 1);
+                Provider(() => _kek.Import(kek, importKeyId, wrappedKey.Span, wrapping));
+                await CreateWithKekAsync(tenantId, kek, KekOrigin.Imported, detail, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                RequireNotDestroyed(tenant);
+                var next = new KekId(tenant.KekRef, tenant.KekVersion + 1);
+                Provider(() => _kek.Import(next, importKeyId, wrappedKey.Span, wrapping));
+                await RewrapAsync(tenant, next, detail, cancellationToken).ConfigureAwait(false);
+            }
+
+            return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        });
+
+    /// <summary>New KEK version generated in the provider; every data key re-wrapped; no value re-encrypted.</summary>
+    public Task<TenantKeyInventory> RotateKekAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default) =>
+        AdminAsync(caller, tenantId, "kek.rotate", async detail =>
+        {
+            var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            RequireNotDestroyed(tenant);
+            var next = new KekId(tenant.KekRef, tenant.KekVersion + 1);
+            Provider(() => _kek.Create(next));
+            await RewrapAsync(tenant, next, detail, cancellationToken).ConfigureAwait(false);
+            return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        });
+
+    /// <summary>New value DEK version: new writes use it at once; the re-encryption job moves older rows to it.</summary>
+    public Task<TenantKeyInventory> RotateDekAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default) =>
+        AdminAsync(caller, tenantId, "dek.rotate", async detail =>
+        {
+            var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            RequireNotDestroyed(tenant);
+            var keys = await Stored(() => _store.GetDataKeysAsync(tenantId, cancellationToken)).ConfigureAwait(false);
+            var version = keys.Where(k => k.Purpose == DataKeyPurpose.Value).Select(k => k.Version).DefaultIfEmpty(0).Max() + 1;
+            var record = NewDataKey(tenant.TenantId, new KekId(tenant.KekRef, tenant.KekVersion), DataKeyPurpose.Value, version);
+            await Stored(() => Done(_store.AddDataKeyAsync(record, cancellationToken))).ConfigureAwait(false);
+            _keyring.Invalidate(tenantId);
+            detail.Add("dek_version", version).Add("kek_version", tenant.KekVersion);
+            return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        });
+
+    /// <summary>The kill switch: every Tokenize and Detokenize of the tenant fails, on every replica, until enabled.</summary>
+    public Task<TenantKeyInventory> DisableAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default) =>
+        AdminAsync(caller, tenantId, "kek.disable", async detail =>
+        {
+            var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            RequireNotDestroyed(tenant);
+            await Stored(() => Done(_store.SetTenantStateAsync(tenantId, TenantState.Disabled, cancellationToken))).ConfigureAwait(false);
+            _keyring.Invalidate(tenantId);
+
+            // Defence in depth: the provider refuses the KEK too, so a restored database row alone enables nothing.
+            Provider(() => _kek.Disable(new KekId(tenant.KekRef, tenant.KekVersion)));
+            detail.Add("kek_version", tenant.KekVersion);
+            return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        });
+
+    /// <summary>Lifts the kill switch.</summary>
+    public Task<TenantKeyInventory> EnableAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default) =>
+        AdminAsync(caller, tenantId, "kek.enable", async detail =>
+        {
+            var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            RequireNotDestroyed(tenant);
+            Provider(() => _kek.Enable(new KekId(tenant.KekRef, tenant.KekVersion)));
+            await Stored(() => Done(_store.SetTenantStateAsync(tenantId, TenantState.Active, cancellationToken))).ConfigureAwait(false);
+            _keyring.Invalidate(tenantId);
+            detail.Add("kek_version", tenant.KekVersion);
+            return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        });
+
+    /// <summary>Records the caller's approval of destroying the tenant's KEK under <paramref name="requestId"/>;
+    /// returns how many distinct admins approved so far.</summary>
+    public Task<int> ApproveDestroyAsync(Caller caller, string tenantId, string requestId, CancellationToken cancellationToken = default) =>
+        AdminAsync(caller, tenantId, "kek.destroy.approve", async detail =>
+        {
+            ValidateRequestId(requestId);
+            var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            RequireNotDestroyed(tenant);
+            var approval = new ApprovalRecord(tenantId, DestroyAction, requestId, caller.Subject, _time.GetUtcNow());
+            var added = await Stored(() => _store.AddApprovalAsync(approval, cancellationToken)).ConfigureAwait(false);
+            var approvals = await CurrentApprovalsAsync(tenantId, requestId, cancellationToken).ConfigureAwait(false);
+            detail.Add("request_id", requestId).Add("approvals", approvals).Add("new_approval", added);
+            return approvals;
+        });
+
+    /// <summary>Destroys every KEK version of the tenant and its data keys and token rows (cryptographic erasure),
+    /// once <see cref="VaultOptions.DestroyApprovals"/> distinct key admins approved <paramref name="requestId"/>.</summary>
+    public Task<TenantKeyInventory> DestroyAsync(Caller caller, string tenantId, string requestId, CancellationToken cancellationToken = default) =>
+        AdminAsync(caller, tenantId, DestroyAction, async detail =>
+        {
+            ValidateRequestId(requestId);
+            var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            RequireNotDestroyed(tenant);
+            var approvals = await CurrentApprovalsAsync(tenantId, requestId, cancellationToken).ConfigureAwait(false);
+            detail.Add("request_id", requestId).Add("approvals", approvals);
+            if (approvals < _options.DestroyApprovals)
+            {
+                throw new VaultException(VaultErrorKind.FailedPrecondition, $"Destroying a key needs approvals by {_options.DestroyApprovals} distinct key admins.", "approvals_missing");
+            }
+
+            // The database first: every replica stops at once, then the key material goes.
+            await Stored(() => Done(_store.DestroyTenantDataAsync(tenantId, cancellationToken))).ConfigureAwait(false);
+            _keyring.Invalidate(tenantId);
+            for (var version = 1; version <= tenant.KekVersion; version++)
+            {
+                var kek = new KekId(tenant.KekRef, version);
+                Provider(() =>
+                {
+                    try
+                    {
+                        _kek.Destroy(kek);
+                    }
+                    catch (KeyUnavailableException ex) when (ex.Reason == KeyUnavailableReason.NotFound)
+                    {
+                        // A version the provider never held (an import that failed half-way): nothing to destroy.
+                    }
+                });
+            }
+
+            detail.Add("kek_versions_destroyed", tenant.KekVersion);
+            return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        });
+
+    /// <summary>Key inventories of one tenant (or all when <paramref name="tenantId"/> is null).</summary>
+    public async Task<IReadOnlyList<TenantKeyInventory>> ListAsync(Caller caller, string? tenantId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        caller.Require(VaultRoles.KeyAdmin);
+        if (tenantId is not null)
+        {
+            PseudonymService.ValidateTenantId(tenantId);
+            await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            return [await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false)];
+        }
+
+        var tenants = await Stored(() => _store.ListTenantsAsync(cancellationToken)).ConfigureAwait(false);
+        var result = new List<TenantKeyInventory>(tenants.Count);
+        foreach (var tenant in tenants)
+        {
+            result.Add(await InventoryAsync(tenant.TenantId, cancellationToken).ConfigureAwait(false));
+        }
+
+        return result;
+    }
+
+    internal async Task<TenantKeyInventory> InventoryAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var keys = await Stored(() => _store.GetDataKeysAsync(tenantId, cancellationToken)).ConfigureAwait(false);
+        var dek = keys.Where(k => k.Purpose == DataKeyPurpose.Value && k.RetiredAt is null).Select(k => k.Version).DefaultIfEmpty(0).Max();
+        var fingerprint = keys.Where(k => k.Purpose == DataKeyPurpose.Fingerprint && k.RetiredAt is null).Select(k => k.Version).DefaultIfEmpty(0).Max();
+        var counts = await Stored(() => _store.CountTokensAsync(tenantId, Math.Max(dek, 1), cancellationToken)).ConfigureAwait(false);
+        return new TenantKeyInventory(tenant.TenantId, tenant.State, tenant.KekRef, tenant.KekVersion, ProviderKind, dek, fingerprint, counts.Total, counts.BelowDekVersion, tenant.CreatedAt);
+    }
+
+    private async Task CreateWithKekAsync(string tenantId, KekId kek, KekOrigin origin, AuditDetail detail, CancellationToken cancellationToken)
+    {
+        var tenant = new TenantRecord(tenantId, kek.Name, kek.Version, TenantState.Active, _time.GetUtcNow());
+        var keys = new[] { NewDataKey(tenantId, kek, DataKeyPurpose.Value, 1), NewDataKey(tenantId, kek, DataKeyPurpose.Fingerprint, 1) };
+        if (!await Stored(() => _store.CreateTenantAsync(tenant, keys, cancellationToken)).ConfigureAwait(false))
+        {
+            throw new VaultException(VaultErrorKind.AlreadyExists, "The tenant exists already.", "tenant_exists");
+        }
+
+        detail.Add("kek_version", kek.Version).Add("kek_origin", origin.ToString().ToLowerInvariant()).Add("provider", ProviderKind);
+    }
+
+    private async Task RewrapAsync(TenantRecord tenant, KekId next, AuditDetail detail, CancellationToken cancellationToken)
+    {
+        var current = new KekId(tenant.KekRef, tenant.KekVersion);
+        var keys = await Stored(() => _store.GetDataKeysAsync(tenant.TenantId, cancellationToken)).ConfigureAwait(false);
+        var rewrapped = new List<DataKeyRecord>(keys.Count);
+        foreach (var key in keys)
+        {
+            var aad = DataKeyAad.For(tenant.TenantId, key.Purpose, key.Version);
+            var raw = Provider(() => _kek.Unwrap(new KekId(tenant.KekRef, key.KekVersion), key.WrappedKey, aad));
+            try
+            {
+                rewrapped.Add(key with { WrappedKey = Provider(() => _kek.Wrap(next, raw, aad)), KekVersion = next.Version });
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(raw);
+            }
+        }
+
+        if (!await Stored(() => _store.RewrapDataKeysAsync(tenant.TenantId, current.Version, next.Version, rewrapped, cancellationToken)).ConfigureAwait(false))
+        {
+            throw new VaultException(VaultErrorKind.FailedPrecondition, "The tenant's KEK changed during the operation; retry.", "concurrent_rotation");
+        }
+
+        _keyring.Invalidate(tenant.TenantId);
+        detail.Add("kek_version", next.Version).Add("previous_kek_version", current.Version).Add("data_keys_rewrapped", rewrapped.Count);
+    }
+
+    private DataKeyRecord NewDataKey(string tenantId, KekId kek, DataKeyPurpose purpose, int version)
+    {
+        using var key = SecretKey.Generate();
+        var wrapped = Provider(() => _kek.Wrap(kek, key.Span, DataKeyAad.For(tenantId, purpose, version)));
+        return new DataKeyRecord(tenantId, purpose, version, wrapped, kek.Version, _time.GetUtcNow(), null);
+    }
+
+    private async Task<int> CurrentApprovalsAsync(string tenantId, string requestId, CancellationToken cancellationToken)
+    {
+        var since = _time.GetUtcNow() - _options.ApprovalLifetime;
+        var approvals = await Stored(() => _store.GetApprovalsAsync(tenantId, DestroyAction, cancellationToken)).ConfigureAwait(false);
+        return approvals.Where(a => a.RequestId == requestId && a.ApprovedAt >= since).Select(a => a.Approver).Distinct(StringComparer.Ordinal).Count();
+    }
+
+    private async Task<TenantRecord> RequireTenantAsync(string tenantId, CancellationToken cancellationToken) =>
+        await Stored(() => _store.GetTenantAsync(tenantId, cancellationToken)).ConfigureAwait(false)
+            ?? throw new VaultException(VaultErrorKind.TenantNotFound, "The tenant does not exist.", "unknown_tenant");
+
+    private static void RequireNotDestroyed(TenantRecord tenant)
+    {
+        if (tenant.State == TenantState.Destroyed)
+        {
+            throw new VaultException(VaultErrorKind.FailedPrecondition, "The tenant's key was destroyed.", "key_destroyed");
+        }
+    }
+
+    private static void ValidateRequestId(string requestId)
+    {
+        if (string.IsNullOrEmpty(requestId) || requestId.Length > 64 || !requestId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            throw new VaultException(VaultErrorKind.InvalidArgument, "request_id must be 1-64 characters of letters, digits, '-', '_' or '.'.", "invalid_request_id");
+        }
+    }
+
+    private async Task<T> AdminAsync<T>(Caller caller, string tenantId, string action, Func<AuditDetail, Task<T>> operation)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var detail = new AuditDetail();
+        try
+        {
+            caller.Require(VaultRoles.KeyAdmin);
+            PseudonymService.ValidateTenantId(tenantId);
+            var result = await operation(detail).ConfigureAwait(false);
+            await _audit.WriteAsync(tenantId, caller, action, "ok", detail).ConfigureAwait(false);
+            return result;
+        }
+        catch (VaultException ex)
+        {
+            var chain = ex.Reason is "invalid_tenant_id" or "unknown_tenant" ? AuditTrail.SystemTenant : tenantId;
+            try
+            {
+                await _audit.WriteAsync(chain, caller, action, "refused:" + ex.Reason, detail).ConfigureAwait(false);
+            }
+            catch (VaultException)
+            {
+                // The refusal stands either way.
+            }
+
+            throw;
+        }
+    }
+
+    private static T Provider<T>(Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (KeyUnavailableException ex)
+        {
+            throw FromProvider(ex);
+        }
+    }
+
+    private static void Provider(Action call) => Provider(() =>
+    {
+        call();
+        return true;
+    });
+
+    private static VaultException FromProvider(KeyUnavailableException ex) => ex.Reason switch
+    {
+        KeyUnavailableReason.AlreadyExists => new VaultException(VaultErrorKind.AlreadyExists, ex.Message, "kek_exists", ex),
+        KeyUnavailableReason.NotFound => new VaultException(VaultErrorKind.FailedPrecondition, ex.Message, "kek_not_found", ex),
+        KeyUnavailableReason.Disabled => new VaultException(VaultErrorKind.FailedPrecondition, ex.Message, "kek_disabled", ex),
+        KeyUnavailableReason.Destroyed => new VaultException(VaultErrorKind.FailedPrecondition, ex.Message, "kek_destroyed", ex),
+        KeyUnavailableReason.Expired => new VaultException(VaultErrorKind.FailedPrecondition, ex.Message, "import_key_expired", ex),
+        KeyUnavailableReason.NotSupported => new VaultException(VaultErrorKind.InvalidArgument, ex.Message, "wrapping_not_supported", ex),
+        KeyUnavailableReason.IntegrityCheckFailed => new VaultException(VaultErrorKind.InvalidArgument, ex.Message, "integrity_check_failed", ex),
+        KeyUnavailableReason.PolicyViolation => new VaultException(VaultErrorKind.InvalidArgument, ex.Message, "key_policy", ex),
+        _ => new VaultException(VaultErrorKind.Unavailable, ex.Message, "provider_unavailable", ex),
+    };
+
+    private static Task<T> Stored<T>(Func<Task<T>> call) => TenantKeyring.Stored(call);
+
+    private static async Task<bool> Done(Task task)
+    {
+        await task.ConfigureAwait(false);
+        return true;
+    }
+}

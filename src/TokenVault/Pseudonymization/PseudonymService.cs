@@ -1,0 +1,373 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using PrivateInference.Cryptography;
+using PrivateInference.TokenVault.Audit;
+using PrivateInference.TokenVault.Authorization;
+using PrivateInference.TokenVault.Keyring;
+using PrivateInference.TokenVault.Storage;
+
+namespace PrivateInference.TokenVault.Pseudonymization;
+
+/// <summary>One value to tokenize. <paramref name="Value"/> and <paramref name="SubjectRef"/> are raw sensitive data.</summary>
+public sealed record TokenizeInput(string EntityType, string Value, string? SubjectRef = null, TimeSpan? Ttl = null)
+{
+    // A record prints its members: this one must not.
+    public override string ToString() => $"TokenizeInput({EntityType}, {Value.Length} chars)";
+}
+
+/// <summary>One token's resolution. <paramref name="Value"/> is raw sensitive data.</summary>
+public sealed record Detokenized(string Token, bool Found, string EntityType, string Value)
+{
+    public override string ToString() => $"Detokenized({Token}, found: {Found})";
+}
+
+/// <summary>
+/// Tokenize, Detokenize and subject erasure: the vault's data plane, independent of transport. Every call is
+/// authorized against the caller's roles, passes the tenant key gate, and is audited — refusals included —
+/// before it returns.
+/// </summary>
+/// <remarks>
+/// Determinism: the token of a value is found through HMAC-SHA256 of its normalized form under the tenant's
+/// fingerprint key; token IDs themselves are random and assigned here on first sight, never derived from the
+/// value. Each value is sealed with AES-256-GCM under the tenant's current DEK, with AAD binding tenant, token,
+/// type and key version, so a ciphertext copied to another row does not open.
+/// </remarks>
+public sealed partial class PseudonymService
+{
+    private readonly IVaultStore _store;
+    private readonly TenantKeyring _keyring;
+    private readonly AuditTrail _audit;
+    private readonly VaultOptions _options;
+    private readonly TimeProvider _time;
+
+    internal PseudonymService(IVaultStore store, TenantKeyring keyring, AuditTrail audit, VaultOptions options, TimeProvider time)
+    {
+        _store = store;
+        _keyring = keyring;
+        _audit = audit;
+        _options = options;
+        _time = time;
+    }
+
+    /// <summary>Tokens for the items, in order.</summary>
+    public async Task<IReadOnlyList<string>> TokenizeAsync(Caller caller, string tenantId, IReadOnlyList<TokenizeInput> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(items);
+        try
+        {
+            caller.Require(VaultRoles.Tokenizer);
+            ValidateTenantId(tenantId);
+            ValidateItems(items);
+            var (tokens, created, counts, dekVersion) = await TokenizeCoreAsync(tenantId, items, cancellationToken).ConfigureAwait(false);
+            await _audit.WriteAsync(tenantId, caller, "tokenize", "ok", new AuditDetail()
+                .Add("items", items.Count).Add("created", created).Add("types", counts).Add("dek_version", dekVersion)).ConfigureAwait(false);
+            return tokens;
+        }
+        catch (VaultException ex)
+        {
+            await RefusedAsync(tenantId, caller, "tokenize", ex, new AuditDetail().Add("items", items.Count)).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Values for the tokens, in order; unknown, expired, malformed and other tenants' tokens are not found.</summary>
+    public async Task<IReadOnlyList<Detokenized>> DetokenizeAsync(Caller caller, string tenantId, IReadOnlyList<string> tokens, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(tokens);
+        try
+        {
+            caller.Require(VaultRoles.Detokenizer);
+            ValidateTenantId(tenantId);
+            if (tokens.Count > _options.MaxBatchSize)
+            {
+                throw new VaultException(VaultErrorKind.InvalidArgument, $"A batch holds at most {_options.MaxBatchSize} tokens.", "batch_too_large");
+            }
+
+            var (results, counts, malformed) = await DetokenizeCoreAsync(tenantId, tokens, retry: true, cancellationToken).ConfigureAwait(false);
+            var found = results.Count(r => r.Found);
+            await _audit.WriteAsync(tenantId, caller, "detokenize", "ok", new AuditDetail()
+                .Add("items", tokens.Count).Add("found", found).Add("not_found", tokens.Count - found - malformed).Add("malformed", malformed)
+                .Add("types", counts)).ConfigureAwait(false);
+            return results;
+        }
+        catch (VaultException ex)
+        {
+            await RefusedAsync(tenantId, caller, "detokenize", ex, new AuditDetail().Add("items", tokens.Count)).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Deletes every mapping recorded with this subject reference; returns how many.</summary>
+    public async Task<int> EraseSubjectAsync(Caller caller, string tenantId, string subjectRef, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        try
+        {
+            caller.Require(VaultRoles.Eraser);
+            ValidateTenantId(tenantId);
+            if (string.IsNullOrEmpty(subjectRef) || subjectRef.Length > _options.MaxValueLength)
+            {
+                throw new VaultException(VaultErrorKind.InvalidArgument, "subject_ref must be 1 to MaxValueLength characters.", "invalid_subject_ref");
+            }
+
+            var keys = await _keyring.AcquireAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            byte[] reference;
+            try
+            {
+                reference = Fingerprint.SubjectReference(keys.FingerprintKey, subjectRef);
+            }
+            finally
+            {
+                keys.Release();
+            }
+
+            var erased = await TenantKeyring.Stored(() => _store.EraseSubjectAsync(tenantId, reference, cancellationToken)).ConfigureAwait(false);
+            await _audit.WriteAsync(tenantId, caller, "subject.erase", "ok", new AuditDetail().Add("erased", erased)).ConfigureAwait(false);
+            return erased;
+        }
+        catch (VaultException ex)
+        {
+            await RefusedAsync(tenantId, caller, "subject.erase", ex, new AuditDetail()).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<(string[] Tokens, int Created, Dictionary<string, int> Counts, int DekVersion)> TokenizeCoreAsync(string tenantId, IReadOnlyList<TokenizeInput> items, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var keys = await _keyring.AcquireAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var fingerprints = new byte[items.Count][];
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < items.Count; i++)
+            {
+                var item = items[i];
+                fingerprints[i] = Fingerprint.Compute(keys.FingerprintKey, item.EntityType, ValueNormalizer.Normalize(item.EntityType, item.Value));
+                counts[item.EntityType] = counts.GetValueOrDefault(item.EntityType) + 1;
+            }
+
+            var lookup = fingerprints.Select((f, i) => new FingerprintKey(items[i].EntityType, f)).DistinctBy(Key).ToArray();
+            var existing = await TenantKeyring.Stored(() => _store.FindByFingerprintsAsync(tenantId, lookup, now, cancellationToken)).ConfigureAwait(false);
+            var byKey = existing.ToDictionary(r => Key(new FingerprintKey(r.EntityType, r.Fingerprint)), StringComparer.Ordinal);
+
+            var fresh = new List<NewToken>();
+            var freshIndex = new List<int>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < items.Count; i++)
+            {
+                var key = Key(new FingerprintKey(items[i].EntityType, fingerprints[i]));
+                if (!byKey.ContainsKey(key) && seen.Add(key))
+                {
+                    fresh.Add(Seal(tenantId, items[i], fingerprints[i], keys, now));
+                    freshIndex.Add(i);
+                }
+            }
+
+            if (fresh.Count > 0)
+            {
+                var stored = await TenantKeyring.Stored(() => _store.InsertOrGetAsync(tenantId, fresh, now, cancellationToken)).ConfigureAwait(false);
+                foreach (var record in stored)
+                {
+                    byKey[Key(new FingerprintKey(record.EntityType, record.Fingerprint))] = record;
+                }
+            }
+
+            var tokens = new string[items.Count];
+            for (var i = 0; i < items.Count; i++)
+            {
+                var record = byKey[Key(new FingerprintKey(items[i].EntityType, fingerprints[i]))];
+                tokens[i] = new Token(record.EntityType, record.TokenId).Format();
+            }
+
+            return (tokens, fresh.Count, counts, keys.CurrentValueVersion);
+        }
+        finally
+        {
+            keys.Release();
+        }
+    }
+
+    private static NewToken Seal(string tenantId, TokenizeInput item, byte[] fingerprint, TenantKeys keys, DateTimeOffset now)
+    {
+        var tokenId = TokenId.New();
+        var plaintext = Encoding.UTF8.GetBytes(item.Value);
+        try
+        {
+            var version = keys.CurrentValueVersion;
+            var ciphertext = ValueEnvelope.Seal(keys.CurrentValueKey, version, plaintext, ValueAad.For(tenantId, tokenId, item.EntityType, version));
+            var subject = string.IsNullOrEmpty(item.SubjectRef) ? null : Fingerprint.SubjectReference(keys.FingerprintKey, item.SubjectRef);
+            return new NewToken(tokenId, item.EntityType, fingerprint, keys.FingerprintVersion, ciphertext, version, item.Ttl is { } ttl ? now + ttl : null, subject);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    private async Task<(Detokenized[] Results, Dictionary<string, int> Counts, int Malformed)> DetokenizeCoreAsync(string tenantId, IReadOnlyList<string> tokens, bool retry, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var parsed = new Token?[tokens.Count];
+        var malformed = 0;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (tokens[i] is { Length: > 0 and <= 64 } text && Token.TryParseLenient(text, out var token))
+            {
+                parsed[i] = token;
+            }
+            else
+            {
+                malformed++;
+            }
+        }
+
+        var keys = await _keyring.AcquireAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var missingKey = false;
+        try
+        {
+            var ids = parsed.Where(p => p is not null).Select(p => p!.Value.Id).Distinct(StringComparer.Ordinal).ToArray();
+            var rows = ids.Length == 0 ? [] : await TenantKeyring.Stored(() => _store.GetTokensAsync(tenantId, ids, now, cancellationToken)).ConfigureAwait(false);
+            var byId = rows.ToDictionary(r => r.TokenId, StringComparer.Ordinal);
+            var results = new Detokenized[tokens.Count];
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < tokens.Count; i++)
+            {
+                if (parsed[i] is not { } token)
+                {
+                    results[i] = new Detokenized(string.Empty, false, string.Empty, string.Empty);
+                    continue;
+                }
+
+                var formatted = token.Format();
+                if (!byId.TryGetValue(token.Id, out var row) || row.EntityType != token.EntityType)
+                {
+                    results[i] = new Detokenized(formatted, false, string.Empty, string.Empty);
+                    continue;
+                }
+
+                if (!keys.TryGetValueKey(row.DekVersion, out var dek))
+                {
+                    missingKey = true;
+                    break;
+                }
+
+                results[i] = new Detokenized(formatted, true, row.EntityType, Open(tenantId, row, dek));
+                counts[row.EntityType] = counts.GetValueOrDefault(row.EntityType) + 1;
+            }
+
+            if (!missingKey)
+            {
+                return (results, counts, malformed);
+            }
+        }
+        finally
+        {
+            keys.Release();
+        }
+
+        // A row sealed under a DEK version this replica has not loaded yet (rotated on another replica).
+        if (!retry)
+        {
+            throw new VaultException(VaultErrorKind.FailedPrecondition, "A token is sealed under a data key version the vault does not hold.", "dek_missing");
+        }
+
+        _keyring.Invalidate(tenantId);
+        return await DetokenizeCoreAsync(tenantId, tokens, retry: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Open(string tenantId, TokenRecord row, SecretKey dek)
+    {
+        byte[]? plaintext = null;
+        try
+        {
+            plaintext = ValueEnvelope.Open(dek, row.Ciphertext, ValueAad.For(tenantId, row.TokenId, row.EntityType, row.DekVersion));
+            return Encoding.UTF8.GetString(plaintext);
+        }
+        catch (EnvelopeException ex)
+        {
+            throw new VaultException(VaultErrorKind.FailedPrecondition, "A stored value failed its integrity check.", "integrity_check_failed", ex);
+        }
+        finally
+        {
+            if (plaintext is not null)
+            {
+                CryptographicOperations.ZeroMemory(plaintext);
+            }
+        }
+    }
+
+    private void ValidateItems(IReadOnlyList<TokenizeInput> items)
+    {
+        if (items.Count == 0)
+        {
+            throw new VaultException(VaultErrorKind.InvalidArgument, "A Tokenize batch needs at least one item.", "empty_batch");
+        }
+
+        if (items.Count > _options.MaxBatchSize)
+        {
+            throw new VaultException(VaultErrorKind.InvalidArgument, $"A batch holds at most {_options.MaxBatchSize} items.", "batch_too_large");
+        }
+
+        foreach (var item in items)
+        {
+            if (EntityTypes.SensitiveAuthenticationData.Contains(item.EntityType))
+            {
+                throw new VaultException(VaultErrorKind.InvalidArgument, "Sensitive authentication data (CVV, track data, PIN blocks) is never vaulted.", "sensitive_authentication_data");
+            }
+
+            if (!EntityTypes.Vaulted.Contains(item.EntityType))
+            {
+                throw new VaultException(VaultErrorKind.InvalidArgument, "entity_type is not a type the vault stores.", "unknown_entity_type");
+            }
+
+            if (string.IsNullOrWhiteSpace(item.Value))
+            {
+                throw new VaultException(VaultErrorKind.InvalidArgument, "value must not be empty.", "empty_value");
+            }
+
+            if (item.Value.Length > _options.MaxValueLength || (item.SubjectRef?.Length ?? 0) > _options.MaxValueLength)
+            {
+                throw new VaultException(VaultErrorKind.InvalidArgument, $"value and subject_ref hold at most {_options.MaxValueLength} characters.", "value_too_long");
+            }
+
+            if (item.Ttl is { } ttl && ttl <= TimeSpan.Zero)
+            {
+                throw new VaultException(VaultErrorKind.InvalidArgument, "ttl must be positive.", "invalid_ttl");
+            }
+        }
+    }
+
+    internal static void ValidateTenantId(string tenantId)
+    {
+        if (tenantId is null || !TenantIdPattern().IsMatch(tenantId))
+        {
+            throw new VaultException(VaultErrorKind.InvalidArgument, "tenant_id must be 1-63 characters of a-z, 0-9 and '-', starting with a letter or digit.", "invalid_tenant_id");
+        }
+    }
+
+    /// <summary>Records a refusal. A refusal stands even when its record cannot be written.</summary>
+    internal async Task RefusedAsync(string tenantId, Caller caller, string action, VaultException refusal, AuditDetail detail)
+    {
+        // Refusals without a known tenant go to the system chain, so an unknown input never names a chain.
+        var chain = refusal.Reason is "unknown_tenant" or "invalid_tenant_id" || tenantId is null || !TenantIdPattern().IsMatch(tenantId)
+            ? AuditTrail.SystemTenant
+            : tenantId;
+        try
+        {
+            await _audit.WriteAsync(chain, caller, action, "refused:" + refusal.Reason, detail).ConfigureAwait(false);
+        }
+        catch (VaultException)
+        {
+            // The refusal is returned either way; an unwritable trail is already failing every operation.
+        }
+    }
+
+    private static string Key(FingerprintKey key) => key.EntityType + ":" + Convert.ToHexString(key.Fingerprint);
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex TenantIdPattern();
+}

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using PrivateInference.TokenVault.Audit;
+using PrivateInference.TokenVault.Keyring;
+using PrivateInference.TokenVault.Keys;
+using PrivateInference.TokenVault.Lifecycle;
+using PrivateInference.TokenVault.Pseudonymization;
+using PrivateInference.TokenVault.Storage;
+
+namespace PrivateInference.TokenVault;
+
+/// <summary>
+/// One vault replica's object graph: store, KEK provider, key cache, audit trail and the services on them.
+/// The gRPC host and the embedded command line both build one; tests build several on one database to act
+/// as replicas.
+/// </summary>
+public sealed class VaultRuntime : IAsyncDisposable
+{
+    private readonly bool _ownsDependencies;
+
+    private VaultRuntime(IVaultStore store, IKekProvider kek, VaultOptions options, TimeProvider time, bool ownsDependencies)
+    {
+        _ownsDependencies = ownsDependencies;
+        Store = store;
+        Kek = kek;
+        Options = options;
+        Time = time;
+        Keyring = new TenantKeyring(store, kek, options, time);
+        Trail = new AuditTrail(store, time);
+        Pseudonyms = new PseudonymService(store, Keyring, Trail, options, time);
+        Keys = new KeyAdministration(store, kek, Keyring, Trail, options, time);
+        Audit = new AuditQueries(store, Trail);
+        Reencryption = new Reencryption(store, Keyring, Trail, options);
+        Background = new VaultBackgroundService(store, Keyring, Reencryption, Trail, options, time, NullLogger<VaultBackgroundService>.Instance);
+    }
+
+    public IVaultStore Store { get; }
+
+    public IKekProvider Kek { get; }
+
+    public VaultOptions Options { get; }
+
+    public TimeProvider Time { get; }
+
+    public PseudonymService Pseudonyms { get; }
+
+    public KeyAdministration Keys { get; }
+
+    public AuditQueries Audit { get; }
+
+    internal TenantKeyring Keyring { get; }
+
+    internal AuditTrail Trail { get; }
+
+    internal Reencryption Reencryption { get; }
+
+    internal VaultBackgroundService Background { get; }
+
+    /// <summary>Applies migrations and builds the replica. With <paramref name="ownsDependencies"/> the store and the
+    /// provider are disposed with it.</summary>
+    public static async Task<VaultRuntime> OpenAsync(IVaultStore store, IKekProvider kek, VaultOptions? options = null, TimeProvider? time = null, bool ownsDependencies = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(kek);
+        await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        return new VaultRuntime(store, kek, options ?? new VaultOptions(), time ?? TimeProvider.System, ownsDependencies);
+    }
+
+    /// <summary>Starts following other replicas' tenant changes and the maintenance jobs.</summary>
+    public Task StartBackgroundAsync(CancellationToken cancellationToken) => Background.StartAsync(cancellationToken);
+
+    /// <summary>One maintenance pass now: expiry purge and re-encryption (the command line's and tests' entry).</summary>
+    public Task RunMaintenanceOnceAsync(CancellationToken cancellationToken = default) => Background.RunOnceAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Background.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        Background.Dispose();
+        await Trail.DisposeAsync().ConfigureAwait(false);
+        Keyring.Dispose();
+        if (_ownsDependencies)
+        {
+            Kek.Dispose();
+            if (Store is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}
