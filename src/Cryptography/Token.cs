@@ -120,8 +120,9 @@ public readonly record struct Token
     /// Reads a token the way a model may have reproduced it: with or without both brackets, in any letter case, and
     /// with O for 0 and I or L for 1 inside the ID. The result is normalized to the canonical form.
     /// </summary>
-    /// <remarks>Only ASCII letters change case: <c>char.ToUpperInvariant</c> would turn a dotless ı into I and let
-    /// non-ASCII text pass as a token. A single bracket, whitespace, or any other character is a rejection.</remarks>
+    /// <remarks>Only ASCII letters change case, by arithmetic, so the result never depends on culture or on casing
+    /// tables (Unicode maps a dotless ı to I and a long ſ to S; such text must not pass as a token). A single bracket,
+    /// whitespace, or any other character is a rejection.</remarks>
     public static bool TryParseLenient(ReadOnlySpan<char> text, out Token token)
     {
         token = default;
