@@ -1,0 +1,97 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace PrivateInference.Cryptography;
+
+/// <summary>Keyed fingerprints for deterministic lookup: the same normalized value under the same tenant key always
+/// finds the same token, and without the key the fingerprint says nothing about the value.</summary>
+/// <remarks>
+/// <para>Inputs (HMAC-SHA256, 32-byte output):</para>
+/// <code>
+/// Compute:          HMAC(key, UTF8(entityType) ‖ 0x00 ‖ UTF8(normalizedValue))
+/// SubjectReference: HMAC(key, "pi.subject.v1" ‖ 0x00 ‖ UTF8(subject))
+/// </code>
+/// <para>Security invariants:</para>
+/// <list type="bullet">
+/// <item>Keyed, not a plain hash: card numbers and SSNs have so little entropy that an unkeyed hash is reversed by
+/// enumeration. The key is the tenant's fingerprint key (at least 32 bytes), so tenants' fingerprints are unrelated.</item>
+/// <item>Unambiguous: the entity type matches <c>^[A-Z][A-Z0-9_]{0,31}$</c> and so contains no 0x00, and the subject
+/// label is not a valid entity type (lower case, dots), so no type/value pair collides with another or with a subject
+/// reference. Ill-formed UTF-16 is rejected rather than replaced, for the same reason.</item>
+/// <item>The value is encoded straight into one buffer (no intermediate string), which is zeroed in <c>finally</c>.</item>
+/// <item>Normalization is the caller's: this class hashes exactly the characters it is given.</item>
+/// </list>
+/// </remarks>
+public static class Fingerprint
+{
+    /// <summary>Length of a fingerprint in bytes.</summary>
+    public const int Length = 32;
+
+    /// <summary>Shortest fingerprint key accepted: SHA-256's output length, so the key is never the weaker part.</summary>
+    public const int MinKeyLength = 32;
+
+    /// <summary>Domain label of subject references.</summary>
+    public const string SubjectLabel = "pi.subject.v1";
+
+    private const int StackLimit = 256;
+
+    /// <summary>The lookup fingerprint of a normalized value of one entity type.</summary>
+    /// <exception cref="ArgumentException">The key is shorter than <see cref="MinKeyLength"/>, the entity type does not match
+    /// the token grammar, or the value is empty or not well-formed UTF-16.</exception>
+    public static byte[] Compute(SecretKey key, string entityType, ReadOnlySpan<char> normalizedValue)
+    {
+        ArgumentNullException.ThrowIfNull(entityType);
+        if (!Token.IsValidEntityType(entityType))
+        {
+            throw new ArgumentException("The entity type does not match ^[A-Z][A-Z0-9_]{0,31}$.", nameof(entityType));
+        }
+
+        return Mac(key, entityType, normalizedValue, nameof(normalizedValue));
+    }
+
+    /// <summary>A stable, keyed reference to a data subject (for erasure by subject) that does not reveal the subject.</summary>
+    /// <exception cref="ArgumentException">The key is shorter than <see cref="MinKeyLength"/>, or the subject is empty or
+    /// not well-formed UTF-16.</exception>
+    public static byte[] SubjectReference(SecretKey key, ReadOnlySpan<char> subject) =>
+        Mac(key, SubjectLabel, subject, nameof(subject));
+
+    /// <summary>HMAC-SHA256(key, ASCII(label) ‖ 0x00 ‖ UTF8(value)).</summary>
+    private static byte[] Mac(SecretKey key, string asciiLabel, ReadOnlySpan<char> value, string valueParameter)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length < MinKeyLength)
+        {
+            throw new ArgumentException("A fingerprint key must be at least 32 bytes.", nameof(key));
+        }
+
+        if (value.IsEmpty)
+        {
+            throw new ArgumentException("The value must not be empty.", valueParameter);
+        }
+
+        var length = checked(asciiLabel.Length + 1 + Encoding.UTF8.GetByteCount(value));
+        byte[]? rented = null;
+        var message = length <= StackLimit
+            ? stackalloc byte[StackLimit]
+            : (rented = ArrayPool<byte>.Shared.Rent(length));
+        message = message[..length];
+        try
+        {
+            var written = Encoding.ASCII.GetBytes(asciiLabel, message);
+            message[written++] = 0x00;
+            StrictUtf8.Encode(value, message[written..], valueParameter);
+            var fingerprint = new byte[Length];
+            HMACSHA256.HashData(key.Span, message, fingerprint);
+            return fingerprint;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(message);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+}

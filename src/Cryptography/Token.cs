@@ -1,0 +1,184 @@
+namespace PrivateInference.Cryptography;
+
+/// <summary>A pseudonym token as it appears in sanitized text: <c>[PERSON_7QH2K9MX3A]</c>.</summary>
+/// <remarks>
+/// <para>Grammar (ASCII only):</para>
+/// <code>
+/// token       = "[" entity-type "_" token-id "]"
+/// entity-type = %x41-5A *31( %x41-5A / DIGIT / "_" )      ; ^[A-Z][A-Z0-9_]{0,31}$
+/// token-id    = 10( crockford )                            ; see TokenId
+/// crockford   = DIGIT / %x41-48 / "J" / "K" / "M" / "N" / %x50-54 / %x56-5A   ; 0-9 A-Z without I L O U
+/// </code>
+/// <para>The entity type may itself contain underscores (<c>[ACCOUNT_NUMBER_0123456789]</c>); the ID is the part
+/// after the <em>last</em> underscore, which is unambiguous because the ID contains none.</para>
+/// <para>Why this shape: brackets and an upper-case type survive an LLM's copy and make tokens easy to find; the type
+/// tells the model what stands there without revealing it. <see cref="TryParse"/> reads exactly what
+/// <see cref="Format"/> writes. <see cref="TryParseLenient"/> also reads what a model tends to make of a token
+/// (brackets dropped, case changed, O for 0, I or L for 1); the caller must still look the result up in the vault
+/// for the right tenant and leave unknown tokens as they are, never guess.</para>
+/// <para>A token carries no secret: the ID is random and means nothing without the vault.</para>
+/// </remarks>
+public readonly record struct Token
+{
+    /// <summary>Longest entity type the grammar allows.</summary>
+    public const int MaxEntityTypeLength = 32;
+
+    private const int MinInnerLength = 1 + 1 + TokenId.Length;
+    private const int MaxInnerLength = MaxEntityTypeLength + 1 + TokenId.Length;
+
+    /// <summary>A token of a valid entity type and ID.</summary>
+    /// <exception cref="ArgumentException">Either part does not match the grammar.</exception>
+    public Token(string entityType, string id)
+    {
+        if (!IsValidEntityType(entityType))
+        {
+            throw new ArgumentException("The entity type does not match ^[A-Z][A-Z0-9_]{0,31}$.", nameof(entityType));
+        }
+
+        if (!TokenId.IsValid(id))
+        {
+            throw new ArgumentException("The token ID is not 10 characters of Crockford base32.", nameof(id));
+        }
+
+        EntityType = entityType;
+        Id = id;
+    }
+
+    /// <summary>The entity type, e.g. <c>PERSON</c>.</summary>
+    public string EntityType { get; }
+
+    /// <summary>The random ID, e.g. <c>7QH2K9MX3A</c>.</summary>
+    public string Id { get; }
+
+    /// <summary>Whether <paramref name="entityType"/> matches <c>^[A-Z][A-Z0-9_]{0,31}$</c>.</summary>
+    public static bool IsValidEntityType(ReadOnlySpan<char> entityType)
+    {
+        if (entityType.IsEmpty || entityType.Length > MaxEntityTypeLength || !char.IsAsciiLetterUpper(entityType[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in entityType[1..])
+        {
+            if (!char.IsAsciiLetterUpper(c) && !char.IsAsciiDigit(c) && c != '_')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The token as it is written into sanitized text: <c>[TYPE_ID]</c>.</summary>
+    /// <exception cref="InvalidOperationException">This is <c>default(Token)</c>.</exception>
+    public string Format()
+    {
+        if (EntityType is null || Id is null)
+        {
+            throw new InvalidOperationException("An uninitialized token cannot be formatted.");
+        }
+
+        return string.Concat("[", EntityType, "_", Id, "]");
+    }
+
+    /// <summary>Same as <see cref="Format"/> (empty for <c>default(Token)</c>), so a token prints as it is written.</summary>
+    public override string ToString() => EntityType is null ? string.Empty : Format();
+
+    /// <summary>Reads exactly the canonical form <c>[TYPE_ID]</c>: brackets, upper case, no look-alikes.</summary>
+    public static bool TryParse(ReadOnlySpan<char> text, out Token token)
+    {
+        token = default;
+        if (text.Length < 2 || text[0] != '[' || text[^1] != ']')
+        {
+            return false;
+        }
+
+        var inner = text[1..^1];
+        if (inner.Length is < MinInnerLength or > MaxInnerLength)
+        {
+            return false;
+        }
+
+        var split = inner.LastIndexOf('_');
+        if (split < 0)
+        {
+            return false;
+        }
+
+        var entityType = inner[..split];
+        var id = inner[(split + 1)..];
+        if (!IsValidEntityType(entityType) || !TokenId.IsValid(id))
+        {
+            return false;
+        }
+
+        token = new Token(entityType.ToString(), id.ToString());
+        return true;
+    }
+
+    /// <summary>
+    /// Reads a token the way a model may have reproduced it: with or without both brackets, in any letter case, and
+    /// with O for 0 and I or L for 1 inside the ID. The result is normalized to the canonical form.
+    /// </summary>
+    /// <remarks>Only ASCII letters change case, by arithmetic, so the result never depends on culture or on casing
+    /// tables (Unicode maps a dotless ı to I and a long ſ to S; such text must not pass as a token). A single bracket,
+    /// whitespace, or any other character is a rejection.</remarks>
+    public static bool TryParseLenient(ReadOnlySpan<char> text, out Token token)
+    {
+        token = default;
+        var inner = text;
+        if (!inner.IsEmpty && inner[0] == '[')
+        {
+            if (inner.Length < 2 || inner[^1] != ']')
+            {
+                return false;
+            }
+
+            inner = inner[1..^1];
+        }
+
+        if (inner.Length is < MinInnerLength or > MaxInnerLength)
+        {
+            return false;
+        }
+
+        var split = inner.LastIndexOf('_');
+        if (split < 0)
+        {
+            return false;
+        }
+
+        Span<char> entityType = stackalloc char[split];
+        for (var i = 0; i < split; i++)
+        {
+            entityType[i] = AsciiUpper(inner[i]);
+        }
+
+        Span<char> id = stackalloc char[TokenId.Length];
+        var rawId = inner[(split + 1)..];
+        if (rawId.Length != TokenId.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < id.Length; i++)
+        {
+            id[i] = AsciiUpper(rawId[i]) switch
+            {
+                'O' => '0',
+                'I' or 'L' => '1',
+                var c => c,
+            };
+        }
+
+        if (!IsValidEntityType(entityType) || !TokenId.IsValid(id))
+        {
+            return false;
+        }
+
+        token = new Token(entityType.ToString(), id.ToString());
+        return true;
+    }
+
+    private static char AsciiUpper(char c) => char.IsAsciiLetterLower(c) ? (char)(c - ('a' - 'A')) : c;
+}

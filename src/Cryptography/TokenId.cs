@@ -1,0 +1,38 @@
+using System.Buffers;
+using System.Security.Cryptography;
+
+namespace PrivateInference.Cryptography;
+
+/// <summary>Random token IDs: 10 characters of Crockford base32 (<c>0123456789ABCDEFGHJKMNPQRSTVWXYZ</c>), 50 bits.</summary>
+/// <remarks>
+/// <para>Why this alphabet: no I, L, O or U, so a model or a person that copies an ID cannot confuse 1/I/L or 0/O
+/// (the lenient parser maps those look-alikes back), and no vowel-heavy words form by accident.</para>
+/// <para>Security invariants: every character takes the low 5 bits of its own byte from
+/// <see cref="RandomNumberGenerator"/>; 256 is a multiple of 32, so there is no modulo bias. 50 bits make IDs
+/// unguessable for probing, but not collision-free: the vault guarantees uniqueness per tenant (a unique key
+/// and a retry), this type does not.</para>
+/// </remarks>
+public static class TokenId
+{
+    /// <summary>Crockford's base32 alphabet, upper case.</summary>
+    public const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+    /// <summary>Characters in an ID.</summary>
+    public const int Length = 10;
+
+    private static readonly SearchValues<char> AlphabetChars = SearchValues.Create(Alphabet);
+
+    /// <summary>A new random ID.</summary>
+    public static string New() => string.Create(Length, 0, static (chars, _) =>
+    {
+        Span<byte> random = stackalloc byte[Length];
+        RandomNumberGenerator.Fill(random);
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = Alphabet[random[i] & 0x1F];
+        }
+    });
+
+    /// <summary>Whether <paramref name="id"/> is exactly 10 characters of the upper-case alphabet.</summary>
+    public static bool IsValid(ReadOnlySpan<char> id) => id.Length == Length && !id.ContainsAnyExcept(AlphabetChars);
+}
