@@ -5,8 +5,14 @@ using PrivateInference.Cli.Output;
 var root = new RootCommand("pi: PrivateInference's command line (redaction-first tokenization pipeline)")
 {
     ScanCommand.Create(),
+    TokenizeCommands.Tokenize(),
+    TokenizeCommands.Detokenize(),
+    KeysCommand.Create(),
+    AuditCommand.Create(),
+    VaultCommand.Create(),
+    VaultCommand.Identity(),
 };
 
-var exitCode = root.Parse(args).Invoke();
+var exitCode = await root.Parse(args).InvokeAsync();
 Terminal.Out.Flush();
 return exitCode;

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using PrivateInference.Cli.Output;
+using PrivateInference.TokenVault.Audit;
+
+namespace PrivateInference.Cli.Commands;
+
+/// <summary><c>pi audit verify --tenant T</c> and <c>pi audit export --tenant T</c>: the tamper-evident trail for auditors and SIEMs.</summary>
+internal static class AuditCommand
+{
+    /// <summary>Exit code of a broken chain.</summary>
+    private const int Broken = 1;
+
+    public static Command Create()
+    {
+        var command = new Command("audit", "Verify and export the hash-chained audit trail");
+        command.Subcommands.Add(Verify());
+        command.Subcommands.Add(Export());
+        return command;
+    }
+
+    private static Command Verify()
+    {
+        var tenant = new Option<string?>("--tenant") { Description = "Tenant whose chain to verify (\"_system\" for refusals without a tenant); default: every chain" };
+        var command = new Command("verify", "Check the hash chain; exit 1 and name the first bad record when it was edited, deleted or reordered") { tenant };
+        command.SetAction((parse, _) => VaultSession.RunAsync("audit verify", async session =>
+        {
+            var chains = parse.GetValue(tenant) is { } one ? [one] : await session.Runtime.Audit.ListChainsAsync(session.Caller).ConfigureAwait(false);
+            var exit = 0;
+            foreach (var chain in chains)
+            {
+                var result = await session.Runtime.Audit.VerifyAsync(session.Caller, chain).ConfigureAwait(false);
+                if (result.IsIntact)
+                {
+                    Terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{chain}: intact, {result.Verified} records"));
+                }
+                else
+                {
+                    Terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{chain}: BROKEN at seq {result.BrokenAtSeq}: record {AuditProblems.Name(result.Break!.Value)} ({result.Verified} records verified before it)"));
+                    exit = Broken;
+                }
+            }
+
+            return exit;
+        }));
+        return command;
+    }
+
+    private static Command Export()
+    {
+        var tenant = TokenizeCommands.TenantOption();
+        var from = new Option<long>("--from") { Description = "First sequence number", DefaultValueFactory = _ => 1 };
+        var output = new Option<string?>("--out") { Description = "Write JSON Lines here (default: stdout)" };
+        var command = new Command("export", "Write the tenant's audit records as JSON Lines for a SIEM") { tenant, from, output };
+        command.SetAction((parse, _) => VaultSession.RunAsync("audit export", async session =>
+        {
+            var path = parse.GetValue(output);
+            var writer = path is null ? Terminal.Out : new StreamWriter(path);
+            try
+            {
+                await foreach (var r in session.Runtime.Audit.ExportAsync(session.Caller, parse.GetValue(tenant)!, parse.GetValue(from)).ConfigureAwait(false))
+                {
+                    await writer.WriteLineAsync(JsonSerializer.Serialize(new
+                    {
+                        tenant_id = r.TenantId,
+                        seq = r.Seq,
+                        at = r.At.ToString("O", CultureInfo.InvariantCulture),
+                        actor = r.Actor,
+                        action = r.Action,
+                        outcome = r.Outcome,
+                        detail = JsonDocument.Parse(r.DetailJson).RootElement,
+                        detail_json = r.DetailJson,
+                        prev_hash = Convert.ToHexStringLower(r.PrevHash),
+                        hash = Convert.ToHexStringLower(r.Hash),
+                    })).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (path is not null)
+                {
+                    await writer.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+}
