@@ -48,6 +48,8 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
 
     private const string NotifySql = "SELECT pg_notify(@Channel, @TenantId)";
 
+    private static readonly string AuditPageSql = VaultSql.AuditPage("(extract(epoch FROM at) * 1000000)::bigint");
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _listenerSource;
     private readonly string _schema;
@@ -106,11 +108,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
         return InTransactionAsync(async (connection, transaction) =>
         {
             int created = await connection.ExecuteAsync(Command(
-                """
-                INSERT INTO tenants (tenant_id, kek_ref, kek_version, state, created_at)
-                VALUES (@TenantId, @KekRef, @KekVersion, @State, @CreatedAt)
-                ON CONFLICT (tenant_id) DO NOTHING
-                """,
+                VaultSql.InsertTenant,
                 new
                 {
                     tenant.TenantId,
@@ -159,7 +157,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
             TenantState current = await LockTenantAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
             VaultStoreRules.CheckStateChange(current, state);
             await connection.ExecuteAsync(Command(
-                $"UPDATE tenants SET state = @State WHERE tenant_id = @TenantId; {NotifySql}",
+                $"{VaultSql.SetTenantState}; {NotifySql}",
                 new { TenantId = tenantId, State = VaultText.State(state), Channel = _channel },
                 transaction,
                 cancellationToken)).ConfigureAwait(false);
@@ -189,20 +187,14 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
         {
             TenantState state = await LockTenantAsync(connection, transaction, key.TenantId, cancellationToken).ConfigureAwait(false);
             int newest = await connection.ExecuteScalarAsync<int>(Command(
-                "SELECT coalesce(max(version), 0) FROM data_keys WHERE tenant_id = @TenantId AND purpose = @Purpose",
+                VaultSql.NewestDataKeyVersion,
                 new { key.TenantId, Purpose = VaultText.Purpose(key.Purpose) },
                 transaction,
                 cancellationToken)).ConfigureAwait(false);
             VaultStoreRules.CheckNewDataKey(state, newest, key.Version);
 
             await connection.ExecuteAsync(Command(
-                $"""
-                UPDATE data_keys SET retired_at = @CreatedAt
-                WHERE tenant_id = @TenantId AND purpose = @Purpose AND retired_at IS NULL;
-                INSERT INTO data_keys (tenant_id, purpose, version, wrapped_key, kek_version, created_at, retired_at)
-                VALUES (@TenantId, @Purpose, @Version, @WrappedKey, @KekVersion, @CreatedAt, @RetiredAt);
-                {NotifySql}
-                """,
+                $"{VaultSql.RetireDataKeys}; {VaultSql.InsertDataKey}; {NotifySql}",
                 new
                 {
                     key.TenantId,
@@ -212,6 +204,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
                     key.KekVersion,
                     CreatedAt = UnixMicroseconds.Truncate(key.CreatedAt),
                     RetiredAt = UnixMicroseconds.Truncate(key.RetiredAt),
+                    SupersededAt = UnixMicroseconds.Truncate(key.CreatedAt),
                     Channel = _channel,
                 },
                 transaction,
@@ -231,7 +224,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
             // The tenant row is the version check and the lock: a concurrent rotation waits here, then finds
             // the version moved and changes nothing.
             int moved = await connection.ExecuteAsync(Command(
-                "UPDATE tenants SET kek_version = @NewKekVersion WHERE tenant_id = @TenantId AND kek_version = @ExpectedKekVersion",
+                VaultSql.MoveKekVersion,
                 new { TenantId = tenantId, ExpectedKekVersion = expectedKekVersion, NewKekVersion = newKekVersion },
                 transaction,
                 cancellationToken)).ConfigureAwait(false);
@@ -271,12 +264,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
         {
             await LockTenantAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
             await connection.ExecuteAsync(Command(
-                $"""
-                DELETE FROM tokens WHERE tenant_id = @TenantId;
-                DELETE FROM data_keys WHERE tenant_id = @TenantId;
-                UPDATE tenants SET state = 'destroyed' WHERE tenant_id = @TenantId;
-                {NotifySql}
-                """,
+                VaultSql.DestroyTenantData + NotifySql,
                 new { TenantId = tenantId, Channel = _channel },
                 transaction,
                 cancellationToken)).ConfigureAwait(false);
@@ -349,14 +337,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
                         WITH ORDINALITY AS n(token_id, entity_type, fingerprint, fp_version, ciphertext, dek_version,
                             expires_at, subject_ref, ord)
                     ORDER BY n.ord
-                    ON CONFLICT (tenant_id, entity_type, fingerprint) DO UPDATE SET
-                        token_id    = CASE WHEN t.expires_at <= @Now THEN excluded.token_id    ELSE t.token_id    END,
-                        fp_version  = CASE WHEN t.expires_at <= @Now THEN excluded.fp_version  ELSE t.fp_version  END,
-                        ciphertext  = CASE WHEN t.expires_at <= @Now THEN excluded.ciphertext  ELSE t.ciphertext  END,
-                        dek_version = CASE WHEN t.expires_at <= @Now THEN excluded.dek_version ELSE t.dek_version END,
-                        created_at  = CASE WHEN t.expires_at <= @Now THEN excluded.created_at  ELSE t.created_at  END,
-                        subject_ref = CASE WHEN t.expires_at <= @Now THEN excluded.subject_ref ELSE t.subject_ref END,
-                        expires_at  = CASE WHEN t.expires_at <= @Now THEN excluded.expires_at  ELSE t.expires_at  END
+                    {VaultSql.ReplaceExpiredToken}
                     RETURNING {TokenColumns}
                     """,
                     new
@@ -413,7 +394,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
         VaultStoreChecks.TenantId(tenantId);
         VaultStoreChecks.SubjectRef(subjectRef.Span, nameof(subjectRef));
         return WithConnectionAsync(connection => connection.ExecuteAsync(Command(
-            "DELETE FROM tokens WHERE tenant_id = @TenantId AND subject_ref = @SubjectRef",
+            VaultSql.EraseSubject,
             new { TenantId = tenantId, SubjectRef = subjectRef.ToArray() },
             cancellationToken: cancellationToken)), cancellationToken);
     }
@@ -507,12 +488,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
         return WithConnectionAsync(async connection =>
         {
             TokenCountRow row = await connection.QuerySingleAsync<TokenCountRow>(Command(
-                """
-                SELECT count(*) AS Total,
-                       count(*) FILTER (WHERE expires_at <= @Now) AS Expired,
-                       count(*) FILTER (WHERE dek_version < @DekVersion) AS BelowDekVersion
-                FROM tokens WHERE tenant_id = @TenantId
-                """,
+                VaultSql.CountTokens,
                 new { TenantId = tenantId, DekVersion = dekVersion, Now = UnixMicroseconds.Truncate(_time.GetUtcNow()) },
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             return new TokenCounts(row.Total, row.Expired, row.BelowDekVersion);
@@ -523,11 +499,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
     {
         VaultStoreChecks.Approval(approval);
         return WithConnectionAsync(async connection => await connection.ExecuteAsync(Command(
-            """
-            INSERT INTO approvals (tenant_id, action, request_id, approver, approved_at)
-            VALUES (@TenantId, @Action, @RequestId, @Approver, @ApprovedAt)
-            ON CONFLICT (tenant_id, action, request_id, approver) DO NOTHING
-            """,
+            VaultSql.InsertApproval,
             new
             {
                 approval.TenantId,
@@ -626,14 +598,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
         return AuditPages.ReadAsync((from, token) => WithConnectionAsync(async connection =>
         {
             IEnumerable<AuditRow> rows = await connection.QueryAsync<AuditRow>(Command(
-                """
-                SELECT tenant_id AS TenantId, seq AS Seq, (extract(epoch FROM at) * 1000000)::bigint AS At,
-                       actor AS Actor, action AS Action, outcome AS Outcome, detail AS Detail,
-                       prev_hash AS PrevHash, hash AS Hash
-                FROM audit_events WHERE tenant_id = @TenantId AND seq >= @FromSeq
-                ORDER BY seq
-                LIMIT @Limit
-                """,
+                AuditPageSql,
                 new { TenantId = tenantId, FromSeq = from, Limit = AuditPages.PageSize },
                 cancellationToken: token)).ConfigureAwait(false);
             return rows.Select(row => row.ToRecord()).ToList();

@@ -37,6 +37,8 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
         created_at AS CreatedAt, expires_at AS ExpiresAt, subject_ref AS SubjectRef
         """;
 
+    private static readonly string AuditPageSql = VaultSql.AuditPage("at");
+
     private readonly string _path;
     private readonly string _connectionString;
     private readonly SqliteVaultFile _file;
@@ -110,11 +112,7 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
         bool created = await WriteAsync(async (connection, transaction) =>
         {
             int inserted = await connection.ExecuteAsync(Command(
-                """
-                INSERT INTO tenants (tenant_id, kek_ref, kek_version, state, created_at)
-                VALUES (@TenantId, @KekRef, @KekVersion, @State, @CreatedAt)
-                ON CONFLICT (tenant_id) DO NOTHING
-                """,
+                VaultSql.InsertTenant,
                 new
                 {
                     tenant.TenantId,
@@ -155,7 +153,7 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
             TenantState current = await TenantStateAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
             VaultStoreRules.CheckStateChange(current, state);
             return await connection.ExecuteAsync(Command(
-                "UPDATE tenants SET state = @State WHERE tenant_id = @TenantId",
+                VaultSql.SetTenantState,
                 new { TenantId = tenantId, State = VaultText.State(state) },
                 transaction,
                 cancellationToken)).ConfigureAwait(false);
@@ -185,15 +183,15 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
         {
             TenantState state = await TenantStateAsync(connection, transaction, key.TenantId, cancellationToken).ConfigureAwait(false);
             int newest = await connection.ExecuteScalarAsync<int>(Command(
-                "SELECT coalesce(max(version), 0) FROM data_keys WHERE tenant_id = @TenantId AND purpose = @Purpose",
+                VaultSql.NewestDataKeyVersion,
                 new { key.TenantId, Purpose = VaultText.Purpose(key.Purpose) },
                 transaction,
                 cancellationToken)).ConfigureAwait(false);
             VaultStoreRules.CheckNewDataKey(state, newest, key.Version);
 
             await connection.ExecuteAsync(Command(
-                "UPDATE data_keys SET retired_at = @RetiredAt WHERE tenant_id = @TenantId AND purpose = @Purpose AND retired_at IS NULL",
-                new { key.TenantId, Purpose = VaultText.Purpose(key.Purpose), RetiredAt = UnixMicroseconds.From(key.CreatedAt) },
+                VaultSql.RetireDataKeys,
+                new { key.TenantId, Purpose = VaultText.Purpose(key.Purpose), SupersededAt = UnixMicroseconds.From(key.CreatedAt) },
                 transaction,
                 cancellationToken)).ConfigureAwait(false);
             return await InsertDataKeyAsync(connection, transaction, key, cancellationToken).ConfigureAwait(false);
@@ -210,7 +208,7 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
         bool moved = await WriteAsync(async (connection, transaction) =>
         {
             int tenants = await connection.ExecuteAsync(Command(
-                "UPDATE tenants SET kek_version = @NewKekVersion WHERE tenant_id = @TenantId AND kek_version = @ExpectedKekVersion",
+                VaultSql.MoveKekVersion,
                 new { TenantId = tenantId, ExpectedKekVersion = expectedKekVersion, NewKekVersion = newKekVersion },
                 transaction,
                 cancellationToken)).ConfigureAwait(false);
@@ -251,11 +249,7 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
         {
             await TenantStateAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
             return await connection.ExecuteAsync(Command(
-                """
-                DELETE FROM tokens WHERE tenant_id = @TenantId;
-                DELETE FROM data_keys WHERE tenant_id = @TenantId;
-                UPDATE tenants SET state = 'destroyed' WHERE tenant_id = @TenantId;
-                """,
+                VaultSql.DestroyTenantData,
                 new { TenantId = tenantId },
                 transaction,
                 cancellationToken)).ConfigureAwait(false);
@@ -319,18 +313,11 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
                 {
                     TokenRow row = await connection.QuerySingleAsync<TokenRow>(Command(
                         $"""
-                        INSERT INTO tokens (tenant_id, token_id, entity_type, fingerprint, fp_version, ciphertext, dek_version,
+                        INSERT INTO tokens AS t (tenant_id, token_id, entity_type, fingerprint, fp_version, ciphertext, dek_version,
                             created_at, expires_at, subject_ref)
                         VALUES (@TenantId, @TokenId, @EntityType, @Fingerprint, @FingerprintVersion, @Ciphertext, @DekVersion,
                             @Now, @ExpiresAt, @SubjectRef)
-                        ON CONFLICT (tenant_id, entity_type, fingerprint) DO UPDATE SET
-                            token_id    = CASE WHEN tokens.expires_at <= @Now THEN excluded.token_id    ELSE tokens.token_id    END,
-                            fp_version  = CASE WHEN tokens.expires_at <= @Now THEN excluded.fp_version  ELSE tokens.fp_version  END,
-                            ciphertext  = CASE WHEN tokens.expires_at <= @Now THEN excluded.ciphertext  ELSE tokens.ciphertext  END,
-                            dek_version = CASE WHEN tokens.expires_at <= @Now THEN excluded.dek_version ELSE tokens.dek_version END,
-                            created_at  = CASE WHEN tokens.expires_at <= @Now THEN excluded.created_at  ELSE tokens.created_at  END,
-                            subject_ref = CASE WHEN tokens.expires_at <= @Now THEN excluded.subject_ref ELSE tokens.subject_ref END,
-                            expires_at  = CASE WHEN tokens.expires_at <= @Now THEN excluded.expires_at  ELSE tokens.expires_at  END
+                        {VaultSql.ReplaceExpiredToken}
                         RETURNING {TokenColumns}
                         """,
                         new
@@ -400,7 +387,7 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
         VaultStoreChecks.TenantId(tenantId);
         VaultStoreChecks.SubjectRef(subjectRef.Span, nameof(subjectRef));
         return WriteAsync((connection, transaction) => connection.ExecuteAsync(Command(
-            "DELETE FROM tokens WHERE tenant_id = @TenantId AND subject_ref = @SubjectRef",
+            VaultSql.EraseSubject,
             new { TenantId = tenantId, SubjectRef = subjectRef.ToArray() },
             transaction,
             cancellationToken)), cancellationToken);
@@ -487,12 +474,7 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
         return ReadAsync(async connection =>
         {
             TokenCountRow row = await connection.QuerySingleAsync<TokenCountRow>(Command(
-                """
-                SELECT count(*) AS Total,
-                       count(*) FILTER (WHERE expires_at <= @Now) AS Expired,
-                       count(*) FILTER (WHERE dek_version < @DekVersion) AS BelowDekVersion
-                FROM tokens WHERE tenant_id = @TenantId
-                """,
+                VaultSql.CountTokens,
                 new { TenantId = tenantId, DekVersion = dekVersion, Now = UnixMicroseconds.From(_time.GetUtcNow()) },
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             return new TokenCounts(row.Total, row.Expired, row.BelowDekVersion);
@@ -503,11 +485,7 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
     {
         VaultStoreChecks.Approval(approval);
         return WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(Command(
-            """
-            INSERT INTO approvals (tenant_id, action, request_id, approver, approved_at)
-            VALUES (@TenantId, @Action, @RequestId, @Approver, @ApprovedAt)
-            ON CONFLICT (tenant_id, action, request_id, approver) DO NOTHING
-            """,
+            VaultSql.InsertApproval,
             new
             {
                 approval.TenantId,
@@ -606,13 +584,7 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
         return AuditPages.ReadAsync((from, token) => ReadAsync(async connection =>
         {
             IEnumerable<AuditRow> rows = await connection.QueryAsync<AuditRow>(Command(
-                """
-                SELECT tenant_id AS TenantId, seq AS Seq, at AS At, actor AS Actor, action AS Action, outcome AS Outcome,
-                       detail AS Detail, prev_hash AS PrevHash, hash AS Hash
-                FROM audit_events WHERE tenant_id = @TenantId AND seq >= @FromSeq
-                ORDER BY seq
-                LIMIT @Limit
-                """,
+                AuditPageSql,
                 new { TenantId = tenantId, FromSeq = from, Limit = AuditPages.PageSize },
                 cancellationToken: token)).ConfigureAwait(false);
             return rows.Select(row => row.ToRecord()).ToList();
@@ -698,10 +670,7 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
 
     private static Task<int> InsertDataKeyAsync(SqliteConnection connection, SqliteTransaction transaction, DataKeyRecord key, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(Command(
-            """
-            INSERT INTO data_keys (tenant_id, purpose, version, wrapped_key, kek_version, created_at, retired_at)
-            VALUES (@TenantId, @Purpose, @Version, @WrappedKey, @KekVersion, @CreatedAt, @RetiredAt)
-            """,
+            VaultSql.InsertDataKey,
             new
             {
                 key.TenantId,

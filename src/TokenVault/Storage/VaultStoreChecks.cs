@@ -138,46 +138,24 @@ internal static partial class VaultStoreChecks
         }
     }
 
-    public static void NewTokens(IReadOnlyList<NewToken> tokens, string name)
-    {
-        ArgumentNullException.ThrowIfNull(tokens, name);
-        foreach (NewToken token in tokens)
-        {
-            NewToken(token, name);
-        }
-    }
+    public static void NewTokens(IReadOnlyList<NewToken> tokens, string name) => Each(tokens, name, NewToken);
 
-    public static void FingerprintKeys(IReadOnlyList<FingerprintKey> keys, string name)
+    public static void FingerprintKeys(IReadOnlyList<FingerprintKey> keys, string name) => Each(keys, name, static (key, name) =>
     {
-        ArgumentNullException.ThrowIfNull(keys, name);
-        foreach (FingerprintKey key in keys)
-        {
-            EntityType(key.EntityType, name);
-            Fingerprint(key.Fingerprint, name);
-        }
-    }
+        EntityType(key.EntityType, name);
+        Fingerprint(key.Fingerprint, name);
+    });
 
-    public static void TokenIds(IReadOnlyList<string> tokenIds, string name)
-    {
-        ArgumentNullException.ThrowIfNull(tokenIds, name);
-        foreach (string tokenId in tokenIds)
-        {
-            TokenId(tokenId, name);
-        }
-    }
+    public static void TokenIds(IReadOnlyList<string> tokenIds, string name) => Each(tokenIds, name, TokenId);
 
-    public static void CiphertextUpdates(IReadOnlyList<CiphertextUpdate> updates, string name)
+    public static void CiphertextUpdates(IReadOnlyList<CiphertextUpdate> updates, string name) => Each(updates, name, static (update, name) =>
     {
-        ArgumentNullException.ThrowIfNull(updates, name);
-        foreach (CiphertextUpdate update in updates)
-        {
-            ArgumentNullException.ThrowIfNull(update, name);
-            TokenId(update.TokenId, name);
-            Version(update.ExpectedDekVersion, name);
-            Version(update.DekVersion, name);
-            ArgumentNullException.ThrowIfNull(update.Ciphertext, name);
-        }
-    }
+        ArgumentNullException.ThrowIfNull(update, name);
+        TokenId(update.TokenId, name);
+        Version(update.ExpectedDekVersion, name);
+        Version(update.DekVersion, name);
+        ArgumentNullException.ThrowIfNull(update.Ciphertext, name);
+    });
 
     public static void Approval(ApprovalRecord approval)
     {
@@ -207,6 +185,15 @@ internal static partial class VaultStoreChecks
         if (!Enum.IsDefined(state))
         {
             throw new ArgumentException("Unknown tenant state.", name);
+        }
+    }
+
+    private static void Each<T>(IReadOnlyList<T> items, string name, Action<T, string> check)
+    {
+        ArgumentNullException.ThrowIfNull(items, name);
+        foreach (T item in items)
+        {
+            check(item, name);
         }
     }
 
