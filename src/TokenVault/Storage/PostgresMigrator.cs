@@ -1,19 +1,8 @@
-using System.Globalization;
-using System.Reflection;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
 using Dapper;
 using Npgsql;
 
 namespace PrivateInference.TokenVault.Storage;
-
-/// <summary>One numbered SQL migration shipped inside this assembly.</summary>
-public sealed record Migration(int Version, string Name, string Sql)
-{
-    /// <summary>SHA-256 of the SQL text, recorded when applied so later edits are detected.</summary>
-    public byte[] Checksum => SHA256.HashData(Encoding.UTF8.GetBytes(Sql));
-}
 
 /// <summary>Applies the embedded <c>Storage/Migrations/NNNN_name.sql</c> files in order.</summary>
 /// <remarks>
@@ -25,8 +14,6 @@ public sealed record Migration(int Version, string Name, string Sql)
 /// </remarks>
 public sealed partial class PostgresMigrator
 {
-    private const string ResourcePrefix = "Migrations/";
-
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _quotedSchema;
     private readonly string _lockKey;
@@ -34,11 +21,7 @@ public sealed partial class PostgresMigrator
     public PostgresMigrator(NpgsqlDataSource dataSource, string schema = "public")
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        ArgumentNullException.ThrowIfNull(schema);
-        if (!SchemaPattern().IsMatch(schema))
-        {
-            throw new ArgumentException("A schema name is 1-63 characters of a-z, 0-9 and '_', not starting with a digit.", nameof(schema));
-        }
+        ValidateSchema(schema);
 
         _dataSource = dataSource;
         _quotedSchema = "\"" + schema + "\"";
@@ -46,7 +29,7 @@ public sealed partial class PostgresMigrator
     }
 
     /// <summary>The migrations embedded in this assembly, in version order.</summary>
-    public static IReadOnlyList<Migration> Embedded { get; } = LoadEmbedded(typeof(PostgresMigrator).Assembly);
+    public static IReadOnlyList<Migration> Embedded { get; } = EmbeddedMigrations.Load("Migrations/");
 
     /// <summary>Applies every embedded migration not yet recorded; returns the versions applied by this call.</summary>
     public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken = default)
@@ -78,12 +61,7 @@ public sealed partial class PostgresMigrator
 
                 if (recorded is not null)
                 {
-                    if (!CryptographicOperations.FixedTimeEquals(recorded, migration.Checksum))
-                    {
-                        throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                            $"Migration {migration.Version:D4}_{migration.Name} changed after it was applied; add a new migration instead."));
-                    }
-
+                    migration.CheckUnchanged(recorded);
                     return false;
                 }
 
@@ -128,47 +106,16 @@ public sealed partial class PostgresMigrator
         return result;
     }
 
-    private static List<Migration> LoadEmbedded(Assembly assembly)
+    /// <summary>Throws unless <paramref name="schema"/> is a plain lower-case identifier, safe to quote into SQL.</summary>
+    internal static void ValidateSchema(string schema)
     {
-        var migrations = new List<Migration>();
-        foreach (string resource in assembly.GetManifestResourceNames())
+        ArgumentNullException.ThrowIfNull(schema);
+        if (!SchemaPattern().IsMatch(schema))
         {
-            if (!resource.StartsWith(ResourcePrefix, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            Match match = FileNamePattern().Match(resource[ResourcePrefix.Length..]);
-            if (!match.Success)
-            {
-                throw new InvalidOperationException($"Migration file '{resource}' is not named NNNN_lower_snake_case.sql.");
-            }
-
-            using Stream stream = assembly.GetManifestResourceStream(resource)
-                ?? throw new InvalidOperationException($"Migration resource '{resource}' cannot be read.");
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            migrations.Add(new Migration(
-                int.Parse(match.Groups["version"].Value, NumberStyles.None, CultureInfo.InvariantCulture),
-                match.Groups["name"].Value,
-                reader.ReadToEnd()));
+            throw new ArgumentException("A schema name is 1-63 characters of a-z, 0-9 and '_', not starting with a digit.", nameof(schema));
         }
-
-        migrations.Sort((left, right) => left.Version.CompareTo(right.Version));
-        for (var i = 1; i < migrations.Count; i++)
-        {
-            if (migrations[i].Version == migrations[i - 1].Version)
-            {
-                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                    $"Two migrations share version {migrations[i].Version:D4}."));
-            }
-        }
-
-        return migrations;
     }
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
     private static partial Regex SchemaPattern();
-
-    [GeneratedRegex("^(?<version>[0-9]{4})_(?<name>[a-z0-9_]+)\\.sql$", RegexOptions.CultureInvariant)]
-    private static partial Regex FileNamePattern();
 }

@@ -8,7 +8,7 @@ namespace PrivateInference.TokenVault.IntegrationTests.Storage;
 [TestFixture]
 public sealed class PostgresMigratorTests
 {
-    private static readonly string[] VaultTables = ["audit_events", "data_keys", "tenants", "tokens"];
+    private static readonly string[] VaultTables = ["approvals", "audit_events", "audit_heads", "data_keys", "tenants", "tokens"];
 
     private NpgsqlDataSource _dataSource = null!;
     private string _schema = null!;
@@ -107,10 +107,10 @@ public sealed class PostgresMigratorTests
         var hash = new byte[32];
         await connection.ExecuteAsync(
             $"""
-            INSERT INTO "{_schema}".audit_events (tenant_id, seq, actor, action, prev_hash, hash)
-            VALUES ('tenant-audit', 1, 'test', 'tenant.created', @Hash, @Hash)
+            INSERT INTO "{_schema}".audit_events (tenant_id, seq, at, actor, action, outcome, detail, prev_hash, hash)
+            VALUES ('tenant-audit', 1, now(), 'test', 'tenant.created', 'ok', @Detail, @Hash, @Hash)
             """,
-            new { Hash = hash });
+            new { Hash = hash, Detail = "{}" });
 
         var update = Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync(
             $"UPDATE \"{_schema}\".audit_events SET action = 'rewritten'"));

@@ -27,11 +27,12 @@ CREATE TABLE data_keys (
 );
 
 -- One row per pseudonym. fingerprint = HMAC-SHA256(fingerprint key, type || 0x00 || normalized
--- value) makes first sight deterministic (INSERT ... ON CONFLICT DO NOTHING on the unique key).
+-- value) makes first sight deterministic: one row per unique key (INSERT ... ON CONFLICT on it).
 -- subject_ref is a keyed hash of the data subject's identifier, for erasure; never the identifier.
 CREATE TABLE tokens (
     tenant_id   text        NOT NULL,
-    token_id    text        NOT NULL CHECK (token_id ~ '^[0-9A-HJKMNP-TV-Z]{8,26}$'),
+    -- Byte order ("C"): the re-encryption cursor pages by token_id, the same in every database locale.
+    token_id    text        COLLATE "C" NOT NULL CHECK (token_id ~ '^[0-9A-HJKMNP-TV-Z]{8,26}$'),
     entity_type text        NOT NULL CHECK (entity_type ~ '^[A-Z][A-Z0-9_]{0,31}$'),
     fingerprint bytea       NOT NULL CHECK (octet_length(fingerprint) = 32),
     fp_version  integer     NOT NULL CHECK (fp_version >= 1),
@@ -48,15 +49,18 @@ CREATE TABLE tokens (
 CREATE INDEX tokens_subject_ix ON tokens (tenant_id, subject_ref) WHERE subject_ref IS NOT NULL;
 CREATE INDEX tokens_expiry_ix ON tokens (tenant_id, expires_at) WHERE expires_at IS NOT NULL;
 
--- Hash-chained per tenant, payload-free (detail names types, counts and versions, never values).
+-- Hash-chained per tenant (see Audit/AuditChain), payload-free (detail names types, counts and
+-- versions, never values). detail is text, not jsonb: it is the canonical JSON exactly as hashed, and
+-- jsonb would reorder keys and drop whitespace, so the stored record would no longer match its hash.
 -- No foreign key to tenants: the trail must outlive a tenant's erasure.
 CREATE TABLE audit_events (
     tenant_id   text        NOT NULL,
     seq         bigint      NOT NULL CHECK (seq >= 1),
-    at          timestamptz NOT NULL DEFAULT now(),
+    at          timestamptz NOT NULL,
     actor       text        NOT NULL,
     action      text        NOT NULL,
-    detail      jsonb       NOT NULL DEFAULT '{}'::jsonb,
+    outcome     text        NOT NULL,
+    detail      text        NOT NULL,
     prev_hash   bytea       NOT NULL CHECK (octet_length(prev_hash) = 32),
     hash        bytea       NOT NULL CHECK (octet_length(hash) = 32),
     CONSTRAINT audit_events_pk PRIMARY KEY (tenant_id, seq)

@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using PrivateInference.TokenVault.Storage;
+
+namespace PrivateInference.TokenVault.Audit;
+
+/// <summary>What broke a chain, as seen at the first bad record.</summary>
+public enum AuditBreak
+{
+    /// <summary>The record's hash does not cover its own fields: the record was edited.</summary>
+    HashMismatch = 1,
+
+    /// <summary>A seq is missing: records were deleted (or moved further down).</summary>
+    SeqGap = 2,
+
+    /// <summary>A seq is lower than or equal to the one before it: records were reordered or duplicated.</summary>
+    SeqOutOfOrder = 3,
+
+    /// <summary>The record is intact but its prev_hash is not the previous record's hash: records were reordered,
+    /// inserted or replaced with rehashed copies.</summary>
+    PrevHashMismatch = 4,
+
+    /// <summary>The record belongs to another tenant's chain.</summary>
+    OtherTenant = 5,
+}
+
+/// <summary>A known-good point of a chain to verify from: the last record already checked (or signed).</summary>
+public sealed record AuditCheckpoint(long Seq, byte[] Hash)
+{
+    /// <summary>Before the first record: seq 0, 32 zero bytes.</summary>
+    public static AuditCheckpoint Genesis { get; } = new(0, AuditChain.GenesisHash.ToArray());
+}
+
+/// <summary>The result of verifying a chain: intact with <see cref="Verified"/> records, or broken at
+/// <see cref="BrokenAtSeq"/>.</summary>
+/// <param name="Verified">How many records were verified before the end or the break.</param>
+/// <param name="BrokenAtSeq">The seq where the chain breaks: the bad record's, or for a gap the first missing one.</param>
+/// <param name="Break">Why; null when the chain is intact.</param>
+public sealed record AuditVerification(long Verified, long? BrokenAtSeq, AuditBreak? Break)
+{
+    public bool IsIntact => Break is null;
+}
+
+/// <summary>Checks one tenant's audit records, in seq order, against <see cref="AuditChain"/>. Pure: no storage,
+/// no clock, so an assessor can run it offline on an export.</summary>
+/// <remarks>
+/// Each record must follow the previous one (seq + 1, same tenant), hash to its stored hash, and name the previous
+/// record's hash as prev_hash; the first one follows the <c>from</c> checkpoint (the genesis by default). Deleting the
+/// newest records leaves an intact shorter chain: only a signed checkpoint of the head can reveal that.
+/// </remarks>
+public static class AuditVerifier
+{
+    public static AuditVerification Verify(IEnumerable<AuditRecord> records, AuditCheckpoint? from = null)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var cursor = new Cursor(from ?? AuditCheckpoint.Genesis);
+        foreach (AuditRecord record in records)
+        {
+            if (cursor.Advance(record) is { } broken)
+            {
+                return broken;
+            }
+        }
+
+        return cursor.Intact;
+    }
+
+    public static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<AuditRecord> records, AuditCheckpoint? from = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var cursor = new Cursor(from ?? AuditCheckpoint.Genesis);
+        await foreach (AuditRecord record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (cursor.Advance(record) is { } broken)
+            {
+                return broken;
+            }
+        }
+
+        return cursor.Intact;
+    }
+
+    private sealed class Cursor(AuditCheckpoint from)
+    {
+        private long _seq = from.Seq;
+        private byte[] _hash = from.Hash;
+        private string? _tenantId;
+        private long _verified;
+
+        public AuditVerification Intact => new(_verified, null, null);
+
+        /// <summary>Checks the next record; null when it is good.</summary>
+        public AuditVerification? Advance(AuditRecord record)
+        {
+            ArgumentNullException.ThrowIfNull(record);
+            long expected = _seq + 1;
+            _tenantId ??= record.TenantId;
+
+            AuditBreak? fault =
+                !string.Equals(record.TenantId, _tenantId, StringComparison.Ordinal) ? AuditBreak.OtherTenant
+                : record.Seq < expected ? AuditBreak.SeqOutOfOrder
+                : record.Seq > expected ? AuditBreak.SeqGap
+                : !HashesToItself(record) ? AuditBreak.HashMismatch
+                : !CryptographicOperations.FixedTimeEquals(record.PrevHash, _hash) ? AuditBreak.PrevHashMismatch
+                : null;
+            if (fault is { } kind)
+            {
+                return new AuditVerification(_verified, kind == AuditBreak.SeqGap ? expected : record.Seq, kind);
+            }
+
+            _seq = record.Seq;
+            _hash = record.Hash;
+            _verified++;
+            return null;
+        }
+
+        private static bool HashesToItself(AuditRecord record)
+        {
+            if (record.PrevHash is not { Length: AuditChain.HashLength } || record.Hash is null)
+            {
+                return false;
+            }
+
+            byte[] recomputed = AuditChain.Hash(
+                record.PrevHash, record.TenantId, record.Seq, record.At, record.Actor, record.Action, record.Outcome, record.DetailJson);
+            return CryptographicOperations.FixedTimeEquals(recomputed, record.Hash);
+        }
+    }
+}

@@ -1,0 +1,740 @@
+using System.Data;
+using System.Security.Cryptography;
+using Dapper;
+using Npgsql;
+using PrivateInference.TokenVault.Audit;
+
+namespace PrivateInference.TokenVault.Storage;
+
+/// <summary>The production vault store: PostgreSQL (or Citus) through Npgsql and Dapper, one schema.</summary>
+/// <remarks>
+/// <para>
+/// Owns two data sources on the connection string: a pool for the data calls and an unpooled one for the
+/// LISTEN connection. Both set <c>search_path</c> to the schema, and pin <c>READ COMMITTED</c>, which the
+/// concurrency scheme relies on: <c>INSERT … ON CONFLICT DO UPDATE</c> then waits for a concurrent writer and
+/// works on the row version it committed (see <see cref="InsertOrGetAsync"/> and <see cref="AppendAuditAsync"/>).
+/// </para>
+/// <para>
+/// Timestamps are truncated to microseconds before they are stored and read back as whole Unix microseconds,
+/// so every value round-trips exactly. Failures a retry may cure become <see cref="VaultStoreUnavailableException"/>
+/// with a fixed message; Npgsql's error details stay redacted (Include Error Detail is banned), so no exception
+/// here carries a parameter value.
+/// </para>
+/// </remarks>
+public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
+{
+    private const string ChannelPrefix = "pi_vault_tenant_";
+    private const int MaxIdentifierLength = 63;
+
+    private const string TenantColumns = """
+        tenant_id AS TenantId, kek_ref AS KekRef, kek_version AS KekVersion, state AS State,
+        (extract(epoch FROM created_at) * 1000000)::bigint AS CreatedAt
+        """;
+
+    private const string DataKeyColumns = """
+        tenant_id AS TenantId, purpose AS Purpose, version AS Version, wrapped_key AS WrappedKey, kek_version AS KekVersion,
+        (extract(epoch FROM created_at) * 1000000)::bigint AS CreatedAt,
+        (extract(epoch FROM retired_at) * 1000000)::bigint AS RetiredAt
+        """;
+
+    // Qualified with "t": every statement that reads token rows names the table t.
+    private const string TokenColumns = """
+        t.tenant_id AS TenantId, t.token_id AS TokenId, t.entity_type AS EntityType, t.fingerprint AS Fingerprint,
+        t.fp_version AS FingerprintVersion, t.ciphertext AS Ciphertext, t.dek_version AS DekVersion,
+        (extract(epoch FROM t.created_at) * 1000000)::bigint AS CreatedAt,
+        (extract(epoch FROM t.expires_at) * 1000000)::bigint AS ExpiresAt,
+        t.subject_ref AS SubjectRef
+        """;
+
+    private const string NotifySql = "SELECT pg_notify(@Channel, @TenantId)";
+
+    private static readonly string AuditPageSql = VaultSql.AuditPage("(extract(epoch FROM at) * 1000000)::bigint");
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _listenerSource;
+    private readonly string _schema;
+    private readonly string _channel;
+    private readonly TimeProvider _time;
+
+    /// <param name="connectionString">Npgsql connection string; its search path and isolation are overridden.</param>
+    /// <param name="schema">The schema holding the vault tables (created by <see cref="MigrateAsync"/>).</param>
+    /// <param name="timeProvider">The clock for <see cref="CountTokensAsync"/> and reconnection back-off.</param>
+    public PostgresVaultStore(string connectionString, string schema = "public", TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        PostgresMigrator.ValidateSchema(schema);
+
+        _schema = schema;
+        _time = timeProvider ?? TimeProvider.System;
+        _channel = ChannelName(schema);
+        _dataSource = Build(connectionString, schema, listener: false);
+        _listenerSource = Build(connectionString, schema, listener: true);
+    }
+
+    public string Backend => "postgres";
+
+    /// <summary>The NOTIFY channel of this schema: per schema, so stores on different schemas never hear each other.</summary>
+    internal string Channel => _channel;
+
+    public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken = default) =>
+        GuardAsync(() => new PostgresMigrator(_dataSource, _schema).MigrateAsync(cancellationToken));
+
+    public Task<TenantRecord?> GetTenantAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.TenantId(tenantId);
+        return WithConnectionAsync(async connection =>
+        {
+            TenantRow? row = await connection.QuerySingleOrDefaultAsync<TenantRow>(Command(
+                $"SELECT {TenantColumns} FROM tenants WHERE tenant_id = @TenantId",
+                new { TenantId = tenantId },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return row?.ToRecord();
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<TenantRecord>> ListTenantsAsync(CancellationToken cancellationToken = default) =>
+        WithConnectionAsync<IReadOnlyList<TenantRecord>>(async connection =>
+        {
+            IEnumerable<TenantRow> rows = await connection.QueryAsync<TenantRow>(Command(
+                $"SELECT {TenantColumns} FROM tenants ORDER BY tenant_id COLLATE \"C\"",
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return rows.Select(row => row.ToRecord()).ToList();
+        }, cancellationToken);
+
+    public Task<bool> CreateTenantAsync(TenantRecord tenant, IReadOnlyList<DataKeyRecord> keys, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.Tenant(tenant);
+        VaultStoreChecks.DataKeys(keys, tenant.TenantId, nameof(keys));
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            int created = await connection.ExecuteAsync(Command(
+                VaultSql.InsertTenant,
+                new
+                {
+                    tenant.TenantId,
+                    tenant.KekRef,
+                    tenant.KekVersion,
+                    State = VaultText.State(tenant.State),
+                    CreatedAt = UnixMicroseconds.Truncate(tenant.CreatedAt),
+                },
+                transaction,
+                cancellationToken)).ConfigureAwait(false);
+            if (created == 0)
+            {
+                return false;
+            }
+
+            await connection.ExecuteAsync(Command(
+                $"""
+                INSERT INTO data_keys (tenant_id, purpose, version, wrapped_key, kek_version, created_at, retired_at)
+                SELECT @TenantId, k.* FROM unnest(@Purposes::text[], @Versions::integer[], @WrappedKeys::bytea[],
+                    @KekVersions::integer[], @CreatedAts::timestamptz[], @RetiredAts::timestamptz[]) AS k;
+                {NotifySql}
+                """,
+                new
+                {
+                    tenant.TenantId,
+                    Channel = _channel,
+                    Purposes = keys.Select(k => VaultText.Purpose(k.Purpose)).ToArray(),
+                    Versions = keys.Select(k => k.Version).ToArray(),
+                    WrappedKeys = keys.Select(k => k.WrappedKey).ToArray(),
+                    KekVersions = keys.Select(k => k.KekVersion).ToArray(),
+                    CreatedAts = keys.Select(k => UnixMicroseconds.Truncate(k.CreatedAt)).ToArray(),
+                    RetiredAts = keys.Select(k => UnixMicroseconds.Truncate(k.RetiredAt)).ToArray(),
+                },
+                transaction,
+                cancellationToken)).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task SetTenantStateAsync(string tenantId, TenantState state, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.TenantId(tenantId);
+        VaultStoreChecks.DefinedState(state, nameof(state));
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            TenantState current = await LockTenantAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
+            VaultStoreRules.CheckStateChange(current, state);
+            await connection.ExecuteAsync(Command(
+                $"{VaultSql.SetTenantState}; {NotifySql}",
+                new { TenantId = tenantId, State = VaultText.State(state), Channel = _channel },
+                transaction,
+                cancellationToken)).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<DataKeyRecord>> GetDataKeysAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.TenantId(tenantId);
+        return WithConnectionAsync<IReadOnlyList<DataKeyRecord>>(async connection =>
+        {
+            IEnumerable<DataKeyRow> rows = await connection.QueryAsync<DataKeyRow>(Command(
+                $"SELECT {DataKeyColumns} FROM data_keys WHERE tenant_id = @TenantId ORDER BY purpose COLLATE \"C\", version",
+                new { TenantId = tenantId },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return rows.Select(row => row.ToRecord()).ToList();
+        }, cancellationToken);
+    }
+
+    public Task AddDataKeyAsync(DataKeyRecord key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        VaultStoreChecks.TenantId(key.TenantId, nameof(key));
+        VaultStoreChecks.DataKey(key, key.TenantId, nameof(key));
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            TenantState state = await LockTenantAsync(connection, transaction, key.TenantId, cancellationToken).ConfigureAwait(false);
+            int newest = await connection.ExecuteScalarAsync<int>(Command(
+                VaultSql.NewestDataKeyVersion,
+                new { key.TenantId, Purpose = VaultText.Purpose(key.Purpose) },
+                transaction,
+                cancellationToken)).ConfigureAwait(false);
+            VaultStoreRules.CheckNewDataKey(state, newest, key.Version);
+
+            await connection.ExecuteAsync(Command(
+                $"{VaultSql.RetireDataKeys}; {VaultSql.InsertDataKey}; {NotifySql}",
+                new
+                {
+                    key.TenantId,
+                    Purpose = VaultText.Purpose(key.Purpose),
+                    key.Version,
+                    key.WrappedKey,
+                    key.KekVersion,
+                    CreatedAt = UnixMicroseconds.Truncate(key.CreatedAt),
+                    RetiredAt = UnixMicroseconds.Truncate(key.RetiredAt),
+                    SupersededAt = UnixMicroseconds.Truncate(key.CreatedAt),
+                    Channel = _channel,
+                },
+                transaction,
+                cancellationToken)).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task<bool> RewrapDataKeysAsync(string tenantId, int expectedKekVersion, int newKekVersion, IReadOnlyList<DataKeyRecord> rewrapped, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.TenantId(tenantId);
+        VaultStoreChecks.Version(expectedKekVersion, nameof(expectedKekVersion));
+        VaultStoreChecks.Version(newKekVersion, nameof(newKekVersion));
+        VaultStoreChecks.DataKeys(rewrapped, tenantId, nameof(rewrapped));
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            // The tenant row is the version check and the lock: a concurrent rotation waits here, then finds
+            // the version moved and changes nothing.
+            int moved = await connection.ExecuteAsync(Command(
+                VaultSql.MoveKekVersion,
+                new { TenantId = tenantId, ExpectedKekVersion = expectedKekVersion, NewKekVersion = newKekVersion },
+                transaction,
+                cancellationToken)).ConfigureAwait(false);
+            if (moved == 0)
+            {
+                return false;
+            }
+
+            int replaced = await connection.ExecuteAsync(Command(
+                $"""
+                UPDATE data_keys d SET wrapped_key = k.wrapped_key, kek_version = k.kek_version
+                FROM unnest(@Purposes::text[], @Versions::integer[], @WrappedKeys::bytea[], @KekVersions::integer[])
+                    AS k(purpose, version, wrapped_key, kek_version)
+                WHERE d.tenant_id = @TenantId AND d.purpose = k.purpose AND d.version = k.version
+                """,
+                new
+                {
+                    TenantId = tenantId,
+                    Purposes = rewrapped.Select(k => VaultText.Purpose(k.Purpose)).ToArray(),
+                    Versions = rewrapped.Select(k => k.Version).ToArray(),
+                    WrappedKeys = rewrapped.Select(k => k.WrappedKey).ToArray(),
+                    KekVersions = rewrapped.Select(k => k.KekVersion).ToArray(),
+                },
+                transaction,
+                cancellationToken)).ConfigureAwait(false);
+            VaultStoreRules.CheckAllRewrapped(replaced, rewrapped.Count);
+
+            await NotifyAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task DestroyTenantDataAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.TenantId(tenantId);
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            await LockTenantAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(Command(
+                VaultSql.DestroyTenantData + NotifySql,
+                new { TenantId = tenantId, Channel = _channel },
+                transaction,
+                cancellationToken)).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<TokenRecord>> FindByFingerprintsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.TenantId(tenantId);
+        VaultStoreChecks.FingerprintKeys(keys, nameof(keys));
+        if (keys.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<TokenRecord>>([]);
+        }
+
+        return WithConnectionAsync<IReadOnlyList<TokenRecord>>(async connection =>
+        {
+            IEnumerable<TokenRow> rows = await connection.QueryAsync<TokenRow>(Command(
+                $"""
+                SELECT {TokenColumns}
+                FROM tokens t
+                JOIN unnest(@EntityTypes::text[], @Fingerprints::bytea[]) AS k(entity_type, fingerprint)
+                    ON t.entity_type = k.entity_type AND t.fingerprint = k.fingerprint
+                WHERE t.tenant_id = @TenantId AND (t.expires_at IS NULL OR t.expires_at > @Now)
+                """,
+                new
+                {
+                    TenantId = tenantId,
+                    EntityTypes = keys.Select(k => k.EntityType).ToArray(),
+                    Fingerprints = keys.Select(k => k.Fingerprint).ToArray(),
+                    Now = UnixMicroseconds.Truncate(now),
+                },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return VaultOrder.ByPair(keys.Select(k => (k.EntityType, k.Fingerprint)), rows.Select(row => row.ToRecord()), distinct: true);
+        }, cancellationToken);
+    }
+
+    /// <remarks>
+    /// One statement, so one round trip and one transaction. The batch is de-duplicated and sorted into lock order
+    /// first (ON CONFLICT cannot touch a row twice in one statement; a shared order keeps concurrent batches from
+    /// deadlocking). A conflicting live row is "updated" to itself: that locks it, and under READ COMMITTED the
+    /// update sees the version a concurrent winner committed after this statement's snapshot, so RETURNING hands
+    /// back the winner's row. A conflicting expired row is replaced column by column. A clash on the primary key
+    /// (the random token ID) aborts the statement and surfaces as <see cref="TokenIdCollisionException"/>.
+    /// </remarks>
+    public async Task<IReadOnlyList<TokenRecord>> InsertOrGetAsync(string tenantId, IReadOnlyList<NewToken> tokens, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.TenantId(tenantId);
+        VaultStoreChecks.NewTokens(tokens, nameof(tokens));
+
+        if (tokens.Count == 0)
+        {
+            return [];
+        }
+
+        List<NewToken> batch = VaultOrder.DistinctInLockOrder(tokens);
+        try
+        {
+            return await WithConnectionAsync<IReadOnlyList<TokenRecord>>(async connection =>
+            {
+                IEnumerable<TokenRow> rows = await connection.QueryAsync<TokenRow>(Command(
+                    $"""
+                    INSERT INTO tokens AS t (tenant_id, token_id, entity_type, fingerprint, fp_version, ciphertext, dek_version,
+                        created_at, expires_at, subject_ref)
+                    SELECT @TenantId, n.token_id, n.entity_type, n.fingerprint, n.fp_version, n.ciphertext, n.dek_version,
+                        @Now, n.expires_at, n.subject_ref
+                    FROM unnest(@TokenIds::text[], @EntityTypes::text[], @Fingerprints::bytea[], @FpVersions::integer[],
+                        @Ciphertexts::bytea[], @DekVersions::integer[], @ExpiresAts::timestamptz[], @SubjectRefs::bytea[])
+                        WITH ORDINALITY AS n(token_id, entity_type, fingerprint, fp_version, ciphertext, dek_version,
+                            expires_at, subject_ref, ord)
+                    ORDER BY n.ord
+                    {VaultSql.ReplaceExpiredToken}
+                    RETURNING {TokenColumns}
+                    """,
+                    new
+                    {
+                        TenantId = tenantId,
+                        Now = UnixMicroseconds.Truncate(now),
+                        TokenIds = batch.Select(t => t.TokenId).ToArray(),
+                        EntityTypes = batch.Select(t => t.EntityType).ToArray(),
+                        Fingerprints = batch.Select(t => t.Fingerprint).ToArray(),
+                        FpVersions = batch.Select(t => t.FingerprintVersion).ToArray(),
+                        Ciphertexts = batch.Select(t => t.Ciphertext).ToArray(),
+                        DekVersions = batch.Select(t => t.DekVersion).ToArray(),
+                        ExpiresAts = batch.Select(t => UnixMicroseconds.Truncate(t.ExpiresAt)).ToArray(),
+                        SubjectRefs = batch.Select(t => t.SubjectRef).ToArray(),
+                    },
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                return VaultStoreRules.InInputOrder(tokens, rows.Select(row => row.ToRecord()));
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (PostgresFailures.IsTokenIdCollision(e))
+        {
+            throw new TokenIdCollisionException("A new token ID is already taken; retry with new IDs.", e);
+        }
+        catch (PostgresException e) when (PostgresFailures.IsMissingTenant(e))
+        {
+            throw new TenantNotFoundException("The tenant does not exist.", e);
+        }
+    }
+
+    public Task<IReadOnlyList<TokenRecord>> GetTokensAsync(string tenantId, IReadOnlyList<string> tokenIds, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.TenantId(tenantId);
+        VaultStoreChecks.TokenIds(tokenIds, nameof(tokenIds));
+        if (tokenIds.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<TokenRecord>>([]);
+        }
+
+        return WithConnectionAsync<IReadOnlyList<TokenRecord>>(async connection =>
+        {
+            IEnumerable<TokenRow> rows = await connection.QueryAsync<TokenRow>(Command(
+                $"""
+                SELECT {TokenColumns} FROM tokens t
+                WHERE t.tenant_id = @TenantId AND t.token_id = ANY(@TokenIds) AND (t.expires_at IS NULL OR t.expires_at > @Now)
+                """,
+                new { TenantId = tenantId, TokenIds = tokenIds.ToArray(), Now = UnixMicroseconds.Truncate(now) },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return VaultOrder.ByTokenId(tokenIds, rows.Select(row => row.ToRecord()));
+        }, cancellationToken);
+    }
+
+    public Task<int> EraseSubjectAsync(string tenantId, ReadOnlyMemory<byte> subjectRef, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.TenantId(tenantId);
+        VaultStoreChecks.SubjectRef(subjectRef.Span, nameof(subjectRef));
+        return WithConnectionAsync(connection => connection.ExecuteAsync(Command(
+            VaultSql.EraseSubject,
+            new { TenantId = tenantId, SubjectRef = subjectRef.ToArray() },
+            cancellationToken: cancellationToken)), cancellationToken);
+    }
+
+    /// <remarks>Oldest expiry first; rows another transaction holds are skipped (SKIP LOCKED), so several purge
+    /// jobs can run side by side without waiting on each other or on a replacement in progress.</remarks>
+    public Task<IReadOnlyDictionary<string, int>> PurgeExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.Limit(limit, nameof(limit));
+        return WithConnectionAsync<IReadOnlyDictionary<string, int>>(async connection =>
+        {
+            IEnumerable<TenantCountRow> rows = await connection.QueryAsync<TenantCountRow>(Command(
+                """
+                WITH doomed AS (
+                    SELECT tenant_id, token_id FROM tokens
+                    WHERE expires_at <= @Now
+                    ORDER BY expires_at
+                    LIMIT @Limit
+                    FOR UPDATE SKIP LOCKED
+                ), deleted AS (
+                    DELETE FROM tokens t USING doomed d
+                    WHERE t.tenant_id = d.tenant_id AND t.token_id = d.token_id
+                    RETURNING t.tenant_id
+                )
+                SELECT tenant_id AS TenantId, count(*) AS Count FROM deleted GROUP BY tenant_id
+                """,
+                new { Now = UnixMicroseconds.Truncate(now), Limit = limit },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return rows.ToDictionary(row => row.TenantId, row => checked((int)row.Count), StringComparer.Ordinal);
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<TokenRecord>> ReadOlderThanDekAsync(string tenantId, int dekVersion, string? afterTokenId, int limit, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.TenantId(tenantId);
+        VaultStoreChecks.Version(dekVersion, nameof(dekVersion));
+        VaultStoreChecks.Limit(limit, nameof(limit));
+        if (afterTokenId is not null)
+        {
+            VaultStoreChecks.TokenId(afterTokenId, nameof(afterTokenId));
+        }
+
+        // token_id is COLLATE "C": the cursor order is byte order, whatever the database locale.
+        string after = afterTokenId is null ? "" : "AND t.token_id > @AfterTokenId";
+        return WithConnectionAsync<IReadOnlyList<TokenRecord>>(async connection =>
+        {
+            IEnumerable<TokenRow> rows = await connection.QueryAsync<TokenRow>(Command(
+                $"""
+                SELECT {TokenColumns} FROM tokens t
+                WHERE t.tenant_id = @TenantId AND t.dek_version < @DekVersion {after}
+                ORDER BY t.token_id
+                LIMIT @Limit
+                """,
+                new { TenantId = tenantId, DekVersion = dekVersion, AfterTokenId = afterTokenId, Limit = limit },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return rows.Select(row => row.ToRecord()).ToList();
+        }, cancellationToken);
+    }
+
+    public Task<int> ReplaceCiphertextsAsync(string tenantId, IReadOnlyList<CiphertextUpdate> updates, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.TenantId(tenantId);
+        VaultStoreChecks.CiphertextUpdates(updates, nameof(updates));
+        if (updates.Count == 0)
+        {
+            return Task.FromResult(0);
+        }
+
+        return WithConnectionAsync(connection => connection.ExecuteAsync(Command(
+            """
+            UPDATE tokens t SET ciphertext = u.ciphertext, dek_version = u.dek_version
+            FROM unnest(@TokenIds::text[], @ExpectedDekVersions::integer[], @Ciphertexts::bytea[], @DekVersions::integer[])
+                AS u(token_id, expected_dek_version, ciphertext, dek_version)
+            WHERE t.tenant_id = @TenantId AND t.token_id = u.token_id AND t.dek_version = u.expected_dek_version
+            """,
+            new
+            {
+                TenantId = tenantId,
+                TokenIds = updates.Select(u => u.TokenId).ToArray(),
+                ExpectedDekVersions = updates.Select(u => u.ExpectedDekVersion).ToArray(),
+                Ciphertexts = updates.Select(u => u.Ciphertext).ToArray(),
+                DekVersions = updates.Select(u => u.DekVersion).ToArray(),
+            },
+            cancellationToken: cancellationToken)), cancellationToken);
+    }
+
+    public Task<TokenCounts> CountTokensAsync(string tenantId, int dekVersion, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.TenantId(tenantId);
+        VaultStoreChecks.Version(dekVersion, nameof(dekVersion));
+        return WithConnectionAsync(async connection =>
+        {
+            TokenCountRow row = await connection.QuerySingleAsync<TokenCountRow>(Command(
+                VaultSql.CountTokens,
+                new { TenantId = tenantId, DekVersion = dekVersion, Now = UnixMicroseconds.Truncate(_time.GetUtcNow()) },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return new TokenCounts(row.Total, row.Expired, row.BelowDekVersion);
+        }, cancellationToken);
+    }
+
+    public Task<bool> AddApprovalAsync(ApprovalRecord approval, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.Approval(approval);
+        return WithConnectionAsync(async connection => await connection.ExecuteAsync(Command(
+            VaultSql.InsertApproval,
+            new
+            {
+                approval.TenantId,
+                approval.Action,
+                approval.RequestId,
+                approval.Approver,
+                ApprovedAt = UnixMicroseconds.Truncate(approval.ApprovedAt),
+            },
+            cancellationToken: cancellationToken)).ConfigureAwait(false) == 1, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<ApprovalRecord>> GetApprovalsAsync(string tenantId, string action, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.TenantId(tenantId);
+        ArgumentException.ThrowIfNullOrEmpty(action);
+        return WithConnectionAsync<IReadOnlyList<ApprovalRecord>>(async connection =>
+        {
+            IEnumerable<ApprovalRow> rows = await connection.QueryAsync<ApprovalRow>(Command(
+                """
+                SELECT tenant_id AS TenantId, action AS Action, request_id AS RequestId, approver AS Approver,
+                       (extract(epoch FROM approved_at) * 1000000)::bigint AS ApprovedAt
+                FROM approvals WHERE tenant_id = @TenantId AND action = @Action
+                ORDER BY approved_at, request_id COLLATE "C", approver COLLATE "C"
+                """,
+                new { TenantId = tenantId, Action = action },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return rows.Select(row => row.ToRecord()).ToList();
+        }, cancellationToken);
+    }
+
+    /// <remarks>
+    /// One READ COMMITTED transaction: lock the batch's tenant heads in tenant order (creating missing ones) with
+    /// an upsert that returns each head as last committed, chain the entries in memory, insert them and move the
+    /// heads. A concurrent appender for the same tenant waits on the head row until this one commits, then reads
+    /// the head it left. See 0002_audit_heads_and_approvals.sql for why not lock the newest audit row instead.
+    /// </remarks>
+    public Task<IReadOnlyList<AuditRecord>> AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.AuditEntries(entries, nameof(entries));
+        if (entries.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<AuditRecord>>([]);
+        }
+
+        string[] tenants = VaultStoreRules.TenantsInLockOrder(entries);
+        return InTransactionAsync<IReadOnlyList<AuditRecord>>(async (connection, transaction) =>
+        {
+            IEnumerable<AuditHeadRow> locked = await connection.QueryAsync<AuditHeadRow>(Command(
+                """
+                INSERT INTO audit_heads AS h (tenant_id, seq, hash)
+                SELECT u.tenant_id, 0, @Genesis FROM unnest(@TenantIds::text[]) WITH ORDINALITY AS u(tenant_id, ord)
+                ORDER BY u.ord
+                ON CONFLICT (tenant_id) DO UPDATE SET seq = h.seq
+                RETURNING h.tenant_id AS TenantId, h.seq AS Seq, h.hash AS Hash
+                """,
+                new { TenantIds = tenants, Genesis = AuditChain.GenesisHash.ToArray() },
+                transaction,
+                cancellationToken)).ConfigureAwait(false);
+
+            var heads = locked.ToDictionary(row => row.TenantId, row => new AuditHead(row.Seq, row.Hash), StringComparer.Ordinal);
+            List<AuditRecord> records = AuditChain.Extend(entries, heads);
+
+            await connection.ExecuteAsync(Command(
+                """
+                INSERT INTO audit_events (tenant_id, seq, at, actor, action, outcome, detail, prev_hash, hash)
+                SELECT * FROM unnest(@TenantIds::text[], @Seqs::bigint[], @Ats::timestamptz[], @Actors::text[],
+                    @Actions::text[], @Outcomes::text[], @Details::text[], @PrevHashes::bytea[], @Hashes::bytea[]);
+                UPDATE audit_heads h SET seq = n.seq, hash = n.hash
+                FROM unnest(@HeadTenantIds::text[], @HeadSeqs::bigint[], @HeadHashes::bytea[]) AS n(tenant_id, seq, hash)
+                WHERE h.tenant_id = n.tenant_id;
+                """,
+                new
+                {
+                    TenantIds = records.Select(r => r.TenantId).ToArray(),
+                    Seqs = records.Select(r => r.Seq).ToArray(),
+                    Ats = records.Select(r => r.At).ToArray(),
+                    Actors = records.Select(r => r.Actor).ToArray(),
+                    Actions = records.Select(r => r.Action).ToArray(),
+                    Outcomes = records.Select(r => r.Outcome).ToArray(),
+                    Details = records.Select(r => r.DetailJson).ToArray(),
+                    PrevHashes = records.Select(r => r.PrevHash).ToArray(),
+                    Hashes = records.Select(r => r.Hash).ToArray(),
+                    HeadTenantIds = heads.Keys.ToArray(),
+                    HeadSeqs = heads.Values.Select(h => h.Seq).ToArray(),
+                    HeadHashes = heads.Values.Select(h => h.Hash).ToArray(),
+                },
+                transaction,
+                cancellationToken)).ConfigureAwait(false);
+            return records;
+        }, cancellationToken);
+    }
+
+    public IAsyncEnumerable<AuditRecord> ReadAuditAsync(string tenantId, long fromSeq = 1, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.AuditTenantId(tenantId, nameof(tenantId));
+        return AuditPages.ReadAsync((from, token) => WithConnectionAsync(async connection =>
+        {
+            IEnumerable<AuditRow> rows = await connection.QueryAsync<AuditRow>(Command(
+                AuditPageSql,
+                new { TenantId = tenantId, FromSeq = from, Limit = AuditPages.PageSize },
+                cancellationToken: token)).ConfigureAwait(false);
+            return rows.Select(row => row.ToRecord()).ToList();
+        }, token), fromSeq, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<string>> ListAuditTenantsAsync(CancellationToken cancellationToken = default) =>
+        WithConnectionAsync<IReadOnlyList<string>>(async connection =>
+        {
+            IEnumerable<string> rows = await connection.QueryAsync<string>(Command(
+                "SELECT tenant_id FROM audit_heads WHERE seq > 0 ORDER BY tenant_id COLLATE \"C\"",
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return rows.ToList();
+        }, cancellationToken);
+
+    /// <remarks>
+    /// LISTENs on this schema's channel on a dedicated connection (keepalive on, so a dead server is noticed while
+    /// idle). After every successful LISTEN — the first one too — calls <paramref name="onChanged"/> with null:
+    /// changes made before the listener was in place, or while it was reconnecting, were not heard. After a failure
+    /// it reconnects with capped, jittered exponential back-off. Returns when <paramref name="cancellationToken"/>
+    /// is cancelled; an exception thrown by <paramref name="onChanged"/> ends it.
+    /// </remarks>
+    public async Task ListenForTenantChangesAsync(Action<string?> onChanged, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(onChanged);
+        var backoff = new ReconnectBackoff();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using NpgsqlConnection connection = await _listenerSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                connection.Notification += (_, notification) => onChanged(notification.Payload);
+                await connection.ExecuteAsync(Command($"LISTEN \"{_channel}\"", cancellationToken: cancellationToken)).ConfigureAwait(false);
+                backoff.Reset();
+                onChanged(null);
+                while (true)
+                {
+                    await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (PostgresFailures.IsUnavailable(e) && !cancellationToken.IsCancellationRequested)
+            {
+                // Reconnect below; the null call after the next LISTEN tells the caller to reload.
+            }
+            catch (NpgsqlException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(backoff.Next(), _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _listenerSource.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>"pi_vault_tenant_" + schema; for schema names too long for an identifier, a hash of the name instead.</summary>
+    internal static string ChannelName(string schema)
+    {
+        string channel = ChannelPrefix + schema;
+        return channel.Length <= MaxIdentifierLength
+            ? channel
+            : ChannelPrefix + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(schema)))[..32];
+    }
+
+    private static NpgsqlDataSource Build(string connectionString, string schema, bool listener)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        NpgsqlConnectionStringBuilder settings = builder.ConnectionStringBuilder;
+        settings.SearchPath = schema;
+        settings.Options = (settings.Options + " -c default_transaction_isolation=read\\ committed").Trim();
+        if (listener)
+        {
+            settings.Pooling = false;
+            settings.KeepAlive = 15;
+        }
+
+        return builder.Build();
+    }
+
+    private static CommandDefinition Command(string sql, object? parameters = null, NpgsqlTransaction? transaction = null, CancellationToken cancellationToken = default) =>
+        new(sql, parameters, transaction, cancellationToken: cancellationToken);
+
+    private static async Task<T> GuardAsync<T>(Func<Task<T>> work)
+    {
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        catch (Exception e) when (PostgresFailures.IsUnavailable(e))
+        {
+            throw new VaultStoreUnavailableException(PostgresFailures.UnavailableMessage, e);
+        }
+    }
+
+    private Task<T> WithConnectionAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await work(connection).ConfigureAwait(false);
+        });
+
+    private Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async connection =>
+        {
+            await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+            T result = await work(connection, transaction).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }, cancellationToken);
+
+    /// <summary>Locks the tenant row (key and state changes of one tenant run one at a time) and returns its state.</summary>
+    private static async Task<TenantState> LockTenantAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantId, CancellationToken cancellationToken)
+    {
+        string? state = await connection.QuerySingleOrDefaultAsync<string>(Command(
+            "SELECT state FROM tenants WHERE tenant_id = @TenantId FOR UPDATE",
+            new { TenantId = tenantId },
+            transaction,
+            cancellationToken)).ConfigureAwait(false);
+        return state is null ? throw new TenantNotFoundException() : VaultText.ParseState(state);
+    }
+
+    private Task<int> NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantId, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(Command(NotifySql, new { Channel = _channel, TenantId = tenantId }, transaction, cancellationToken));
+}

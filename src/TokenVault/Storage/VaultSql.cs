@@ -1,0 +1,74 @@
+namespace PrivateInference.TokenVault.Storage;
+
+/// <summary>Statements both stores run word for word: plain SQL that PostgreSQL and SQLite read alike. Dialect
+/// differences (arrays, timestamp conversion, locking, notification) stay in each store.</summary>
+internal static class VaultSql
+{
+    public const string InsertTenant = """
+        INSERT INTO tenants (tenant_id, kek_ref, kek_version, state, created_at)
+        VALUES (@TenantId, @KekRef, @KekVersion, @State, @CreatedAt)
+        ON CONFLICT (tenant_id) DO NOTHING
+        """;
+
+    public const string SetTenantState = "UPDATE tenants SET state = @State WHERE tenant_id = @TenantId";
+
+    public const string NewestDataKeyVersion =
+        "SELECT coalesce(max(version), 0) FROM data_keys WHERE tenant_id = @TenantId AND purpose = @Purpose";
+
+    /// <summary>Retires the current key of the purpose as of <c>@SupersededAt</c>, the new key's creation time.</summary>
+    public const string RetireDataKeys =
+        "UPDATE data_keys SET retired_at = @SupersededAt WHERE tenant_id = @TenantId AND purpose = @Purpose AND retired_at IS NULL";
+
+    public const string InsertDataKey = """
+        INSERT INTO data_keys (tenant_id, purpose, version, wrapped_key, kek_version, created_at, retired_at)
+        VALUES (@TenantId, @Purpose, @Version, @WrappedKey, @KekVersion, @CreatedAt, @RetiredAt)
+        """;
+
+    /// <summary>The optimistic KEK version check and the tenant's row lock in one statement.</summary>
+    public const string MoveKekVersion =
+        "UPDATE tenants SET kek_version = @NewKekVersion WHERE tenant_id = @TenantId AND kek_version = @ExpectedKekVersion";
+
+    public const string DestroyTenantData = """
+        DELETE FROM tokens WHERE tenant_id = @TenantId;
+        DELETE FROM data_keys WHERE tenant_id = @TenantId;
+        UPDATE tenants SET state = 'destroyed' WHERE tenant_id = @TenantId;
+        """;
+
+    /// <summary>The conflict branch of the token upsert (target aliased <c>t</c>): an expired row is replaced by the
+    /// new one; a live row is rewritten unchanged, so the statement returns it. <c>expires_at</c> goes last, though
+    /// every expression reads the row as it was.</summary>
+    public const string ReplaceExpiredToken = """
+        ON CONFLICT (tenant_id, entity_type, fingerprint) DO UPDATE SET
+            token_id    = CASE WHEN t.expires_at <= @Now THEN excluded.token_id    ELSE t.token_id    END,
+            fp_version  = CASE WHEN t.expires_at <= @Now THEN excluded.fp_version  ELSE t.fp_version  END,
+            ciphertext  = CASE WHEN t.expires_at <= @Now THEN excluded.ciphertext  ELSE t.ciphertext  END,
+            dek_version = CASE WHEN t.expires_at <= @Now THEN excluded.dek_version ELSE t.dek_version END,
+            created_at  = CASE WHEN t.expires_at <= @Now THEN excluded.created_at  ELSE t.created_at  END,
+            subject_ref = CASE WHEN t.expires_at <= @Now THEN excluded.subject_ref ELSE t.subject_ref END,
+            expires_at  = CASE WHEN t.expires_at <= @Now THEN excluded.expires_at  ELSE t.expires_at  END
+        """;
+
+    public const string EraseSubject = "DELETE FROM tokens WHERE tenant_id = @TenantId AND subject_ref = @SubjectRef";
+
+    public const string CountTokens = """
+        SELECT count(*) AS Total,
+               count(*) FILTER (WHERE expires_at <= @Now) AS Expired,
+               count(*) FILTER (WHERE dek_version < @DekVersion) AS BelowDekVersion
+        FROM tokens WHERE tenant_id = @TenantId
+        """;
+
+    public const string InsertApproval = """
+        INSERT INTO approvals (tenant_id, action, request_id, approver, approved_at)
+        VALUES (@TenantId, @Action, @RequestId, @Approver, @ApprovedAt)
+        ON CONFLICT (tenant_id, action, request_id, approver) DO NOTHING
+        """;
+
+    /// <summary>One page of a tenant's chain; <paramref name="at"/> reads the time as Unix microseconds.</summary>
+    public static string AuditPage(string at) => $"""
+        SELECT tenant_id AS TenantId, seq AS Seq, {at} AS At, actor AS Actor, action AS Action, outcome AS Outcome,
+               detail AS Detail, prev_hash AS PrevHash, hash AS Hash
+        FROM audit_events WHERE tenant_id = @TenantId AND seq >= @FromSeq
+        ORDER BY seq
+        LIMIT @Limit
+        """;
+}
