@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using NUnit.Framework;
 using PrivateInference.TokenVault.Keys;
+using PrivateInference.TokenVault.Tests.Keys;
 
 namespace PrivateInference.TokenVault.IntegrationTests.Keys;
 

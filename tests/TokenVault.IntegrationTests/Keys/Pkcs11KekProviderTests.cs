@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using NUnit.Framework;
 using PrivateInference.TokenVault.Keys;
+using PrivateInference.TokenVault.Tests.Keys;
 
 namespace PrivateInference.TokenVault.IntegrationTests.Keys;
 

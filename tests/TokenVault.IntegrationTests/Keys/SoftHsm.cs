@@ -22,11 +22,3 @@ internal static class SoftHsm
 
     public static KekId NewKekId() => new(NewName(), 1);
 }
-
-/// <summary>A clock the test moves.</summary>
-internal sealed class ManualClock : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
-
-    public override DateTimeOffset GetUtcNow() => Now;
-}

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using PrivateInference.TokenVault.Keys;
 
-namespace PrivateInference.TokenVault.IntegrationTests.Keys;
+namespace PrivateInference.TokenVault.Tests.Keys;
 
 /// <summary>What the customer does on their side of BYOK, with nothing but .NET: wrap key material for import,
 /// and seal or open a data key with their own copy of the KEK (AES-256-GCM, IV ‖ ciphertext ‖ tag).</summary>
