@@ -11,8 +11,10 @@ namespace PrivateInference.TokenVault.Keys;
 /// </para>
 /// <para>
 /// A KEK is one version of a name (<see cref="KekId"/>): AES-256, enabled, disabled or destroyed. A destroyed
-/// version stays known as destroyed and is never created again. Wrapped output is 12-byte IV ‖ ciphertext ‖
-/// 16-byte tag (AES-256-GCM with the caller's AAD) in every provider, so the vault stores one format.
+/// version stays known as destroyed and is never created again. Wrapped bytes are opaque to callers, who store
+/// them with the KEK id and the provider <see cref="Kind"/>: the PKCS#11 and local providers write AES-256-GCM
+/// with the caller's AAD as 12-byte IV ‖ ciphertext ‖ 16-byte tag (so a KEK imported into either reads the
+/// other's output); a cloud KMS adapter would return its service's ciphertext.
 /// </para>
 /// </remarks>
 public interface IKekProvider : IDisposable

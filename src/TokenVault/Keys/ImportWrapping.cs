@@ -16,8 +16,12 @@ public enum ImportWrapping
     /// signatures; it is here because it is the only RSA import SoftHSM 2.6 performs inside the token.</remarks>
     RsaOaepSha1 = 2,
 
-    /// <summary>RSA-OAEP-SHA-256 of a fresh AES-256 key, followed by AES Key Wrap with Padding (RFC 5649) of the key
-    /// under it: PKCS#11 <c>CKM_RSA_AES_KEY_WRAP</c>, AWS KMS <c>RSA_AES_KEY_WRAP_SHA_256</c>, Cloud KMS
-    /// <c>RSA_OAEP_3072_SHA256_AES_256</c>, Azure Key Vault BYOK.</summary>
+    /// <summary>RSA-OAEP-SHA-256 (MGF1-SHA-256) of a fresh AES-256 key ‖ AES Key Wrap with Padding (RFC 5649) of the
+    /// key material under it: PKCS#11 <c>CKM_RSA_AES_KEY_WRAP</c>, AWS KMS <c>RSA_AES_KEY_WRAP_SHA_256</c>, Cloud KMS
+    /// <c>RSA_OAEP_3072_SHA256_AES_256</c>.</summary>
     RsaAesKeyWrapSha256 = 3,
+
+    /// <summary>The same with RSA-OAEP-SHA-1: AWS KMS <c>RSA_AES_KEY_WRAP_SHA_1</c>, Cloud KMS
+    /// <c>RSA_OAEP_3072_SHA1_AES_256</c>, and the Azure Key Vault / Managed HSM BYOK transfer blob.</summary>
+    RsaAesKeyWrapSha1 = 4,
 }

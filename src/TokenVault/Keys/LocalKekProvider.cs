@@ -12,7 +12,7 @@ namespace PrivateInference.TokenVault.Keys;
 /// Same contract and wire format as <see cref="Pkcs11KekProvider"/>: AES-256-GCM with a random 12-byte IV and the
 /// caller's AAD, output IV ‖ ciphertext ‖ tag; versions; enable, disable, destroy with a tombstone; BYOK import
 /// of AES-256 key material wrapped under an RSA-3072 import key kept beside the KEKs, with RSA-OAEP (SHA-256 or
-/// SHA-1) or RSA-AES key wrap (<see cref="ImportWrapping.RsaAesKeyWrapSha256"/>, RFC 5649 via
+/// SHA-1) or RSA-AES key wrap (<see cref="ImportWrapping.RsaAesKeyWrapSha256"/> and <c>Sha1</c>, RFC 5649 via
 /// <c>Aes.DecryptKeyWrapPadded</c>). Files and layout: <see cref="LocalKeyDirectory"/>.
 /// </para>
 /// <para>
@@ -31,7 +31,7 @@ public sealed class LocalKekProvider : IKekProvider
     private const int IvLength = 12;
     private const int TagLength = 16;
 
-    private static readonly ImportWrapping[] Wrappings = [ImportWrapping.RsaOaepSha256, ImportWrapping.RsaOaepSha1, ImportWrapping.RsaAesKeyWrapSha256];
+    private static readonly ImportWrapping[] Wrappings = Enum.GetValues<ImportWrapping>();
 
     private readonly LocalKeyDirectory _directory;
     private readonly TimeProvider _time;
@@ -325,12 +325,13 @@ public sealed class LocalKekProvider : IKekProvider
 
                 return RsaDecryptKey(rsa, wrapped, wrapping == ImportWrapping.RsaOaepSha256 ? RSAEncryptionPadding.OaepSHA256 : RSAEncryptionPadding.OaepSHA1, target);
             default:
-                return RsaAesKeyUnwrap(rsa, wrapped, modulusLength, target);
+                RSAEncryptionPadding padding = wrapping == ImportWrapping.RsaAesKeyWrapSha256 ? RSAEncryptionPadding.OaepSHA256 : RSAEncryptionPadding.OaepSHA1;
+                return RsaAesKeyUnwrap(rsa, wrapped, modulusLength, padding, target);
         }
     }
 
-    /// <summary>CKM_RSA_AES_KEY_WRAP: RSA-OAEP-SHA-256 of an AES-256 key, then RFC 5649 wrap of the key material under it.</summary>
-    private static byte[] RsaAesKeyUnwrap(RSA rsa, byte[] wrapped, int modulusLength, KekId target)
+    /// <summary>CKM_RSA_AES_KEY_WRAP: RSA-OAEP of an AES-256 key, then RFC 5649 wrap of the key material under it.</summary>
+    private static byte[] RsaAesKeyUnwrap(RSA rsa, byte[] wrapped, int modulusLength, RSAEncryptionPadding padding, KekId target)
     {
         int keyWrapLength = wrapped.Length - modulusLength;
         // RFC 5649 output is a multiple of 8 bytes, at least 16.
@@ -339,7 +340,7 @@ public sealed class LocalKekProvider : IKekProvider
             throw new KeyUnavailableException(KeyUnavailableReason.IntegrityCheckFailed, target);
         }
 
-        byte[] ephemeral = RsaDecryptKey(rsa, wrapped.AsSpan(0, modulusLength), RSAEncryptionPadding.OaepSHA256, target);
+        byte[] ephemeral = RsaDecryptKey(rsa, wrapped.AsSpan(0, modulusLength), padding, target);
         byte[] unwrapped = GC.AllocateArray<byte>(keyWrapLength, pinned: true);
         try
         {

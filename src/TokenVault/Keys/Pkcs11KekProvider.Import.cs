@@ -17,8 +17,9 @@ namespace PrivateInference.TokenVault.Keys;
 /// <para>
 /// <see cref="Import"/> calls <c>C_UnwrapKey</c> with <c>CKM_RSA_PKCS_OAEP</c> into the KEK template, checks
 /// the new object against the KEK policy (destroying it if it fails), and destroys the import key.
-/// <c>CKM_RSA_AES_KEY_WRAP</c> (<see cref="ImportWrapping.RsaAesKeyWrapSha256"/>) is refused as NotSupported:
-/// SoftHSM 2.6 does not implement it (CKR_MECHANISM_INVALID).
+/// <c>CKM_RSA_AES_KEY_WRAP</c> (<see cref="ImportWrapping.RsaAesKeyWrapSha256"/>, <see cref="ImportWrapping.RsaAesKeyWrapSha1"/>)
+/// is refused as NotSupported: SoftHSM 2.6 does not implement it (CKR_MECHANISM_INVALID for C_GetMechanismInfo and
+/// C_UnwrapKey), so it could not be tested here.
 /// </para>
 /// </remarks>
 public sealed partial class Pkcs11KekProvider
@@ -65,7 +66,7 @@ public sealed partial class Pkcs11KekProvider
             throw new ArgumentOutOfRangeException(nameof(wrapping));
         }
 
-        if (wrapping == ImportWrapping.RsaAesKeyWrapSha256)
+        if (wrapping is ImportWrapping.RsaAesKeyWrapSha256 or ImportWrapping.RsaAesKeyWrapSha1)
         {
             throw new KeyUnavailableException(KeyUnavailableReason.NotSupported, target);
         }

@@ -66,7 +66,7 @@ public sealed class Pkcs11KekImportTests
             Assert.That(_usedImportKey.Pem, Does.StartWith("-----BEGIN PUBLIC KEY-----"));
             Assert.That(_usedImportKey.KekName, Is.EqualTo(_imported.Name));
             Assert.That(_usedImportKey.ExpiresAt, Is.EqualTo(_requestedAt + ImportPublicKey.Lifetime).Within(TimeSpan.FromMinutes(1)));
-            Assert.That(_usedImportKey.Wrappings, Is.Not.Empty.And.Not.Contains(ImportWrapping.RsaAesKeyWrapSha256));
+            Assert.That(_usedImportKey.Wrappings, Is.Not.Empty.And.Not.Contains(ImportWrapping.RsaAesKeyWrapSha256).And.Not.Contains(ImportWrapping.RsaAesKeyWrapSha1));
         });
     }
 
@@ -173,12 +173,13 @@ public sealed class Pkcs11KekImportTests
         AssertImportFails(new KekId(_spareImportKey.KekName, 8), _spareImportKey.Id, wrapped.AsSpan(1).ToArray(), _wrapping, KeyUnavailableReason.IntegrityCheckFailed);
     }
 
-    [Test]
-    public void Rsa_aes_key_wrap_is_not_supported_by_the_pkcs11_provider()
+    [TestCase(ImportWrapping.RsaAesKeyWrapSha256)]
+    [TestCase(ImportWrapping.RsaAesKeyWrapSha1)]
+    public void Rsa_aes_key_wrap_is_not_supported_by_the_pkcs11_provider(ImportWrapping wrapping)
     {
-        byte[] wrapped = Customer.WrapForImport(_spareImportKey, RandomNumberGenerator.GetBytes(32), ImportWrapping.RsaAesKeyWrapSha256);
+        byte[] wrapped = Customer.WrapForImport(_spareImportKey, RandomNumberGenerator.GetBytes(32), wrapping);
 
-        AssertImportFails(new KekId(_spareImportKey.KekName, 9), _spareImportKey.Id, wrapped, ImportWrapping.RsaAesKeyWrapSha256, KeyUnavailableReason.NotSupported);
+        AssertImportFails(new KekId(_spareImportKey.KekName, 9), _spareImportKey.Id, wrapped, wrapping, KeyUnavailableReason.NotSupported);
     }
 
     [Test]

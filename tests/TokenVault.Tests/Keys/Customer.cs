@@ -28,7 +28,8 @@ internal static class Customer
         {
             ImportWrapping.RsaOaepSha256 => rsa.Encrypt(keyMaterial, RSAEncryptionPadding.OaepSHA256),
             ImportWrapping.RsaOaepSha1 => rsa.Encrypt(keyMaterial, RSAEncryptionPadding.OaepSHA1),
-            ImportWrapping.RsaAesKeyWrapSha256 => RsaAesKeyWrap(rsa, keyMaterial),
+            ImportWrapping.RsaAesKeyWrapSha256 => RsaAesKeyWrap(rsa, keyMaterial, RSAEncryptionPadding.OaepSHA256),
+            ImportWrapping.RsaAesKeyWrapSha1 => RsaAesKeyWrap(rsa, keyMaterial, RSAEncryptionPadding.OaepSHA1),
             _ => throw new ArgumentOutOfRangeException(nameof(wrapping)),
         };
     }
@@ -50,12 +51,12 @@ internal static class Customer
         return dataKey;
     }
 
-    /// <summary>CKM_RSA_AES_KEY_WRAP as the clouds publish it: RSA-OAEP-SHA-256 of a fresh AES-256 key ‖ RFC 5649 wrap of the key under it.</summary>
-    private static byte[] RsaAesKeyWrap(RSA rsa, ReadOnlySpan<byte> keyMaterial)
+    /// <summary>CKM_RSA_AES_KEY_WRAP as the clouds publish it: RSA-OAEP of a fresh AES-256 key ‖ RFC 5649 wrap of the key under it.</summary>
+    private static byte[] RsaAesKeyWrap(RSA rsa, ReadOnlySpan<byte> keyMaterial, RSAEncryptionPadding padding)
     {
         byte[] ephemeral = RandomNumberGenerator.GetBytes(32);
         using var aes = Aes.Create();
         aes.Key = ephemeral;
-        return [.. rsa.Encrypt(ephemeral, RSAEncryptionPadding.OaepSHA256), .. aes.EncryptKeyWrapPadded(keyMaterial)];
+        return [.. rsa.Encrypt(ephemeral, padding), .. aes.EncryptKeyWrapPadded(keyMaterial)];
     }
 }
