@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace PrivateInference.TokenVault.Keys;
@@ -12,12 +13,7 @@ public readonly partial record struct KekId
 {
     public KekId(string name, int version)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        if (!NamePattern().IsMatch(name))
-        {
-            throw new ArgumentException("A KEK name is 1-64 characters of a-z, A-Z, 0-9, '.', '_' or '-'.", nameof(name));
-        }
-
+        ThrowIfInvalidName(name);
         ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
         Name = name;
         Version = version;
@@ -32,6 +28,47 @@ public readonly partial record struct KekId
 
     public override string ToString() => Label;
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$", RegexOptions.CultureInvariant)]
+    /// <summary>Checks a KEK name on its own (for operations on all versions of a name).</summary>
+    /// <exception cref="ArgumentException">The name is not 1-64 characters of the allowed alphabet.</exception>
+    public static void ThrowIfInvalidName(string name, [CallerArgumentExpression(nameof(name))] string? paramName = null)
+    {
+        ArgumentNullException.ThrowIfNull(name, paramName);
+        if (!NamePattern().IsMatch(name))
+        {
+            throw new ArgumentException("A KEK name is 1-64 characters of a-z, A-Z, 0-9, '.', '_' or '-'.", paramName);
+        }
+    }
+
+    /// <summary>Reads a <see cref="Label"/> back; false for anything else (other objects share the token).</summary>
+    public static bool TryParseLabel(string? label, out KekId kekId)
+    {
+        kekId = default;
+        if (label is null)
+        {
+            return false;
+        }
+
+        int slash = label.LastIndexOf("/v", StringComparison.Ordinal);
+        if (slash <= 0
+            || !int.TryParse(label.AsSpan(slash + 2), NumberStyles.None, CultureInfo.InvariantCulture, out int version)
+            || version < 1
+            || !NamePattern().IsMatch(label.AsSpan(0, slash)))
+        {
+            return false;
+        }
+
+        // "v01" parses to 1 but is not a label this type writes.
+        var parsed = new KekId(label[..slash], version);
+        if (!string.Equals(parsed.Label, label, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        kekId = parsed;
+        return true;
+    }
+
+    // \z, not $: "$" also matches before a final newline, which must never reach a label or a file name.
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 }

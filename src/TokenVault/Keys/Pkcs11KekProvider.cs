@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
-using Net.Pkcs11Interop.HighLevelAPI.Factories;
 using Net.Pkcs11Interop.HighLevelAPI.MechanismParams;
 using LowLevel = Net.Pkcs11Interop.LowLevelAPI80;
 
@@ -12,11 +11,17 @@ namespace PrivateInference.TokenVault.Keys;
 /// <summary>KEKs as AES-256 secret keys inside a PKCS#11 token (SoftHSM2 in development, a real HSM in production).</summary>
 /// <remarks>
 /// <para>
-/// KEKs are generated inside the token as <c>CKA_TOKEN</c>, <c>CKA_SENSITIVE</c>, non-extractable
-/// AES-256 keys labelled <see cref="KekId.Label"/>; keys found under that label are used only if
-/// they still meet that policy. Wrapping is <c>CKM_AES_GCM</c> encryption inside the token (SoftHSM2
-/// refuses <c>CKM_AES_KEY_WRAP_PAD</c> for <c>C_Encrypt</c>). Output: 12-byte random IV ‖
-/// ciphertext ‖ 16-byte tag, with the caller's AAD authenticated.
+/// KEKs are generated inside the token, or unwrapped into it from customer key material (BYOK, see
+/// <c>Pkcs11KekProvider.Import.cs</c>), as <c>CKA_TOKEN</c>, <c>CKA_SENSITIVE</c>, non-extractable AES-256
+/// keys labelled <see cref="KekId.Label"/> that may only encrypt and decrypt; keys found under that label are
+/// used only if they still meet that policy (<see cref="Pkcs11KeyFacts.Violation"/>). Wrapping is
+/// <c>CKM_AES_GCM</c> encryption inside the token (SoftHSM2 refuses <c>CKM_AES_KEY_WRAP_PAD</c> for
+/// <c>C_Encrypt</c>). Output: 12-byte random IV ‖ ciphertext ‖ 16-byte tag, with the caller's AAD authenticated.
+/// </para>
+/// <para>
+/// Provider-level disable clears <c>CKA_ENCRYPT</c> and <c>CKA_DECRYPT</c> (the token then refuses the key
+/// with CKR_KEY_FUNCTION_NOT_PERMITTED, in every process); destroy writes a tombstone data object and then
+/// calls <c>C_DestroyObject</c> (see <see cref="Pkcs11Objects"/>).
 /// </para>
 /// <para>
 /// Decryption goes through the low-level API into a pinned buffer that is wiped afterwards: the
@@ -31,11 +36,11 @@ namespace PrivateInference.TokenVault.Keys;
 /// should hold one provider per module and dispose it only when no operation is running.
 /// </para>
 /// </remarks>
-public sealed class Pkcs11KekProvider : IKekProvider, IDisposable
+public sealed partial class Pkcs11KekProvider : IKekProvider
 {
     private const int IvLength = 12;
     private const int TagLength = 16;
-    private const int KeyLength = 32;
+    private const int KeyLength = Pkcs11Objects.KeyLength;
     private const ulong CkrAeadDecryptFailed = 0x35;
 
     private readonly IPkcs11Library _library;
@@ -44,8 +49,11 @@ public sealed class Pkcs11KekProvider : IKekProvider, IDisposable
     private readonly ISession _loginSession;
     private readonly ConcurrentBag<ISession> _idleSessions = [];
     private readonly ConcurrentDictionary<string, IObjectHandle> _keyHandles = new(StringComparer.Ordinal);
-    private readonly Lock _createGate = new();
+    // Serialises create, import, disable and destroy within this process; the token cannot enforce unique labels.
+    private readonly Lock _lifecycleGate = new();
     private readonly int _maxIdleSessions;
+    private readonly bool _acceptUnreportedLength;
+    private readonly TimeProvider _time;
     private int _disposed;
 
     /// <summary>Loads the module, finds the token by label and logs in.</summary>
@@ -57,6 +65,7 @@ public sealed class Pkcs11KekProvider : IKekProvider, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(options.TokenLabel);
         ArgumentException.ThrowIfNullOrEmpty(options.Pin);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxIdleSessions);
+        ArgumentNullException.ThrowIfNull(options.TimeProvider);
 
         if (Platform.NativeULongSize != 8 || Platform.StructPackingSize != 0)
         {
@@ -65,6 +74,8 @@ public sealed class Pkcs11KekProvider : IKekProvider, IDisposable
 
         Pkcs11NativeLibraryResolver.EnsureInstalled();
         _maxIdleSessions = options.MaxIdleSessions;
+        _acceptUnreportedLength = options.AcceptImportedKeysWithoutReportedLength;
+        _time = options.TimeProvider;
 
         IPkcs11Library? library = null;
         LowLevel.Pkcs11Library? rawLibrary = null;
@@ -101,13 +112,113 @@ public sealed class Pkcs11KekProvider : IKekProvider, IDisposable
     }
 
     /// <inheritdoc />
-    public void EnsureKey(KekId kekId, bool create) =>
-        Execute(kekId, create, static (_, _) => true);
+    public string Kind => "pkcs11";
 
-    /// <summary>Reads the KEK's security attributes from the token.</summary>
-    /// <exception cref="KeyUnavailableException">The KEK does not exist or breaks policy.</exception>
-    public KekDescription Describe(KekId kekId) =>
-        Execute(kekId, create: false, static (session, key) => ReadDescription(session, key));
+    /// <inheritdoc />
+    public bool IsDevelopmentOnly => false;
+
+    /// <inheritdoc />
+    public void EnsureKey(KekId kekId, bool create)
+    {
+        if (create && !_keyHandles.ContainsKey(kekId.Label))
+        {
+            Execute(kekId, session =>
+            {
+                lock (_lifecycleGate)
+                {
+                    ThrowIfDestroyed(session, kekId);
+                    if (Pkcs11Objects.FindKeys(session, kekId.Label).Count == 0)
+                    {
+                        GenerateKey(session, kekId.Label);
+                    }
+                }
+
+                return true;
+            });
+        }
+
+        UseKey(kekId, static (_, _) => true);
+    }
+
+    /// <inheritdoc />
+    public KekInfo Describe(KekId kekId) => Execute(kekId, session =>
+        Pkcs11Objects.HasTombstone(session, kekId.Label)
+            ? KekInfo.DestroyedVersion(kekId)
+            : Pkcs11Objects.ReadFacts(session, FindSingleKey(session, kekId)).ToInfo(kekId));
+
+    /// <inheritdoc />
+    public IReadOnlyList<KekInfo> List(string name)
+    {
+        KekId.ThrowIfInvalidName(name);
+        return Execute(kekId: null, session =>
+        {
+            var versions = new SortedDictionary<int, KekInfo>();
+            foreach (string label in Pkcs11Objects.AllTombstoneLabels(session))
+            {
+                if (KekId.TryParseLabel(label, out KekId id) && id.Name == name)
+                {
+                    versions[id.Version] = KekInfo.DestroyedVersion(id);
+                }
+            }
+
+            foreach ((IObjectHandle key, string label) in Pkcs11Objects.AllKeysWithLabels(session))
+            {
+                if (KekId.TryParseLabel(label, out KekId id) && id.Name == name && !versions.ContainsKey(id.Version))
+                {
+                    versions[id.Version] = Pkcs11Objects.ReadFacts(session, key).ToInfo(id);
+                }
+            }
+
+            return (IReadOnlyList<KekInfo>)[.. versions.Values];
+        });
+    }
+
+    /// <inheritdoc />
+    public void Create(KekId kekId) => Execute(kekId, session =>
+    {
+        lock (_lifecycleGate)
+        {
+            ThrowIfDestroyedOrExists(session, kekId);
+            GenerateKey(session, kekId.Label);
+        }
+
+        return true;
+    });
+
+    /// <inheritdoc />
+    public void Disable(KekId kekId) => SetUsable(kekId, usable: false);
+
+    /// <inheritdoc />
+    public void Enable(KekId kekId) => SetUsable(kekId, usable: true);
+
+    /// <inheritdoc />
+    public void Destroy(KekId kekId) => Execute(kekId, session =>
+    {
+        lock (_lifecycleGate)
+        {
+            List<IObjectHandle> keys = Pkcs11Objects.FindKeys(session, kekId.Label);
+            bool destroyedBefore = Pkcs11Objects.HasTombstone(session, kekId.Label);
+            if (keys.Count == 0 && !destroyedBefore)
+            {
+                throw new KeyUnavailableException(KeyUnavailableReason.NotFound, kekId);
+            }
+
+            // Tombstone first: if the process dies between the two steps, the key already reads as destroyed
+            // (the tombstone wins every lookup) and the next Destroy finishes the job.
+            if (!destroyedBefore)
+            {
+                Pkcs11Objects.CreateTombstone(session, kekId.Label, _time.GetUtcNow());
+            }
+
+            _keyHandles.TryRemove(kekId.Label, out _);
+            foreach (IObjectHandle key in keys)
+            {
+                session.DestroyObject(key);
+            }
+        }
+
+        return true;
+    });
 
     /// <inheritdoc />
     public byte[] Wrap(KekId kekId, ReadOnlySpan<byte> plaintextKey, ReadOnlySpan<byte> aad)
@@ -124,7 +235,7 @@ public sealed class Pkcs11KekProvider : IKekProvider, IDisposable
             byte[] iv = RandomNumberGenerator.GetBytes(IvLength);
             byte[] aadBytes = aad.ToArray();
 
-            byte[] sealedKey = Execute(kekId, create: false, (session, key) =>
+            byte[] sealedKey = UseKey(kekId, (session, key) =>
             {
                 using IMechanismParams gcm = CreateGcmParameters(session, iv, aadBytes);
                 using IMechanism mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_AES_GCM, gcm);
@@ -147,14 +258,14 @@ public sealed class Pkcs11KekProvider : IKekProvider, IDisposable
     {
         if (wrapped.Length <= IvLength + TagLength)
         {
-            throw new KeyUnavailableException(KeyUnavailableReason.IntegrityCheckFailed);
+            throw new KeyUnavailableException(KeyUnavailableReason.IntegrityCheckFailed, kekId);
         }
 
         byte[] iv = wrapped[..IvLength].ToArray();
         byte[] sealedKey = wrapped[IvLength..].ToArray();
         byte[] aadBytes = aad.ToArray();
 
-        return Execute(kekId, create: false, (session, key) =>
+        return UseKey(kekId, (session, key) =>
         {
             using IMechanismParams gcm = CreateGcmParameters(session, iv, aadBytes);
             using IMechanism mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_AES_GCM, gcm);
@@ -252,7 +363,32 @@ public sealed class Pkcs11KekProvider : IKekProvider, IDisposable
         rv is CKR.CKR_ENCRYPTED_DATA_INVALID or CKR.CKR_ENCRYPTED_DATA_LEN_RANGE or CKR.CKR_GENERAL_ERROR
             || (ulong)rv == CkrAeadDecryptFailed;
 
-    private T Execute<T>(KekId kekId, bool create, Func<ISession, IObjectHandle, T> operation)
+    private void SetUsable(KekId kekId, bool usable) => Execute(kekId, session =>
+    {
+        lock (_lifecycleGate)
+        {
+            Pkcs11Objects.SetUsable(session, FindSingleKey(session, kekId), usable);
+            _keyHandles.TryRemove(kekId.Label, out _);
+        }
+
+        return true;
+    });
+
+    /// <summary>Runs <paramref name="operation"/> with a usable KEK; a cached handle whose object went away is looked up once more.</summary>
+    private T UseKey<T>(KekId kekId, Func<ISession, IObjectHandle, T> operation)
+    {
+        try
+        {
+            return Execute(kekId, session => operation(session, ResolveUsableKey(session, kekId)));
+        }
+        catch (KeyUnavailableException e) when (e.InnerException is Pkcs11Exception { RV: CKR.CKR_OBJECT_HANDLE_INVALID or CKR.CKR_KEY_HANDLE_INVALID })
+        {
+            // Destroyed by another process, or the token reloaded: the second lookup reports which.
+            return Execute(kekId, session => operation(session, ResolveUsableKey(session, kekId)));
+        }
+    }
+
+    private T Execute<T>(KekId? kekId, Func<ISession, T> operation)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
@@ -261,8 +397,7 @@ public sealed class Pkcs11KekProvider : IKekProvider, IDisposable
         try
         {
             session = RentSession();
-            IObjectHandle key = ResolveKey(session, kekId, create);
-            T result = operation(session, key);
+            T result = operation(session);
             healthy = true;
             return result;
         }
@@ -280,151 +415,83 @@ public sealed class Pkcs11KekProvider : IKekProvider, IDisposable
         }
     }
 
-    private KeyUnavailableException Translate(Pkcs11Exception e, KekId kekId)
+    private KeyUnavailableException Translate(Pkcs11Exception e, KekId? kekId)
     {
-        switch (e.RV)
+        KeyUnavailableReason reason = e.RV switch
         {
-            case CKR.CKR_KEY_HANDLE_INVALID:
-            case CKR.CKR_OBJECT_HANDLE_INVALID:
-                // Destroyed behind our back (for example by a kill switch): forget the handle.
-                _keyHandles.TryRemove(kekId.Label, out _);
-                return new KeyUnavailableException(KeyUnavailableReason.NotFound, e);
-            default:
-                return new KeyUnavailableException(KeyUnavailableReason.ProviderFailure, e);
+            CKR.CKR_KEY_HANDLE_INVALID or CKR.CKR_OBJECT_HANDLE_INVALID => KeyUnavailableReason.NotFound,
+            // Disabled in this token by another process after we cached the handle.
+            CKR.CKR_KEY_FUNCTION_NOT_PERMITTED => KeyUnavailableReason.Disabled,
+            CKR.CKR_MECHANISM_INVALID or CKR.CKR_MECHANISM_PARAM_INVALID => KeyUnavailableReason.NotSupported,
+            _ => KeyUnavailableReason.ProviderFailure,
+        };
+        if (kekId is { } id && reason is KeyUnavailableReason.NotFound or KeyUnavailableReason.Disabled)
+        {
+            _keyHandles.TryRemove(id.Label, out _);
         }
+
+        return new KeyUnavailableException(reason, kekId, e);
     }
 
-    private IObjectHandle ResolveKey(ISession session, KekId kekId, bool create)
+    private IObjectHandle ResolveUsableKey(ISession session, KekId kekId)
     {
-        string label = kekId.Label;
-        if (_keyHandles.TryGetValue(label, out IObjectHandle? cached))
+        if (_keyHandles.TryGetValue(kekId.Label, out IObjectHandle? cached))
         {
             return cached;
         }
 
-        List<IObjectHandle> found = FindKeys(session, label);
-        if (found.Count == 0 && create)
+        IObjectHandle key = FindSingleKey(session, kekId);
+        if (Pkcs11Objects.ReadFacts(session, key).Violation(_acceptUnreportedLength) is { } violation)
         {
-            // Serialises creation within this process; the token itself cannot enforce unique labels.
-            lock (_createGate)
-            {
-                found = FindKeys(session, label);
-                if (found.Count == 0)
-                {
-                    found.Add(GenerateKey(session, label));
-                }
-            }
+            throw new KeyUnavailableException(violation, kekId);
         }
 
-        if (found.Count == 0)
-        {
-            throw new KeyUnavailableException(KeyUnavailableReason.NotFound);
-        }
+        return _keyHandles.GetOrAdd(kekId.Label, key);
+    }
 
-        if (found.Count > 1)
+    /// <summary>The one key object of <paramref name="kekId"/>; its tombstone wins over a key left by an interrupted destroy.</summary>
+    private static IObjectHandle FindSingleKey(ISession session, KekId kekId)
+    {
+        ThrowIfDestroyed(session, kekId);
+        List<IObjectHandle> found = Pkcs11Objects.FindKeys(session, kekId.Label);
+        return found.Count switch
         {
+            0 => throw new KeyUnavailableException(KeyUnavailableReason.NotFound, kekId),
+            1 => found[0],
             // Two keys under one label: refusing beats guessing which one wrapped the data.
-            throw new KeyUnavailableException(KeyUnavailableReason.PolicyViolation);
-        }
-
-        IObjectHandle key = found[0];
-        KekDescription description = ReadDescription(session, key);
-        if (description.KeyLengthBytes != KeyLength || !description.Sensitive || description.Extractable)
-        {
-            throw new KeyUnavailableException(KeyUnavailableReason.PolicyViolation);
-        }
-
-        return _keyHandles.GetOrAdd(label, key);
+            _ => throw new KeyUnavailableException(KeyUnavailableReason.PolicyViolation, kekId),
+        };
     }
 
-    private static List<IObjectHandle> FindKeys(ISession session, string label)
+    private static void ThrowIfDestroyed(ISession session, KekId kekId)
     {
-        IObjectAttributeFactory attributes = session.Factories.ObjectAttributeFactory;
-        List<IObjectAttribute> template =
-        [
-            attributes.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
-            attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
-            attributes.Create(CKA.CKA_TOKEN, true),
-            attributes.Create(CKA.CKA_LABEL, label),
-        ];
-        try
+        if (Pkcs11Objects.HasTombstone(session, kekId.Label))
         {
-            return session.FindAllObjects(template);
-        }
-        finally
-        {
-            DisposeAll(template);
+            throw new KeyUnavailableException(KeyUnavailableReason.Destroyed, kekId);
         }
     }
 
-    private static IObjectHandle GenerateKey(ISession session, string label)
+    private static void ThrowIfDestroyedOrExists(ISession session, KekId kekId)
     {
-        IObjectAttributeFactory attributes = session.Factories.ObjectAttributeFactory;
-        List<IObjectAttribute> template =
-        [
-            attributes.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
-            attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
-            attributes.Create(CKA.CKA_VALUE_LEN, (ulong)KeyLength),
-            attributes.Create(CKA.CKA_LABEL, label),
-            attributes.Create(CKA.CKA_TOKEN, true),
-            attributes.Create(CKA.CKA_PRIVATE, true),
-            attributes.Create(CKA.CKA_SENSITIVE, true),
-            attributes.Create(CKA.CKA_EXTRACTABLE, false),
-            attributes.Create(CKA.CKA_ENCRYPT, true),
-            attributes.Create(CKA.CKA_DECRYPT, true),
-            attributes.Create(CKA.CKA_WRAP, false),
-            attributes.Create(CKA.CKA_UNWRAP, false),
-            attributes.Create(CKA.CKA_SIGN, false),
-            attributes.Create(CKA.CKA_VERIFY, false),
-            attributes.Create(CKA.CKA_DERIVE, false),
-        ];
+        ThrowIfDestroyed(session, kekId);
+        if (Pkcs11Objects.FindKeys(session, kekId.Label).Count > 0)
+        {
+            throw new KeyUnavailableException(KeyUnavailableReason.AlreadyExists, kekId);
+        }
+    }
+
+    private static void GenerateKey(ISession session, string label)
+    {
+        List<IObjectAttribute> template = Pkcs11Objects.KekTemplate(session, label);
+        template.Add(session.Factories.ObjectAttributeFactory.Create(CKA.CKA_VALUE_LEN, (ulong)KeyLength));
         try
         {
             using IMechanism mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_GEN);
-            return session.GenerateKey(mechanism, template);
+            session.GenerateKey(mechanism, template);
         }
         finally
         {
-            DisposeAll(template);
-        }
-    }
-
-    private static KekDescription ReadDescription(ISession session, IObjectHandle key)
-    {
-        List<IObjectAttribute> values = session.GetAttributeValue(key,
-        [
-            CKA.CKA_LABEL,
-            CKA.CKA_VALUE_LEN,
-            CKA.CKA_TOKEN,
-            CKA.CKA_SENSITIVE,
-            CKA.CKA_EXTRACTABLE,
-            CKA.CKA_ALWAYS_SENSITIVE,
-            CKA.CKA_NEVER_EXTRACTABLE,
-            CKA.CKA_LOCAL,
-        ]);
-        try
-        {
-            return new KekDescription(
-                Label: values[0].GetValueAsString(),
-                KeyLengthBytes: checked((int)values[1].GetValueAsUlong()),
-                OnToken: values[2].GetValueAsBool(),
-                Sensitive: values[3].GetValueAsBool(),
-                Extractable: values[4].GetValueAsBool(),
-                AlwaysSensitive: values[5].GetValueAsBool(),
-                NeverExtractable: values[6].GetValueAsBool(),
-                GeneratedOnToken: values[7].GetValueAsBool());
-        }
-        finally
-        {
-            DisposeAll(values);
-        }
-    }
-
-    private static void DisposeAll(List<IObjectAttribute> attributes)
-    {
-        foreach (IObjectAttribute attribute in attributes)
-        {
-            attribute.Dispose();
+            Pkcs11Objects.DisposeAll(template);
         }
     }
 

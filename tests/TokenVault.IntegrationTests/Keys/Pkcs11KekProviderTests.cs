@@ -2,11 +2,12 @@ using System.Security.Cryptography;
 using System.Text;
 using NUnit.Framework;
 using PrivateInference.TokenVault.Keys;
+using PrivateInference.TokenVault.Tests.Keys;
 
 namespace PrivateInference.TokenVault.IntegrationTests.Keys;
 
 /// <summary>The PKCS#11 KEK provider against a real SoftHSM2 token.</summary>
-/// <remarks>A module can be initialised once per process, so this class holds the only provider.</remarks>
+/// <remarks>A module can be initialised once per process: this fixture's provider is the only one while it runs.</remarks>
 [TestFixture]
 public sealed class Pkcs11KekProviderTests
 {
@@ -18,13 +19,8 @@ public sealed class Pkcs11KekProviderTests
     [OneTimeSetUp]
     public void Open_the_token_and_create_a_kek()
     {
-        _provider = new Pkcs11KekProvider(new Pkcs11KekProviderOptions
-        {
-            ModulePath = TestEnvironment.Pkcs11Module,
-            TokenLabel = TestEnvironment.Pkcs11Token,
-            Pin = TestEnvironment.Pkcs11Pin,
-        });
-        _kek = NewKekId();
+        _provider = SoftHsm.Open();
+        _kek = SoftHsm.NewKekId();
         _provider.EnsureKey(_kek, create: true);
     }
 
@@ -32,21 +28,27 @@ public sealed class Pkcs11KekProviderTests
     public void Close_the_token() => _provider?.Dispose();
 
     [Test]
-    public void A_generated_kek_is_a_sensitive_non_extractable_aes_256_key_on_the_token()
+    public void A_generated_kek_is_an_enabled_sensitive_never_extractable_aes_256_key_generated_on_the_token()
     {
-        KekDescription description = _provider.Describe(_kek);
+        KekInfo info = _provider.Describe(_kek);
 
-        Assert.Multiple(() =>
-        {
-            Assert.That(description.Label, Is.EqualTo(_kek.Label));
-            Assert.That(description.KeyLengthBytes, Is.EqualTo(32));
-            Assert.That(description.OnToken, Is.True);
-            Assert.That(description.Sensitive, Is.True);
-            Assert.That(description.Extractable, Is.False);
-            Assert.That(description.AlwaysSensitive, Is.True);
-            Assert.That(description.NeverExtractable, Is.True);
-            Assert.That(description.GeneratedOnToken, Is.True);
-        });
+        Assert.That(info, Is.EqualTo(new KekInfo(_kek, KekState.Enabled, KekOrigin.Generated, KeyLengthBytes: 32,
+            Sensitive: true, Extractable: false, AlwaysSensitive: true, NeverExtractable: true)));
+    }
+
+    [Test]
+    public void The_pkcs11_provider_is_not_development_only()
+    {
+        Assert.That(_provider.IsDevelopmentOnly, Is.False);
+        Assert.That(_provider.Kind, Is.EqualTo("pkcs11"));
+    }
+
+    [Test]
+    public void A_data_key_wrapped_with_the_customers_copy_of_the_kek_is_not_readable_under_a_generated_kek()
+    {
+        var e = Assert.Throws<KeyUnavailableException>(() => _provider.Unwrap(_kek, Customer.KnownWrappedDataKey, Customer.KnownAad));
+
+        Assert.That(e!.Reason, Is.EqualTo(KeyUnavailableReason.IntegrityCheckFailed));
     }
 
     [Test]
@@ -110,7 +112,7 @@ public sealed class Pkcs11KekProviderTests
     [Test]
     public void Unwrap_under_another_kek_fails_the_integrity_check()
     {
-        KekId other = NewKekId();
+        KekId other = SoftHsm.NewKekId();
         _provider.EnsureKey(other, create: true);
         byte[] wrapped = _provider.Wrap(_kek, RandomNumberGenerator.GetBytes(32), Aad);
 
@@ -122,7 +124,7 @@ public sealed class Pkcs11KekProviderTests
     [Test]
     public void A_kek_that_does_not_exist_is_unavailable_when_create_is_false()
     {
-        KekId missing = NewKekId();
+        KekId missing = SoftHsm.NewKekId();
 
         var ensure = Assert.Throws<KeyUnavailableException>(() => _provider.EnsureKey(missing, create: false));
         var wrap = Assert.Throws<KeyUnavailableException>(() => _provider.Wrap(missing, new byte[32], Aad));
@@ -130,6 +132,7 @@ public sealed class Pkcs11KekProviderTests
         Assert.That(ensure!.Reason, Is.EqualTo(KeyUnavailableReason.NotFound));
         Assert.That(wrap!.Reason, Is.EqualTo(KeyUnavailableReason.NotFound));
         Assert.That(ensure.Message, Does.Not.Contain(missing.Name));
+        Assert.That(ensure.KekId, Is.EqualTo(missing));
     }
 
     [Test]
@@ -161,6 +164,4 @@ public sealed class Pkcs11KekProviderTests
 
         Assert.That(failures, Is.EqualTo(0));
     }
-
-    private static KekId NewKekId() => new($"it-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}", 1);
 }
