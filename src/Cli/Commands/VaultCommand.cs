@@ -12,14 +12,14 @@ internal static class VaultCommand
     {
         var command = new Command("vault", "Operate the vault's database");
         var migrate = new Command("migrate", "Apply the numbered SQL migrations not yet applied (PI_VAULT_POSTGRES, else $PI_HOME/vault.db)");
-        migrate.SetAction(async (_, _) =>
+        migrate.SetAction(async (_, cancellationToken) =>
         {
             var options = VaultStoreOptions.FromEnvironment();
             var store = VaultStoreFactory.Create(options);
             await using var disposable = ((IAsyncDisposable)store).ConfigureAwait(false);
             try
             {
-                var applied = await store.MigrateAsync().ConfigureAwait(false);
+                var applied = await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
                 Terminal.Out.WriteLine(applied.Count == 0
                     ? $"{options.Backend}: schema is current"
                     : $"{options.Backend}: applied migration(s) {string.Join(", ", applied)}");

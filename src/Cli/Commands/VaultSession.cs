@@ -84,7 +84,7 @@ internal sealed class VaultSession : IAsyncDisposable
         IKekProvider kek;
         try
         {
-            kek = KekProviderFactory.FromEnvironment(LocalKeyDirectory);
+            kek = KekProviderFactory.Create(LocalKeyDirectory);
         }
         catch (KeyUnavailableException ex)
         {

@@ -1,11 +1,8 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using PrivateInference.TokenVault.Audit;
 using PrivateInference.TokenVault.Authorization;
 using PrivateInference.TokenVault.Grpc;
 using PrivateInference.TokenVault.Keys;
-using PrivateInference.TokenVault.Lifecycle;
-using PrivateInference.TokenVault.Pseudonymization;
 using PrivateInference.TokenVault.Storage;
 
 namespace PrivateInference.TokenVault.Hosting;
@@ -45,7 +42,6 @@ public static class VaultHosting
         services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<VaultInterceptor>();
-            grpc.EnableDetailedErrors = false;
         });
         services.AddGrpcHealthChecks().AddCheck("vault", () => HealthCheckResult.Healthy());
         return services;
@@ -65,7 +61,7 @@ public static class VaultHosting
         var home = Environment.GetEnvironmentVariable("PI_HOME");
         home = string.IsNullOrWhiteSpace(home) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".privateinference") : home;
         var keyDirectory = configuration["Vault:LocalKeyDirectory"] ?? Path.Combine(home, "keys");
-        var kek = KekProviderFactory.FromEnvironment(keyDirectory);
+        var kek = KekProviderFactory.Create(keyDirectory);
         if (kek.IsDevelopmentOnly)
         {
             VaultLog.DevelopmentKeyProvider(services.GetRequiredService<ILogger<VaultRuntime>>());

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using PrivateInference.TokenVault.Audit;
 using PrivateInference.TokenVault.Authorization;
 using PrivateInference.TokenVault.Keyring;

@@ -169,7 +169,7 @@ public sealed partial class PseudonymService
 
             if (fresh.Count > 0)
             {
-                var stored = await TenantKeyring.Stored(() => _store.InsertOrGetAsync(tenantId, fresh, now, cancellationToken)).ConfigureAwait(false);
+                var stored = await InsertWithFreshIdsOnCollisionAsync(tenantId, fresh, freshIndex, items, fingerprints, keys, now, cancellationToken).ConfigureAwait(false);
                 foreach (var record in stored)
                 {
                     byKey[Key(new FingerprintKey(record.EntityType, record.Fingerprint))] = record;
@@ -188,6 +188,26 @@ public sealed partial class PseudonymService
         finally
         {
             keys.Release();
+        }
+    }
+
+    /// <summary>Token IDs are random: a clash with an existing row is astronomically rare (50 bits), and then the
+    /// batch is sealed again under new IDs; nothing was written by the failed attempt.</summary>
+    private async Task<IReadOnlyList<TokenRecord>> InsertWithFreshIdsOnCollisionAsync(string tenantId, List<NewToken> fresh, List<int> freshIndex, IReadOnlyList<TokenizeInput> items, byte[][] fingerprints, TenantKeys keys, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TenantKeyring.Stored(() => _store.InsertOrGetAsync(tenantId, fresh, now, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (TokenIdCollisionException) when (attempt < 3)
+            {
+                for (var k = 0; k < fresh.Count; k++)
+                {
+                    fresh[k] = Seal(tenantId, items[freshIndex[k]], fingerprints[freshIndex[k]], keys, now);
+                }
+            }
         }
     }
 
