@@ -103,13 +103,7 @@ public sealed partial class Pkcs11KekProvider
     private static IObjectHandle GenerateImportKeyPair(ISession session, string label, byte[] id, out RSAParameters publicKey)
     {
         IObjectAttributeFactory attributes = session.Factories.ObjectAttributeFactory;
-        List<IObjectAttribute> unwrapTemplate =
-        [
-            attributes.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
-            attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
-            attributes.Create(CKA.CKA_SENSITIVE, true),
-            attributes.Create(CKA.CKA_EXTRACTABLE, false),
-        ];
+        List<IObjectAttribute> unwrapTemplate = Pkcs11Objects.SensitiveAesKey(session);
         List<IObjectAttribute> publicTemplate =
         [
             attributes.Create(CKA.CKA_TOKEN, false),
@@ -190,11 +184,8 @@ public sealed partial class Pkcs11KekProvider
             CryptographicOperations.ZeroMemory(probe);
             List<IObjectAttribute> template =
             [
-                attributes.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
-                attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
+                .. Pkcs11Objects.SensitiveAesKey(session),
                 attributes.Create(CKA.CKA_TOKEN, false),
-                attributes.Create(CKA.CKA_SENSITIVE, true),
-                attributes.Create(CKA.CKA_EXTRACTABLE, false),
                 attributes.Create(CKA.CKA_ENCRYPT, false),
                 attributes.Create(CKA.CKA_DECRYPT, false),
             ];

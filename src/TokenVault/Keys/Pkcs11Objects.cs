@@ -49,6 +49,20 @@ internal static class Pkcs11Objects
         return true;
     }
 
+    /// <summary>A sensitive, non-extractable AES secret key: the import key's <c>CKA_UNWRAP_TEMPLATE</c>, and the start
+    /// of every template the provider unwraps or generates into, so each of them meets that unwrap template.</summary>
+    public static List<IObjectAttribute> SensitiveAesKey(ISession session)
+    {
+        IObjectAttributeFactory attributes = session.Factories.ObjectAttributeFactory;
+        return
+        [
+            attributes.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
+            attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
+            attributes.Create(CKA.CKA_SENSITIVE, true),
+            attributes.Create(CKA.CKA_EXTRACTABLE, false),
+        ];
+    }
+
     /// <summary>The KEK template for generation and import: on the token, private, sensitive, never extractable,
     /// encrypt/decrypt only. <c>CKA_VALUE_LEN</c> is added for generation only: SoftHSM refuses it on unwrap.</summary>
     public static List<IObjectAttribute> KekTemplate(ISession session, string label)
@@ -56,13 +70,10 @@ internal static class Pkcs11Objects
         IObjectAttributeFactory attributes = session.Factories.ObjectAttributeFactory;
         return
         [
-            attributes.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
-            attributes.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
+            .. SensitiveAesKey(session),
             attributes.Create(CKA.CKA_LABEL, label),
             attributes.Create(CKA.CKA_TOKEN, true),
             attributes.Create(CKA.CKA_PRIVATE, true),
-            attributes.Create(CKA.CKA_SENSITIVE, true),
-            attributes.Create(CKA.CKA_EXTRACTABLE, false),
             attributes.Create(CKA.CKA_ENCRYPT, true),
             attributes.Create(CKA.CKA_DECRYPT, true),
             attributes.Create(CKA.CKA_WRAP, false),
