@@ -77,7 +77,7 @@ internal static partial class VaultStoreChecks
     {
         ArgumentNullException.ThrowIfNull(tenant);
         TenantId(tenant.TenantId, nameof(tenant));
-        ArgumentException.ThrowIfNullOrEmpty(tenant.KekRef, nameof(tenant));
+        TextOfLength(tenant.KekRef, 128, nameof(tenant));
         Version(tenant.KekVersion, nameof(tenant));
         DefinedState(tenant.State, nameof(tenant));
     }
@@ -188,6 +188,8 @@ internal static partial class VaultStoreChecks
         }
     }
 
+    public static void Limit(int limit, string name) => ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, name);
+
     private static void Each<T>(IReadOnlyList<T> items, string name, Action<T, string> check)
     {
         ArgumentNullException.ThrowIfNull(items, name);
@@ -196,8 +198,6 @@ internal static partial class VaultStoreChecks
             check(item, name);
         }
     }
-
-    public static void Limit(int limit, string name) => ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, name);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
     private static partial Regex TenantIdPattern();
