@@ -27,7 +27,7 @@ namespace PrivateInference.Cryptography;
 /// 800-38D); rotation of the DEK keeps each version far below that.</item>
 /// <item>Every failure is one <see cref="EnvelopeException"/> with a fixed message; no partial plaintext is returned
 /// (the output buffer is zeroed on failure).</item>
-/// <item>Implementation: BouncyCastle's GcmBlockCipher over its hardware AES engine. It measured 1.3–3.5 times faster
+/// <item>Implementation: BouncyCastle's GcmBlockCipher over its hardware AES engine. It measured 1.4–3.5 times faster
 /// than .NET's <see cref="AesGcm"/> per call (docs/PERFORMANCE.md): the DEK arrives per call, and OpenSSL 3's
 /// per-context key setup costs more than the whole BouncyCastle operation on a vault-sized value. The cost: BouncyCastle
 /// copies the key into managed arrays (key parameter, round keys, GHASH tables) that it never wipes; they are garbage
