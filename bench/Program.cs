@@ -17,6 +17,9 @@ switch (command)
     case "breakdown":
         TimeBreakdown.Run();
         break;
+    case "crypto":
+        CryptoThroughput.Run();
+        break;
     case "all":
         ScanThroughput.Run();
         Console.WriteLine();
@@ -44,7 +47,7 @@ switch (command)
             args.Length > 3 && args[3] == "card" ? ScanThroughput.CardDataOptions : null);
         break;
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- scan | adversarial | breakdown | all | corpus [file] | loop [seconds] [adversarial input, 0 = corpus] [card]");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- scan | adversarial | breakdown | all | crypto | corpus [file] | loop [seconds] [adversarial input, 0 = corpus] [card]");
         return 2;
 }
 

@@ -118,7 +118,8 @@ public class ScanThroughput
         return string.Create(CultureInfo.InvariantCulture, $"  detected: {string.Join(", ", perType)} in {documentsWithFindings} documents");
     }
 
-    private static ManualConfig CreateConfig()
+    /// <summary>The short in-process job shared by the BenchmarkDotNet benchmarks of this project.</summary>
+    internal static ManualConfig CreateConfig()
     {
         // In-process: no second build of a generated project, and the corpus is generated once. A short job
         // (3 warm-up and 10 measured iterations of about a quarter second) is enough for a stable mean here.

@@ -56,7 +56,7 @@ public static class AesKeyWrapPad
             var engine = NewEngine(forWrapping: false, kek);
             return engine.Unwrap(input, 0, input.Length);
         }
-        catch (InvalidCipherTextException)
+        catch (CryptoException)
         {
             throw new KeyWrapException();
         }

@@ -42,11 +42,7 @@ public static class Fingerprint
     public static byte[] Compute(SecretKey key, string entityType, ReadOnlySpan<char> normalizedValue)
     {
         ArgumentNullException.ThrowIfNull(entityType);
-        if (!Token.IsValidEntityType(entityType))
-        {
-            throw new ArgumentException("The entity type does not match ^[A-Z][A-Z0-9_]{0,31}$.", nameof(entityType));
-        }
-
+        Token.RequireEntityType(entityType, nameof(entityType));
         return Mac(key, entityType, normalizedValue, nameof(normalizedValue));
     }
 

@@ -30,16 +30,8 @@ public readonly record struct Token
     /// <exception cref="ArgumentException">Either part does not match the grammar.</exception>
     public Token(string entityType, string id)
     {
-        if (!IsValidEntityType(entityType))
-        {
-            throw new ArgumentException("The entity type does not match ^[A-Z][A-Z0-9_]{0,31}$.", nameof(entityType));
-        }
-
-        if (!TokenId.IsValid(id))
-        {
-            throw new ArgumentException("The token ID is not 10 characters of Crockford base32.", nameof(id));
-        }
-
+        RequireEntityType(entityType, nameof(entityType));
+        TokenId.Require(id, nameof(id));
         EntityType = entityType;
         Id = id;
     }
@@ -69,6 +61,15 @@ public readonly record struct Token
         return true;
     }
 
+    /// <summary>Throws, naming the parameter and never its content, unless <paramref name="entityType"/> is valid.</summary>
+    internal static void RequireEntityType(string entityType, string parameterName)
+    {
+        if (!IsValidEntityType(entityType))
+        {
+            throw new ArgumentException("The entity type does not match ^[A-Z][A-Z0-9_]{0,31}$.", parameterName);
+        }
+    }
+
     /// <summary>The token as it is written into sanitized text: <c>[TYPE_ID]</c>.</summary>
     /// <exception cref="InvalidOperationException">This is <c>default(Token)</c>.</exception>
     public string Format()
@@ -88,32 +89,7 @@ public readonly record struct Token
     public static bool TryParse(ReadOnlySpan<char> text, out Token token)
     {
         token = default;
-        if (text.Length < 2 || text[0] != '[' || text[^1] != ']')
-        {
-            return false;
-        }
-
-        var inner = text[1..^1];
-        if (inner.Length is < MinInnerLength or > MaxInnerLength)
-        {
-            return false;
-        }
-
-        var split = inner.LastIndexOf('_');
-        if (split < 0)
-        {
-            return false;
-        }
-
-        var entityType = inner[..split];
-        var id = inner[(split + 1)..];
-        if (!IsValidEntityType(entityType) || !TokenId.IsValid(id))
-        {
-            return false;
-        }
-
-        token = new Token(entityType.ToString(), id.ToString());
-        return true;
+        return text.Length >= 2 && text[0] == '[' && text[^1] == ']' && TryParseInner(text[1..^1], out token);
     }
 
     /// <summary>
@@ -142,35 +118,39 @@ public readonly record struct Token
             return false;
         }
 
+        Span<char> normalized = stackalloc char[inner.Length];
+        var split = inner.LastIndexOf('_');
+        for (var i = 0; i < inner.Length; i++)
+        {
+            var c = AsciiUpper(inner[i]);
+            normalized[i] = i <= split ? c : c switch
+            {
+                'O' => '0',
+                'I' or 'L' => '1',
+                _ => c,
+            };
+        }
+
+        return TryParseInner(normalized, out token);
+    }
+
+    /// <summary>Reads <c>TYPE_ID</c> (no brackets), splitting at the last underscore.</summary>
+    private static bool TryParseInner(ReadOnlySpan<char> inner, out Token token)
+    {
+        token = default;
+        if (inner.Length is < MinInnerLength or > MaxInnerLength)
+        {
+            return false;
+        }
+
         var split = inner.LastIndexOf('_');
         if (split < 0)
         {
             return false;
         }
 
-        Span<char> entityType = stackalloc char[split];
-        for (var i = 0; i < split; i++)
-        {
-            entityType[i] = AsciiUpper(inner[i]);
-        }
-
-        Span<char> id = stackalloc char[TokenId.Length];
-        var rawId = inner[(split + 1)..];
-        if (rawId.Length != TokenId.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < id.Length; i++)
-        {
-            id[i] = AsciiUpper(rawId[i]) switch
-            {
-                'O' => '0',
-                'I' or 'L' => '1',
-                var c => c,
-            };
-        }
-
+        var entityType = inner[..split];
+        var id = inner[(split + 1)..];
         if (!IsValidEntityType(entityType) || !TokenId.IsValid(id))
         {
             return false;

@@ -35,4 +35,13 @@ public static class TokenId
 
     /// <summary>Whether <paramref name="id"/> is exactly 10 characters of the upper-case alphabet.</summary>
     public static bool IsValid(ReadOnlySpan<char> id) => id.Length == Length && !id.ContainsAnyExcept(AlphabetChars);
+
+    /// <summary>Throws, naming the parameter and never its content, unless <paramref name="id"/> is valid.</summary>
+    internal static void Require(string id, string parameterName)
+    {
+        if (!IsValid(id))
+        {
+            throw new ArgumentException("The token ID is not 10 characters of Crockford base32.", parameterName);
+        }
+    }
 }

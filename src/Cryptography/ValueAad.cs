@@ -27,16 +27,8 @@ public static class ValueAad
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         ArgumentNullException.ThrowIfNull(tokenId);
         ArgumentNullException.ThrowIfNull(entityType);
-        if (!TokenId.IsValid(tokenId))
-        {
-            throw new ArgumentException("The token ID is not 10 characters of Crockford base32.", nameof(tokenId));
-        }
-
-        if (!Token.IsValidEntityType(entityType))
-        {
-            throw new ArgumentException("The entity type does not match ^[A-Z][A-Z0-9_]{0,31}$.", nameof(entityType));
-        }
-
+        TokenId.Require(tokenId, nameof(tokenId));
+        Token.RequireEntityType(entityType, nameof(entityType));
         ArgumentOutOfRangeException.ThrowIfNegative(keyVersion);
 
         var tenantBytes = Encoding.UTF8.GetByteCount(tenantId);

@@ -1,5 +1,8 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Modes;
+using Org.BouncyCastle.Crypto.Parameters;
 
 namespace PrivateInference.Cryptography;
 
@@ -24,9 +27,11 @@ namespace PrivateInference.Cryptography;
 /// 800-38D); rotation of the DEK keeps each version far below that.</item>
 /// <item>Every failure is one <see cref="EnvelopeException"/> with a fixed message; no partial plaintext is returned
 /// (the output buffer is zeroed on failure).</item>
-/// <item>Implementation: .NET's <see cref="AesGcm"/> (OpenSSL on Linux, CNG on Windows). It measured faster than
-/// BouncyCastle's GcmBlockCipher for vault-sized values (docs/PERFORMANCE.md), and it keeps the expanded key inside
-/// the native library, which frees and cleanses it on dispose; BouncyCastle copies keys into managed arrays it never wipes.</item>
+/// <item>Implementation: BouncyCastle's GcmBlockCipher over its hardware AES engine. It measured 1.4–3.5 times faster
+/// than .NET's <see cref="AesGcm"/> per call (docs/PERFORMANCE.md): the DEK arrives per call, and OpenSSL 3's
+/// per-context key setup costs more than the whole BouncyCastle operation on a vault-sized value. The cost: BouncyCastle
+/// copies the key into managed arrays (key parameter, round keys, GHASH tables) that it never wipes; they are garbage
+/// after the call and are overwritten only when the GC reuses that memory. Our own buffers are wiped as everywhere else.</item>
 /// </list>
 /// </remarks>
 public static class ValueEnvelope
@@ -44,7 +49,6 @@ public static class ValueEnvelope
     private const int NonceSize = 12;
     private const int TagSize = 16;
     private const int CiphertextOffset = HeaderSize + NonceSize;
-    private const int StackLimit = 256;
 
     /// <summary>Encrypts <paramref name="plaintext"/> under <paramref name="dek"/> with a fresh random nonce.</summary>
     /// <param name="dek">The tenant's data-encryption key, 32 bytes.</param>
@@ -74,9 +78,9 @@ public static class ValueEnvelope
         BinaryPrimitives.WriteUInt32BigEndian(frame[1..HeaderSize], (uint)keyVersion);
         nonce.CopyTo(frame[HeaderSize..]);
 
-        var associated = AssociatedData(frame[..HeaderSize], aad, stackalloc byte[StackLimit]);
-        using var gcm = new AesGcm(dek.Span, TagSize);
-        gcm.Encrypt(nonce, plaintext, frame.Slice(CiphertextOffset, plaintext.Length), frame[^TagSize..], associated);
+        var gcm = NewGcm(forEncryption: true, dek, nonce, frame[..HeaderSize], aad);
+        var written = gcm.ProcessBytes(plaintext, frame[CiphertextOffset..]);
+        gcm.DoFinal(frame[(CiphertextOffset + written)..]);
         return envelope;
     }
 
@@ -88,21 +92,17 @@ public static class ValueEnvelope
         RequireDek(dek);
         ReadKeyVersion(envelope);
 
-        var nonce = envelope.Slice(HeaderSize, NonceSize);
-        var ciphertext = envelope[CiphertextOffset..^TagSize];
-        var tag = envelope[^TagSize..];
-        var associated = AssociatedData(envelope[..HeaderSize], aad, stackalloc byte[StackLimit]);
-
-        var plaintext = new byte[ciphertext.Length];
-        using var gcm = new AesGcm(dek.Span, TagSize);
+        var plaintext = new byte[envelope.Length - Overhead];
         try
         {
-            gcm.Decrypt(nonce, ciphertext, tag, plaintext, associated);
+            var gcm = NewGcm(forEncryption: false, dek, envelope.Slice(HeaderSize, NonceSize), envelope[..HeaderSize], aad);
+            var written = gcm.ProcessBytes(envelope[CiphertextOffset..], plaintext);
+            gcm.DoFinal(plaintext.AsSpan(written));
             return plaintext;
         }
-        catch (CryptographicException)
+        catch (CryptoException)
         {
-            // AesGcm already clears the output on a tag mismatch; this also covers any other failure inside it.
+            // GCM decrypts before the tag is checked at the end: unauthenticated plaintext must not survive.
             CryptographicOperations.ZeroMemory(plaintext);
             throw new EnvelopeException();
         }
@@ -137,13 +137,14 @@ public static class ValueEnvelope
         }
     }
 
-    /// <summary>header ‖ aad, on the stack when short. AAD is not secret, so the heap fallback needs no wiping.</summary>
-    private static ReadOnlySpan<byte> AssociatedData(ReadOnlySpan<byte> header, ReadOnlySpan<byte> aad, Span<byte> stack)
+    /// <summary>AES-256-GCM with a 128-bit tag, keyed and fed the associated data header ‖ aad (fixed-length header, so
+    /// the concatenation is unambiguous).</summary>
+    private static GcmBlockCipher NewGcm(bool forEncryption, SecretKey dek, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> header, ReadOnlySpan<byte> aad)
     {
-        var length = checked(header.Length + aad.Length);
-        var buffer = length <= stack.Length ? stack[..length] : new byte[length];
-        header.CopyTo(buffer);
-        aad.CopyTo(buffer[header.Length..]);
-        return buffer;
+        var gcm = new GcmBlockCipher(AesUtilities.CreateEngine());
+        gcm.Init(forEncryption, new AeadParameters(new KeyParameter(dek.Span), TagSize * 8, nonce.ToArray()));
+        gcm.ProcessAadBytes(header);
+        gcm.ProcessAadBytes(aad);
+        return gcm;
     }
 }

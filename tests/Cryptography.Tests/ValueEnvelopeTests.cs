@@ -12,7 +12,7 @@ public sealed class ValueEnvelopeTests
 
     /// <summary>
     /// Known answers. Expected frames were computed outside this code base (Python <c>cryptography</c> AESGCM over
-    /// header ‖ AAD) and are checked again below against BouncyCastle's GcmBlockCipher (<see cref="Reference"/>).
+    /// header ‖ AAD) and are checked again below against .NET's AesGcm (<see cref="Reference"/>).
     /// </summary>
     public static IEnumerable<TestCaseData> KnownAnswers()
     {

@@ -1,16 +1,16 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text;
 using Org.BouncyCastle.Crypto.Digests;
-using Org.BouncyCastle.Crypto.Engines;
 using Org.BouncyCastle.Crypto.Macs;
-using Org.BouncyCastle.Crypto.Modes;
 using Org.BouncyCastle.Crypto.Parameters;
 
 namespace PrivateInference.Cryptography.Tests.Support;
 
 /// <summary>
-/// Independent implementations of the formats, written from their specifications with BouncyCastle primitives (the
-/// library uses .NET's AesGcm and HMACSHA256), to check known answers against something other than the code under test.
+/// Independent implementations of the formats, written from their specifications with the other library's primitives
+/// (the envelope uses BouncyCastle's GCM, so the reference uses .NET's AesGcm; the fingerprint uses .NET's HMACSHA256,
+/// so the reference uses BouncyCastle's HMac), to check known answers against something other than the code under test.
 /// </summary>
 internal static class Reference
 {
@@ -26,11 +26,9 @@ internal static class Reference
     /// <summary>AES-GCM with a 128-bit tag: ciphertext ‖ tag.</summary>
     public static byte[] Gcm(byte[] key, byte[] nonce, byte[] plaintext, byte[] aad)
     {
-        var gcm = new GcmBlockCipher(new AesEngine());
-        gcm.Init(true, new AeadParameters(new KeyParameter(key), 128, nonce, aad));
-        var output = new byte[gcm.GetOutputSize(plaintext.Length)];
-        var written = gcm.ProcessBytes(plaintext, 0, plaintext.Length, output, 0);
-        gcm.DoFinal(output, written);
+        var output = new byte[plaintext.Length + 16];
+        using var gcm = new AesGcm(key, 16);
+        gcm.Encrypt(nonce, plaintext, output.AsSpan(0, plaintext.Length), output.AsSpan(plaintext.Length), aad);
         return output;
     }
 
