@@ -12,6 +12,7 @@ namespace PrivateInference.TokenVault.Keyring;
 internal sealed class TenantKeys
 {
     private readonly Dictionary<int, SecretKey> _valueKeys;
+    private readonly Dictionary<int, ValueCipher> _ciphers;
     private int _leases;
     private int _retired;
 
@@ -19,6 +20,7 @@ internal sealed class TenantKeys
     {
         Tenant = tenant;
         _valueKeys = valueKeys;
+        _ciphers = valueKeys.ToDictionary(k => k.Key, k => new ValueCipher(k.Value, k.Key));
         CurrentValueVersion = currentValueVersion;
         FingerprintKey = fingerprintKey;
         FingerprintVersion = fingerprintVersion;
@@ -29,7 +31,8 @@ internal sealed class TenantKeys
 
     public int CurrentValueVersion { get; }
 
-    public SecretKey CurrentValueKey => _valueKeys[CurrentValueVersion];
+    /// <summary>Seals new values: the current DEK version, keyed once.</summary>
+    public ValueCipher CurrentCipher => _ciphers[CurrentValueVersion];
 
     public SecretKey FingerprintKey { get; }
 
@@ -40,7 +43,8 @@ internal sealed class TenantKeys
 
     public bool IsRetired => Volatile.Read(ref _retired) == 1;
 
-    public bool TryGetValueKey(int version, out SecretKey key) => _valueKeys.TryGetValue(version, out key!);
+    /// <summary>The cipher of a DEK version, to open rows sealed under it.</summary>
+    public bool TryGetCipher(int version, out ValueCipher cipher) => _ciphers.TryGetValue(version, out cipher!);
 
     /// <summary>Takes a lease; false when the keys were already retired (the caller reloads).</summary>
     public bool TryAcquire()
@@ -76,6 +80,11 @@ internal sealed class TenantKeys
     {
         lock (_valueKeys)
         {
+            foreach (var cipher in _ciphers.Values)
+            {
+                cipher.Dispose();
+            }
+
             foreach (var key in _valueKeys.Values)
             {
                 key.Dispose();

@@ -33,7 +33,7 @@ internal sealed class Reencryption(IVaultStore store, TenantKeyring keyring, Aud
             var updates = new List<CiphertextUpdate>(rows.Count);
             foreach (var row in rows)
             {
-                if (!keys.TryGetValueKey(row.DekVersion, out var oldKey))
+                if (!keys.TryGetCipher(row.DekVersion, out var oldCipher))
                 {
                     continue;
                 }
@@ -41,8 +41,8 @@ internal sealed class Reencryption(IVaultStore store, TenantKeyring keyring, Aud
                 byte[]? plaintext = null;
                 try
                 {
-                    plaintext = ValueEnvelope.Open(oldKey, row.Ciphertext, ValueAad.For(tenantId, row.TokenId, row.EntityType, row.DekVersion));
-                    var sealedValue = ValueEnvelope.Seal(keys.CurrentValueKey, version, plaintext, ValueAad.For(tenantId, row.TokenId, row.EntityType, version));
+                    plaintext = oldCipher.Open(row.Ciphertext, ValueAad.For(tenantId, row.TokenId, row.EntityType, row.DekVersion));
+                    var sealedValue = keys.CurrentCipher.Seal(plaintext, ValueAad.For(tenantId, row.TokenId, row.EntityType, version));
                     updates.Add(new CiphertextUpdate(row.TokenId, row.DekVersion, sealedValue, version));
                 }
                 catch (EnvelopeException)

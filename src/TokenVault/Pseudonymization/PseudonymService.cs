@@ -218,7 +218,7 @@ public sealed partial class PseudonymService
         try
         {
             var version = keys.CurrentValueVersion;
-            var ciphertext = ValueEnvelope.Seal(keys.CurrentValueKey, version, plaintext, ValueAad.For(tenantId, tokenId, item.EntityType, version));
+            var ciphertext = keys.CurrentCipher.Seal(plaintext, ValueAad.For(tenantId, tokenId, item.EntityType, version));
             var subject = string.IsNullOrEmpty(item.SubjectRef) ? null : Fingerprint.SubjectReference(keys.FingerprintKey, item.SubjectRef);
             return new NewToken(tokenId, item.EntityType, fingerprint, keys.FingerprintVersion, ciphertext, version, item.Ttl is { } ttl ? now + ttl : null, subject);
         }
@@ -269,13 +269,13 @@ public sealed partial class PseudonymService
                     continue;
                 }
 
-                if (!keys.TryGetValueKey(row.DekVersion, out var dek))
+                if (!keys.TryGetCipher(row.DekVersion, out var cipher))
                 {
                     missingKey = true;
                     break;
                 }
 
-                results[i] = new Detokenized(formatted, true, row.EntityType, Open(tenantId, row, dek));
+                results[i] = new Detokenized(formatted, true, row.EntityType, Open(tenantId, row, cipher));
                 counts[row.EntityType] = counts.GetValueOrDefault(row.EntityType) + 1;
             }
 
@@ -299,12 +299,12 @@ public sealed partial class PseudonymService
         return await DetokenizeCoreAsync(tenantId, tokens, retry: false, cancellationToken).ConfigureAwait(false);
     }
 
-    private static string Open(string tenantId, TokenRecord row, SecretKey dek)
+    private static string Open(string tenantId, TokenRecord row, ValueCipher cipher)
     {
         byte[]? plaintext = null;
         try
         {
-            plaintext = ValueEnvelope.Open(dek, row.Ciphertext, ValueAad.For(tenantId, row.TokenId, row.EntityType, row.DekVersion));
+            plaintext = cipher.Open(row.Ciphertext, ValueAad.For(tenantId, row.TokenId, row.EntityType, row.DekVersion));
             return Encoding.UTF8.GetString(plaintext);
         }
         catch (EnvelopeException ex)
