@@ -35,7 +35,7 @@ public sealed class DependencyRulesTests
     {
         var names = ProductAssemblies().Select(a => a.GetName().Name).ToArray();
 
-        Assert.That(names, Is.SupersetOf(new[] { "PrivateInference.Contracts", "PrivateInference.Redactor", "PrivateInference.TokenVault", "PrivateInference.Cli" }));
+        Assert.That(names, Is.SupersetOf(new[] { "PrivateInference.Contracts", "PrivateInference.Redactor", "PrivateInference.TokenVault", "PrivateInference.Cryptography", "PrivateInference.Cli" }));
     }
 
     [Test]
