@@ -32,7 +32,16 @@ public sealed class AuditQueries
         ArgumentNullException.ThrowIfNull(caller);
         caller.Require(VaultRoles.Auditor);
         ValidateChain(tenantId);
-        var result = await AuditVerifier.VerifyAsync(_store.ReadAuditAsync(tenantId, 1, cancellationToken), null, cancellationToken).ConfigureAwait(false);
+        // The head first: records appended while the chain is read are newer than it and are left for the next check.
+        var head = await _store.GetAuditHeadAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        AuditRecord? last = null;
+        var records = UpTo(_store.ReadAuditAsync(tenantId, 1, cancellationToken), head?.Seq ?? 0, r => last = r);
+        var result = await AuditVerifier.VerifyAsync(records, null, cancellationToken).ConfigureAwait(false);
+        if (result.IsIntact)
+        {
+            result = AgainstHead(result, last, head);
+        }
+
         var detail = new AuditDetail().Add("records", result.Verified).Add("intact", result.IsIntact);
         if (!result.IsIntact)
         {
@@ -54,6 +63,41 @@ public sealed class AuditQueries
         await _trail.WriteAsync(tenantId, caller, "audit.export", "ok", new AuditDetail().Add("from_seq", fromSeq)).ConfigureAwait(false);
         await foreach (var record in _store.ReadAuditAsync(tenantId, Math.Max(1, fromSeq), cancellationToken).ConfigureAwait(false))
         {
+            yield return record;
+        }
+    }
+
+    /// <summary>An intact chain must also end where the appenders left its head: a cut tail (newest records deleted) is
+    /// reported at the first missing seq, an edited newest record at its seq.</summary>
+    internal static AuditVerification AgainstHead(AuditVerification intact, AuditRecord? last, AuditCheckpoint? head)
+    {
+        var lastSeq = last?.Seq ?? 0;
+        if (head is null)
+        {
+            return intact;
+        }
+
+        if (head.Seq > lastSeq)
+        {
+            return new AuditVerification(intact.Verified, lastSeq + 1, AuditBreak.SeqGap);
+        }
+
+        return last is not null && !last.Hash.AsSpan().SequenceEqual(head.Hash)
+            ? new AuditVerification(intact.Verified, lastSeq, AuditBreak.HashMismatch)
+            : intact;
+    }
+
+    /// <summary>The records up to the head's seq (all when there is no head), remembering the last one passed on.</summary>
+    private static async IAsyncEnumerable<AuditRecord> UpTo(IAsyncEnumerable<AuditRecord> records, long headSeq, Action<AuditRecord> seen)
+    {
+        await foreach (var record in records.ConfigureAwait(false))
+        {
+            if (headSeq > 0 && record.Seq > headSeq)
+            {
+                yield break;
+            }
+
+            seen(record);
             yield return record;
         }
     }

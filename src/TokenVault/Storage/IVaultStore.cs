@@ -1,3 +1,5 @@
+using PrivateInference.TokenVault.Audit;
+
 namespace PrivateInference.TokenVault.Storage;
 
 /// <summary>
@@ -92,6 +94,10 @@ public interface IVaultStore
 
     /// <summary>The tenant's audit records from <paramref name="fromSeq"/> on, in stored order (by seq).</summary>
     IAsyncEnumerable<AuditRecord> ReadAuditAsync(string tenantId, long fromSeq = 1, CancellationToken cancellationToken = default);
+
+    /// <summary>The tenant's chain head as the appenders left it (seq and hash of the newest record), or null when the
+    /// tenant has no records. Verification compares the chain with it, so a cut tail is not a valid shorter chain.</summary>
+    Task<AuditCheckpoint?> GetAuditHeadAsync(string tenantId, CancellationToken cancellationToken = default);
 
     /// <summary>Every tenant ID that has audit records (including the "_system" chain for refusals without a known tenant).</summary>
     Task<IReadOnlyList<string>> ListAuditTenantsAsync(CancellationToken cancellationToken = default);

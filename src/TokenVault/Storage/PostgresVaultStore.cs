@@ -605,6 +605,19 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
         }, token), fromSeq, cancellationToken);
     }
 
+    public Task<AuditCheckpoint?> GetAuditHeadAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.AuditTenantId(tenantId, nameof(tenantId));
+        return WithConnectionAsync<AuditCheckpoint?>(async connection =>
+        {
+            var head = await connection.QuerySingleOrDefaultAsync<AuditHeadRow>(Command(
+                "SELECT seq AS Seq, hash AS Hash FROM audit_heads WHERE tenant_id = @TenantId AND seq > 0",
+                new { TenantId = tenantId },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return head is null ? null : new AuditCheckpoint(head.Seq, head.Hash);
+        }, cancellationToken);
+    }
+
     public Task<IReadOnlyList<string>> ListAuditTenantsAsync(CancellationToken cancellationToken = default) =>
         WithConnectionAsync<IReadOnlyList<string>>(async connection =>
         {
