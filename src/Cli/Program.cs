@@ -5,6 +5,7 @@ using PrivateInference.Cli.Output;
 var root = new RootCommand("pi: PrivateInference's command line (redaction-first tokenization pipeline)")
 {
     ScanCommand.Create(),
+    RedactCommand.Create(),
     TokenizeCommands.Tokenize(),
     TokenizeCommands.Detokenize(),
     KeysCommand.Create(),
