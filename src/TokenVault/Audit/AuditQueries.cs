@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using PrivateInference.TokenVault.Authorization;
+using PrivateInference.TokenVault.Keyring;
 using PrivateInference.TokenVault.Pseudonymization;
 using PrivateInference.TokenVault.Storage;
 
@@ -21,18 +22,18 @@ public sealed class AuditQueries
     /// <summary>Tenants (and the "_system" chain) that have audit records.</summary>
     public async Task<IReadOnlyList<string>> ListChainsAsync(Caller caller, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(caller);
-        caller.Require(VaultRoles.Auditor);
+        await AuthorizeAsync(caller, null, "audit.list_chains").ConfigureAwait(false);
         return await _store.ListAuditTenantsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Verifies the tenant's whole chain and pinpoints the first broken record.</summary>
+    /// <remarks>The chain must also reach the head the store keeps (read first, so records appended meanwhile only
+    /// lie beyond it): deleting the newest records leaves an intact shorter chain that only the head reveals.</remarks>
     public async Task<AuditVerification> VerifyAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(caller);
-        caller.Require(VaultRoles.Auditor);
-        ValidateChain(tenantId);
-        var result = await AuditVerifier.VerifyAsync(_store.ReadAuditAsync(tenantId, 1, cancellationToken), null, cancellationToken).ConfigureAwait(false);
+        await AuthorizeAsync(caller, tenantId, "audit.verify").ConfigureAwait(false);
+        var head = await TenantKeyring.Stored(() => _store.GetAuditHeadAsync(tenantId, cancellationToken)).ConfigureAwait(false);
+        var result = await AuditVerifier.VerifyAsync(_store.ReadAuditAsync(tenantId, 1, cancellationToken), null, head, cancellationToken).ConfigureAwait(false);
         var detail = new AuditDetail().Add("records", result.Verified).Add("intact", result.IsIntact);
         if (!result.IsIntact)
         {
@@ -48,9 +49,7 @@ public sealed class AuditQueries
     /// record is returned.</summary>
     public async IAsyncEnumerable<AuditRecord> ExportAsync(Caller caller, string tenantId, long fromSeq = 1, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(caller);
-        caller.Require(VaultRoles.Auditor);
-        ValidateChain(tenantId);
+        await AuthorizeAsync(caller, tenantId, "audit.export").ConfigureAwait(false);
         await _trail.WriteAsync(tenantId, caller, "audit.export", "ok", new AuditDetail().Add("from_seq", fromSeq)).ConfigureAwait(false);
         await foreach (var record in _store.ReadAuditAsync(tenantId, Math.Max(1, fromSeq), cancellationToken).ConfigureAwait(false))
         {
@@ -58,11 +57,22 @@ public sealed class AuditQueries
         }
     }
 
-    private static void ValidateChain(string tenantId)
+    /// <summary>Requires the auditor role and a valid chain name (a tenant ID or "_system"); records a refusal.</summary>
+    private async Task AuthorizeAsync(Caller caller, string? tenantId, string action)
     {
-        if (tenantId != AuditTrail.SystemTenant)
+        ArgumentNullException.ThrowIfNull(caller);
+        try
         {
-            PseudonymService.ValidateTenantId(tenantId);
+            caller.Require(VaultRoles.Auditor);
+            if (tenantId is not null && tenantId != AuditTrail.SystemTenant)
+            {
+                PseudonymService.ValidateTenantId(tenantId);
+            }
+        }
+        catch (VaultException ex)
+        {
+            await _trail.WriteRefusalAsync(tenantId, caller, action, ex, new AuditDetail()).ConfigureAwait(false);
+            throw;
         }
     }
 }

@@ -1,3 +1,5 @@
+using PrivateInference.TokenVault.Audit;
+
 namespace PrivateInference.TokenVault.Storage;
 
 /// <summary>
@@ -89,6 +91,10 @@ public interface IVaultStore
     /// Returns the stored records in input order. Throws when nothing could be written (callers fail closed).
     /// </summary>
     Task<IReadOnlyList<AuditRecord>> AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default);
+
+    /// <summary>The tenant's chain head as the appenders left it: the last seq and hash (seq 0 and 32 zero bytes before
+    /// the first record). Verification checks the chain against it, so deleting the newest records shows.</summary>
+    Task<AuditCheckpoint> GetAuditHeadAsync(string tenantId, CancellationToken cancellationToken = default);
 
     /// <summary>The tenant's audit records from <paramref name="fromSeq"/> on, in stored order (by seq).</summary>
     IAsyncEnumerable<AuditRecord> ReadAuditAsync(string tenantId, long fromSeq = 1, CancellationToken cancellationToken = default);

@@ -592,6 +592,17 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
         }, cancellationToken);
     }
 
+    public Task<AuditCheckpoint> GetAuditHeadAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.AuditTenantId(tenantId, nameof(tenantId));
+        return WithConnectionAsync(async connection =>
+        {
+            AuditHeadRow? row = await connection.QuerySingleOrDefaultAsync<AuditHeadRow>(Command(
+                VaultSql.AuditHead, new { TenantId = tenantId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return row is null ? AuditCheckpoint.Genesis : new AuditCheckpoint(row.Seq, row.Hash);
+        }, cancellationToken);
+    }
+
     public IAsyncEnumerable<AuditRecord> ReadAuditAsync(string tenantId, long fromSeq = 1, CancellationToken cancellationToken = default)
     {
         VaultStoreChecks.AuditTenantId(tenantId, nameof(tenantId));

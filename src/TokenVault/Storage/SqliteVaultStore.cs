@@ -531,7 +531,7 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
             foreach (string tenantId in tenants)
             {
                 AuditHeadRow? row = await connection.QuerySingleOrDefaultAsync<AuditHeadRow>(Command(
-                    "SELECT tenant_id AS TenantId, seq AS Seq, hash AS Hash FROM audit_heads WHERE tenant_id = @TenantId",
+                    VaultSql.AuditHead,
                     new { TenantId = tenantId },
                     transaction,
                     cancellationToken)).ConfigureAwait(false);
@@ -575,6 +575,17 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
             }
 
             return records;
+        }, cancellationToken);
+    }
+
+    public Task<AuditCheckpoint> GetAuditHeadAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.AuditTenantId(tenantId, nameof(tenantId));
+        return ReadAsync(async connection =>
+        {
+            AuditHeadRow? row = await connection.QuerySingleOrDefaultAsync<AuditHeadRow>(Command(
+                VaultSql.AuditHead, new { TenantId = tenantId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return row is null ? AuditCheckpoint.Genesis : new AuditCheckpoint(row.Seq, row.Hash);
         }, cancellationToken);
     }
 
