@@ -121,7 +121,7 @@ public sealed class KeyAdministration
             }
             else
             {
-                RequireNotDestroyed(tenant);
+                RequireActive(tenant);
                 var next = new KekId(tenant.KekRef, tenant.KekVersion + 1);
                 Provider(() => _kek.Import(next, importKeyId, wrappedKey.Span, wrapping));
                 await RewrapAsync(tenant, next, detail, cancellationToken).ConfigureAwait(false);
@@ -135,7 +135,7 @@ public sealed class KeyAdministration
         AdminAsync(caller, tenantId, "kek.rotate", async detail =>
         {
             var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
-            RequireNotDestroyed(tenant);
+            RequireActive(tenant);
             var next = new KekId(tenant.KekRef, tenant.KekVersion + 1);
             Provider(() => _kek.Create(next));
             await RewrapAsync(tenant, next, detail, cancellationToken).ConfigureAwait(false);
@@ -147,7 +147,7 @@ public sealed class KeyAdministration
         AdminAsync(caller, tenantId, "dek.rotate", async detail =>
         {
             var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
-            RequireNotDestroyed(tenant);
+            RequireActive(tenant);
             var keys = await Stored(() => _store.GetDataKeysAsync(tenantId, cancellationToken)).ConfigureAwait(false);
             var version = keys.Where(k => k.Purpose == DataKeyPurpose.Value).Select(k => k.Version).DefaultIfEmpty(0).Max() + 1;
             var record = NewDataKey(tenant.TenantId, new KekId(tenant.KekRef, tenant.KekVersion), DataKeyPurpose.Value, version);
@@ -342,6 +342,17 @@ public sealed class KeyAdministration
         if (tenant.State == TenantState.Destroyed)
         {
             throw new VaultException(VaultErrorKind.FailedPrecondition, "The tenant's key was destroyed.", "key_destroyed");
+        }
+    }
+
+    /// <summary>Key changes need a usable KEK. A disabled tenant's is refused at the provider, and only after a rotation
+    /// or import made the next KEK version there, which the next attempt could then not make again.</summary>
+    private static void RequireActive(TenantRecord tenant)
+    {
+        RequireNotDestroyed(tenant);
+        if (tenant.State == TenantState.Disabled)
+        {
+            throw new VaultException(VaultErrorKind.FailedPrecondition, "The tenant's key is disabled.", "key_disabled");
         }
     }
 

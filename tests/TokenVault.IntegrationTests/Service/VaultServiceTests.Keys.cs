@@ -183,6 +183,26 @@ public abstract partial class VaultServiceTests
     }
 
     [Test]
+    public async Task Key_changes_to_a_disabled_tenant_are_refused_without_leaving_a_kek_behind_and_work_once_it_is_enabled()
+    {
+        var tenantId = await NewTenantAsync();
+        var value = Canary.Pan();
+        var token = await TokenizeOneAsync(tenantId, "PAN", value);
+        await Vault.Keys.DisableAsync(Admin, tenantId);
+
+        var rotate = Refusal(() => Vault.Keys.RotateKekAsync(Admin, tenantId));
+        var rotateDek = Refusal(() => Vault.Keys.RotateDekAsync(Admin, tenantId));
+
+        Assert.That(new[] { rotate, rotateDek }.Select(r => r.Kind), Has.All.EqualTo(VaultErrorKind.FailedPrecondition));
+        Assert.That(Backend.Kek.List(tenantId).Select(k => k.Id.Version), Is.EqualTo(new[] { 1 }), "no half-made KEK version");
+        await Vault.Keys.EnableAsync(Admin, tenantId);
+        var rotated = await Vault.Keys.RotateKekAsync(Admin, tenantId);
+        var dekRotated = await Vault.Keys.RotateDekAsync(Admin, tenantId);
+        Assert.That((rotated.KekVersion, dekRotated.DekVersion), Is.EqualTo((2, 2)));
+        Assert.That(await DetokenizeAsync(tenantId, token), Is.EqualTo(new[] { value }));
+    }
+
+    [Test]
     public async Task Destroying_needs_two_distinct_admins_then_erases_every_token_and_kek_version_irreversibly()
     {
         var tenantId = await NewTenantAsync();
