@@ -23,7 +23,7 @@ public sealed class AuditQueries
     public async Task<IReadOnlyList<string>> ListChainsAsync(Caller caller, CancellationToken cancellationToken = default)
     {
         await AuthorizeAsync(caller, null, "audit.list_chains").ConfigureAwait(false);
-        return await _store.ListAuditTenantsAsync(cancellationToken).ConfigureAwait(false);
+        return await TenantKeyring.Stored(() => _store.ListAuditTenantsAsync(cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Verifies the tenant's whole chain and pinpoints the first broken record.</summary>
@@ -33,7 +33,7 @@ public sealed class AuditQueries
     {
         await AuthorizeAsync(caller, tenantId, "audit.verify").ConfigureAwait(false);
         var head = await TenantKeyring.Stored(() => _store.GetAuditHeadAsync(tenantId, cancellationToken)).ConfigureAwait(false);
-        var result = await AuditVerifier.VerifyAsync(_store.ReadAuditAsync(tenantId, 1, cancellationToken), null, head, cancellationToken).ConfigureAwait(false);
+        var result = await AuditVerifier.VerifyAsync(TenantKeyring.Stored(_store.ReadAuditAsync(tenantId, 1, cancellationToken), cancellationToken), null, head, cancellationToken).ConfigureAwait(false);
         var detail = new AuditDetail().Add("records", result.Verified).Add("intact", result.IsIntact);
         if (!result.IsIntact)
         {
@@ -51,7 +51,7 @@ public sealed class AuditQueries
     {
         await AuthorizeAsync(caller, tenantId, "audit.export").ConfigureAwait(false);
         await _trail.WriteAsync(tenantId, caller, "audit.export", "ok", new AuditDetail().Add("from_seq", fromSeq)).ConfigureAwait(false);
-        await foreach (var record in _store.ReadAuditAsync(tenantId, Math.Max(1, fromSeq), cancellationToken).ConfigureAwait(false))
+        await foreach (var record in TenantKeyring.Stored(_store.ReadAuditAsync(tenantId, Math.Max(1, fromSeq), cancellationToken), cancellationToken).ConfigureAwait(false))
         {
             yield return record;
         }

@@ -70,7 +70,7 @@ internal sealed class VaultBackgroundService(IVaultStore store, TenantKeyring ke
     /// refusal is thrown after the pass.</summary>
     internal async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        var purged = await store.PurgeExpiredAsync(time.GetUtcNow(), 10_000, cancellationToken).ConfigureAwait(false);
+        var purged = await TenantKeyring.Stored(() => store.PurgeExpiredAsync(time.GetUtcNow(), 10_000, cancellationToken)).ConfigureAwait(false);
         foreach (var (tenantId, rows) in purged)
         {
             if (rows > 0)
@@ -81,7 +81,7 @@ internal sealed class VaultBackgroundService(IVaultStore store, TenantKeyring ke
         }
 
         VaultException? failed = null;
-        foreach (var tenant in await store.ListTenantsAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var tenant in await TenantKeyring.Stored(() => store.ListTenantsAsync(cancellationToken)).ConfigureAwait(false))
         {
             if (tenant.State != TenantState.Active)
             {

@@ -18,6 +18,7 @@ public sealed class PostgresRestartTests
     private static readonly Caller Tokenizer = new("svc:redactor", VaultRoles.Tokenizer);
     private static readonly Caller Detokenizer = new("svc:rehydrator", VaultRoles.Detokenizer);
     private static readonly Caller Admin = new("admin:alice", VaultRoles.KeyAdmin);
+    private static readonly Caller Auditor = new("audit:carol", VaultRoles.Auditor);
 
     private PostgresBackend _backend = null!;
 
@@ -81,6 +82,28 @@ public sealed class PostgresRestartTests
                     other.Enqueue($"{e.GetType().Name}: {e.Message}");
                     await Task.Delay(20);
                 }
+            }
+        })).Append(Task.Run(async () =>
+        {
+            // An auditor and a key admin at work meanwhile: their calls too succeed or are UNAVAILABLE.
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await vault.Audit.VerifyAsync(Auditor, tenantId);
+                    await vault.Audit.ExportAsync(Auditor, tenantId, fromSeq: 1_000_000).ToListAsync();
+                    await vault.Keys.ListAsync(Admin, tenantId);
+                }
+                catch (VaultException e) when (e.Kind == VaultErrorKind.Unavailable)
+                {
+                    Interlocked.Increment(ref unavailable);
+                }
+                catch (Exception e)
+                {
+                    other.Enqueue($"audit or keys: {e.GetType().Name}: {e.Message}");
+                }
+
+                await Task.Delay(20);
             }
         })).ToArray();
 

@@ -1,5 +1,9 @@
+using System.Security.Cryptography;
+using Npgsql;
 using NUnit.Framework;
+using PrivateInference.TokenVault.Authorization;
 using PrivateInference.TokenVault.Keys;
+using PrivateInference.TokenVault.Storage;
 using PrivateInference.TokenVault.Tests.Keys;
 
 namespace PrivateInference.TokenVault.IntegrationTests.Service;
@@ -10,6 +14,75 @@ namespace PrivateInference.TokenVault.IntegrationTests.Service;
 public sealed class PostgresVaultServiceTests : VaultServiceTests
 {
     private protected override VaultBackend CreateBackend() => new PostgresBackend("svc");
+
+    [Test]
+    public async Task When_the_database_refuses_connections_every_operation_is_unavailable_and_none_fails_otherwise()
+    {
+        var tenantId = await NewTenantAsync();
+        var token = await TokenizeOneAsync(tenantId, "PAN", Canary.Pan());
+        var role = "it_down_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var schema = ((PostgresBackend)Backend).Schema;
+        var database = new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresConnectionString).Database;
+        await Backend.ExecuteAsync($"""
+            CREATE ROLE "{role}" LOGIN PASSWORD '{password}';
+            GRANT CREATE ON DATABASE "{database}" TO "{role}";
+            GRANT ALL ON SCHEMA "{schema}" TO "{role}";
+            GRANT ALL ON ALL TABLES IN SCHEMA "{schema}" TO "{role}";
+            """);
+        var connection = new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresConnectionString) { Username = role, Password = password, MaxPoolSize = 4 }.ToString();
+        var store = new PostgresVaultStore(connection, schema);
+        try
+        {
+            await using var vault = await VaultRuntime.OpenAsync(store, Backend.Kek, ownsDependencies: false);
+            await vault.Pseudonyms.DetokenizeAsync(Caller.LocalOperator, tenantId, [token]);
+
+            // Like a server at its connection limit: the pool's connections end, new ones are refused (53300).
+            await Backend.ExecuteAsync($"""ALTER ROLE "{role}" CONNECTION LIMIT 0; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'""");
+            var outcomes = new List<string>();
+            Func<Task>[] calls =
+            [
+                () => vault.Pseudonyms.TokenizeAsync(Caller.LocalOperator, tenantId, Items("PAN", Canary.Pan())),
+                () => vault.Pseudonyms.DetokenizeAsync(Caller.LocalOperator, tenantId, [token]),
+                () => vault.Pseudonyms.EraseSubjectAsync(Caller.LocalOperator, tenantId, Canary.Subject()),
+                () => vault.Keys.CreateTenantAsync(Caller.LocalOperator, NewTenantId()),
+                () => vault.Keys.RotateKekAsync(Caller.LocalOperator, tenantId),
+                () => vault.Keys.RotateDekAsync(Caller.LocalOperator, tenantId),
+                () => vault.Keys.DisableAsync(Caller.LocalOperator, tenantId),
+                () => vault.Keys.ApproveDestroyAsync(Caller.LocalOperator, tenantId, "request-1"),
+                () => vault.Keys.ListAsync(Caller.LocalOperator, null),
+                () => vault.Audit.VerifyAsync(Caller.LocalOperator, tenantId),
+                async () => await vault.Audit.ExportAsync(Caller.LocalOperator, tenantId).ToListAsync(),
+                () => vault.Audit.ListChainsAsync(Caller.LocalOperator),
+                () => vault.RunMaintenanceOnceAsync(),
+            ];
+            for (var i = 0; i < calls.Length; i++)
+            {
+                try
+                {
+                    await calls[i]();
+                    outcomes.Add($"{i}: succeeded");
+                }
+                catch (VaultException e) when (e.Kind == VaultErrorKind.Unavailable)
+                {
+                    outcomes.Add($"{i}: unavailable");
+                }
+                catch (Exception e)
+                {
+                    outcomes.Add($"{i}: {e.GetType().Name} {(e as VaultException)?.Kind}");
+                }
+            }
+
+            Assert.That(outcomes, Is.EqualTo(Enumerable.Range(0, calls.Length).Select(i => $"{i}: unavailable")));
+        }
+        finally
+        {
+            await store.DisposeAsync();
+            await Backend.ExecuteAsync($"""SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'; DROP OWNED BY "{role}"; DROP ROLE "{role}" """);
+        }
+
+        Assert.That(await DetokenizeAsync(tenantId, token), Has.Length.EqualTo(1).And.None.Null, "the fixture's own replica was never affected");
+    }
 
     [Test]
     public async Task SoftHsm2_imports_with_rsa_oaep_sha1_and_refuses_the_other_wrappings_without_using_up_the_import_key()
