@@ -133,6 +133,19 @@ if [[ -z "$pg_port" ]]; then
   exit 1
 fi
 
+# pg_ctl on this cluster as its owner, for tests that restart the server under load (PI_TEST_PG_CTL restart).
+# The server log goes to a file: a server started with its output on a test's pipe would hold that pipe open.
+pg_ctl_script="$run_dir/pg-ctl"
+{
+  printf '#!/usr/bin/env bash\n'
+  if ((EUID == 0)); then
+    printf 'exec runuser -u postgres -- %q -D %q -l %q "$@"\n' "$PG_BIN/pg_ctl" "$pg_data" "$pg_root/server.log"
+  else
+    printf 'exec %q -D %q -l %q "$@"\n' "$PG_BIN/pg_ctl" "$pg_data" "$pg_root/server.log"
+  fi
+} >"$pg_ctl_script"
+chmod 700 "$pg_ctl_script"
+
 PGPASSWORD="$pg_password" "$PG_BIN/psql" -X -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres \
   -v ON_ERROR_STOP=1 -q -c 'CREATE DATABASE pi_test' >/dev/null
 log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port"
@@ -153,6 +166,7 @@ log "SoftHSM2 token '$token_label' in the run folder"
 
 # ---- tests ------------------------------------------------------------------------------------
 export PI_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Database=pi_test;Username=postgres;Password=$pg_password"
+export PI_TEST_PG_CTL="$pg_ctl_script"
 export PI_PKCS11_MODULE="$pkcs11_module"
 export PI_PKCS11_TOKEN="$token_label"
 export PI_PKCS11_PIN="$pkcs11_pin"

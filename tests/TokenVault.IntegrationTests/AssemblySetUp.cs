@@ -11,7 +11,7 @@ public sealed class AssemblySetUp
 {
     private const string HowToRun =
         "Run the tests through scripts/test.sh, which starts a throw-away PostgreSQL and SoftHSM2 token and exports " +
-        "PI_TEST_POSTGRES, PI_PKCS11_MODULE, PI_PKCS11_TOKEN, PI_PKCS11_PIN and SOFTHSM2_CONF " +
+        "PI_TEST_POSTGRES, PI_TEST_PG_CTL, PI_PKCS11_MODULE, PI_PKCS11_TOKEN, PI_PKCS11_PIN and SOFTHSM2_CONF " +
         "(or export them yourself for servers you run).";
 
     [OneTimeSetUp]

@@ -7,8 +7,9 @@ internal static class TestEnvironment
     public const string ModuleVariable = "PI_PKCS11_MODULE";
     public const string TokenVariable = "PI_PKCS11_TOKEN";
     public const string PinVariable = "PI_PKCS11_PIN";
+    public const string PgCtlVariable = "PI_TEST_PG_CTL";
 
-    public static readonly string[] RequiredVariables = [PostgresVariable, ModuleVariable, TokenVariable, PinVariable];
+    public static readonly string[] RequiredVariables = [PostgresVariable, ModuleVariable, TokenVariable, PinVariable, PgCtlVariable];
 
     public static string PostgresConnectionString => Required(PostgresVariable);
 
@@ -17,6 +18,9 @@ internal static class TestEnvironment
     public static string Pkcs11Token => Required(TokenVariable);
 
     public static string Pkcs11Pin => Required(PinVariable);
+
+    /// <summary>A script that runs pg_ctl on the test cluster as its owner (e.g. <c>restart -m fast</c>).</summary>
+    public static string PgCtl => Required(PgCtlVariable);
 
     public static bool IsCi =>
         Environment.GetEnvironmentVariable("CI") is { } ci

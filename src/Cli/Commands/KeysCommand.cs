@@ -100,6 +100,13 @@ internal static class KeysCommand
                 return 2;
             }
 
+            if (kind == ImportWrapping.RsaAesKeyWrapSha1)
+            {
+                // RsaAesKeyWrap wraps with OAEP-SHA-256 only: a SHA-1 blob made here would not import.
+                Terminal.Error.WriteLine("pi keys wrap-for-import: RSA_AES_KEY_WRAP_SHA1 is not offered here; use RSA_AES_KEY_WRAP_SHA256");
+                return 2;
+            }
+
             byte[] material;
             try
             {

@@ -10,6 +10,7 @@ public static class AuditProblems
         AuditBreak.SeqOutOfOrder => "reordered",
         AuditBreak.PrevHashMismatch => "reordered-or-inserted",
         AuditBreak.OtherTenant => "foreign-record",
+        AuditBreak.HeadMismatch => "replaced",
         _ => kind.ToString(),
     };
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using PrivateInference.TokenVault.Authorization;
+using PrivateInference.TokenVault.Keyring;
 using PrivateInference.TokenVault.Pseudonymization;
 using PrivateInference.TokenVault.Storage;
 
@@ -21,27 +22,18 @@ public sealed class AuditQueries
     /// <summary>Tenants (and the "_system" chain) that have audit records.</summary>
     public async Task<IReadOnlyList<string>> ListChainsAsync(Caller caller, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(caller);
-        caller.Require(VaultRoles.Auditor);
-        return await _store.ListAuditTenantsAsync(cancellationToken).ConfigureAwait(false);
+        await AuthorizeAsync(caller, null, "audit.list_chains").ConfigureAwait(false);
+        return await TenantKeyring.Stored(() => _store.ListAuditTenantsAsync(cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Verifies the tenant's whole chain and pinpoints the first broken record.</summary>
+    /// <remarks>The chain must also reach the head the store keeps (read first, so records appended meanwhile only
+    /// lie beyond it): deleting the newest records leaves an intact shorter chain that only the head reveals.</remarks>
     public async Task<AuditVerification> VerifyAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(caller);
-        caller.Require(VaultRoles.Auditor);
-        ValidateChain(tenantId);
-        // The head first: records appended while the chain is read are newer than it and are left for the next check.
-        var head = await _store.GetAuditHeadAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        AuditRecord? last = null;
-        var records = UpTo(_store.ReadAuditAsync(tenantId, 1, cancellationToken), head?.Seq ?? 0, r => last = r);
-        var result = await AuditVerifier.VerifyAsync(records, null, cancellationToken).ConfigureAwait(false);
-        if (result.IsIntact)
-        {
-            result = AgainstHead(result, last, head);
-        }
-
+        await AuthorizeAsync(caller, tenantId, "audit.verify").ConfigureAwait(false);
+        var head = await TenantKeyring.Stored(() => _store.GetAuditHeadAsync(tenantId, cancellationToken)).ConfigureAwait(false);
+        var result = await AuditVerifier.VerifyAsync(TenantKeyring.Stored(_store.ReadAuditAsync(tenantId, 1, cancellationToken), cancellationToken), null, head, cancellationToken).ConfigureAwait(false);
         var detail = new AuditDetail().Add("records", result.Verified).Add("intact", result.IsIntact);
         if (!result.IsIntact)
         {
@@ -57,56 +49,30 @@ public sealed class AuditQueries
     /// record is returned.</summary>
     public async IAsyncEnumerable<AuditRecord> ExportAsync(Caller caller, string tenantId, long fromSeq = 1, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(caller);
-        caller.Require(VaultRoles.Auditor);
-        ValidateChain(tenantId);
+        await AuthorizeAsync(caller, tenantId, "audit.export").ConfigureAwait(false);
         await _trail.WriteAsync(tenantId, caller, "audit.export", "ok", new AuditDetail().Add("from_seq", fromSeq)).ConfigureAwait(false);
-        await foreach (var record in _store.ReadAuditAsync(tenantId, Math.Max(1, fromSeq), cancellationToken).ConfigureAwait(false))
+        await foreach (var record in TenantKeyring.Stored(_store.ReadAuditAsync(tenantId, Math.Max(1, fromSeq), cancellationToken), cancellationToken).ConfigureAwait(false))
         {
             yield return record;
         }
     }
 
-    /// <summary>An intact chain must also end where the appenders left its head: a cut tail (newest records deleted) is
-    /// reported at the first missing seq, an edited newest record at its seq.</summary>
-    internal static AuditVerification AgainstHead(AuditVerification intact, AuditRecord? last, AuditCheckpoint? head)
+    /// <summary>Requires the auditor role and a valid chain name (a tenant ID or "_system"); records a refusal.</summary>
+    private async Task AuthorizeAsync(Caller caller, string? tenantId, string action)
     {
-        var lastSeq = last?.Seq ?? 0;
-        if (head is null)
+        ArgumentNullException.ThrowIfNull(caller);
+        try
         {
-            return intact;
-        }
-
-        if (head.Seq > lastSeq)
-        {
-            return new AuditVerification(intact.Verified, lastSeq + 1, AuditBreak.SeqGap);
-        }
-
-        return last is not null && !last.Hash.AsSpan().SequenceEqual(head.Hash)
-            ? new AuditVerification(intact.Verified, lastSeq, AuditBreak.HashMismatch)
-            : intact;
-    }
-
-    /// <summary>The records up to the head's seq (all when there is no head), remembering the last one passed on.</summary>
-    private static async IAsyncEnumerable<AuditRecord> UpTo(IAsyncEnumerable<AuditRecord> records, long headSeq, Action<AuditRecord> seen)
-    {
-        await foreach (var record in records.ConfigureAwait(false))
-        {
-            if (headSeq > 0 && record.Seq > headSeq)
+            caller.Require(VaultRoles.Auditor);
+            if (tenantId is not null && tenantId != AuditTrail.SystemTenant)
             {
-                yield break;
+                PseudonymService.ValidateTenantId(tenantId);
             }
-
-            seen(record);
-            yield return record;
         }
-    }
-
-    private static void ValidateChain(string tenantId)
-    {
-        if (tenantId != AuditTrail.SystemTenant)
+        catch (VaultException ex)
         {
-            PseudonymService.ValidateTenantId(tenantId);
+            await _trail.WriteRefusalAsync(tenantId, caller, action, ex, new AuditDetail()).ConfigureAwait(false);
+            throw;
         }
     }
 }

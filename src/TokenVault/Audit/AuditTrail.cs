@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using PrivateInference.TokenVault.Pseudonymization;
 using PrivateInference.TokenVault.Storage;
 
 namespace PrivateInference.TokenVault.Audit;
@@ -42,6 +43,24 @@ internal sealed class AuditTrail : IAsyncDisposable
         }
 
         return pending.Done.Task;
+    }
+
+    /// <summary>Records a refusal; never throws, because the refusal is returned either way and an unwritable trail is
+    /// already failing every operation. Refusals without a known tenant go to the system chain, so an unknown or
+    /// invalid input never names a chain.</summary>
+    public async Task WriteRefusalAsync(string? tenantId, Authorization.Caller caller, string action, VaultException refusal, AuditDetail detail)
+    {
+        var chain = refusal.Reason is "unknown_tenant" or "invalid_tenant_id" || !PseudonymService.IsValidTenantId(tenantId)
+            ? SystemTenant
+            : tenantId!;
+        try
+        {
+            await WriteAsync(chain, caller, action, "refused:" + refusal.Reason, detail).ConfigureAwait(false);
+        }
+        catch (VaultException)
+        {
+            // The refusal stands either way.
+        }
     }
 
     public async ValueTask DisposeAsync()

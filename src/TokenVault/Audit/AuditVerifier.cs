@@ -21,6 +21,10 @@ public enum AuditBreak
 
     /// <summary>The record belongs to another tenant's chain.</summary>
     OtherTenant = 5,
+
+    /// <summary>The record at the seq of the store's chain head is not the record the head names: the newest records
+    /// were replaced with rehashed copies.</summary>
+    HeadMismatch = 6,
 }
 
 /// <summary>A known-good point of a chain to verify from: the last record already checked (or signed).</summary>
@@ -45,14 +49,15 @@ public sealed record AuditVerification(long Verified, long? BrokenAtSeq, AuditBr
 /// <remarks>
 /// Each record must follow the previous one (seq + 1, same tenant), hash to its stored hash, and name the previous
 /// record's hash as prev_hash; the first one follows the <c>from</c> checkpoint (the genesis by default). Deleting the
-/// newest records leaves an intact shorter chain: only a signed checkpoint of the head can reveal that.
+/// newest records leaves an intact shorter chain: only a known head reveals that. Given a <c>head</c> (the store's
+/// own, or better a signed checkpoint), the chain must reach its seq with its hash; records beyond it are verified too.
 /// </remarks>
 public static class AuditVerifier
 {
-    public static AuditVerification Verify(IEnumerable<AuditRecord> records, AuditCheckpoint? from = null)
+    public static AuditVerification Verify(IEnumerable<AuditRecord> records, AuditCheckpoint? from = null, AuditCheckpoint? head = null)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var cursor = new Cursor(from ?? AuditCheckpoint.Genesis);
+        var cursor = new Cursor(from ?? AuditCheckpoint.Genesis, head);
         foreach (AuditRecord record in records)
         {
             if (cursor.Advance(record) is { } broken)
@@ -61,13 +66,13 @@ public static class AuditVerifier
             }
         }
 
-        return cursor.Intact;
+        return cursor.End();
     }
 
-    public static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<AuditRecord> records, AuditCheckpoint? from = null, CancellationToken cancellationToken = default)
+    public static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<AuditRecord> records, AuditCheckpoint? from = null, AuditCheckpoint? head = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var cursor = new Cursor(from ?? AuditCheckpoint.Genesis);
+        var cursor = new Cursor(from ?? AuditCheckpoint.Genesis, head);
         await foreach (AuditRecord record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             if (cursor.Advance(record) is { } broken)
@@ -76,17 +81,21 @@ public static class AuditVerifier
             }
         }
 
-        return cursor.Intact;
+        return cursor.End();
     }
 
-    private sealed class Cursor(AuditCheckpoint from)
+    private sealed class Cursor(AuditCheckpoint from, AuditCheckpoint? head)
     {
         private long _seq = from.Seq;
         private byte[] _hash = from.Hash;
         private string? _tenantId;
         private long _verified;
 
-        public AuditVerification Intact => new(_verified, null, null);
+        /// <summary>After the last record: intact, unless the chain stops short of the head (its newest records deleted).</summary>
+        public AuditVerification End() =>
+            head is not null && _seq < head.Seq
+                ? new AuditVerification(_verified, _seq + 1, AuditBreak.SeqGap)
+                : new AuditVerification(_verified, null, null);
 
         /// <summary>Checks the next record; null when it is good.</summary>
         public AuditVerification? Advance(AuditRecord record)
@@ -101,6 +110,7 @@ public static class AuditVerifier
                 : record.Seq > expected ? AuditBreak.SeqGap
                 : !HashesToItself(record) ? AuditBreak.HashMismatch
                 : !CryptographicOperations.FixedTimeEquals(record.PrevHash, _hash) ? AuditBreak.PrevHashMismatch
+                : record.Seq == head?.Seq && !CryptographicOperations.FixedTimeEquals(record.Hash, head.Hash) ? AuditBreak.HeadMismatch
                 : null;
             if (fault is { } kind)
             {

@@ -106,9 +106,17 @@ public static class ServiceTokens
                 ["sub"] = subject,
                 [RolesClaim] = RoleNames.Where(r => (roles & r.Role) != 0).Select(r => r.Name).ToArray(),
             },
-            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(ecdsa) { KeyId = KeyIdOf(ecdsa) }, SecurityAlgorithms.EcdsaSha256),
+            SigningCredentials = new SigningCredentials(Uncached(new ECDsaSecurityKey(ecdsa) { KeyId = KeyIdOf(ecdsa) }), SecurityAlgorithms.EcdsaSha256),
         };
         return new JsonWebTokenHandler().CreateToken(descriptor);
+    }
+
+    /// <summary>IdentityModel caches signature providers by key ID, and with them the key object: the next token of this
+    /// issuer in the process would be signed with the ECDsa disposed after this one.</summary>
+    internal static ECDsaSecurityKey Uncached(ECDsaSecurityKey key)
+    {
+        key.CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false };
+        return key;
     }
 
     private static string KeyIdOf(ECDsa ecdsa) =>

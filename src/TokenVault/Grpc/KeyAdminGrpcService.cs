@@ -20,25 +20,8 @@ internal sealed class KeyAdminGrpcService(KeyAdministration keys) : KeyAdminServ
         return response;
     }
 
-    public override async Task<ImportKeyResponse> ImportKey(ImportKeyRequest request, ServerCallContext context)
-    {
-        if (!WrappingNames.TryParse(request.Wrapping, out var wrapping))
-        {
-            throw new VaultException(VaultErrorKind.InvalidArgument, "wrapping is not one the vault accepts.", "unknown_wrapping");
-        }
-
-        ImportKeyId id;
-        try
-        {
-            id = new ImportKeyId(request.ImportKeyId);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new VaultException(VaultErrorKind.InvalidArgument, "import_key_id is 32 lower-case hex digits.", "invalid_import_key_id", ex);
-        }
-
-        return new() { Tenant = Map(await keys.ImportKeyAsync(context.Caller(), request.TenantId, id, wrapping, request.WrappedKey.Memory, context.CancellationToken).ConfigureAwait(false)) };
-    }
+    public override async Task<ImportKeyResponse> ImportKey(ImportKeyRequest request, ServerCallContext context) =>
+        new() { Tenant = Map(await keys.ImportKeyAsync(context.Caller(), request.TenantId, request.ImportKeyId, request.Wrapping, request.WrappedKey.Memory, context.CancellationToken).ConfigureAwait(false)) };
 
     public override async Task<RotateKekResponse> RotateKek(RotateKekRequest request, ServerCallContext context) =>
         new() { Tenant = Map(await keys.RotateKekAsync(context.Caller(), request.TenantId, context.CancellationToken).ConfigureAwait(false)) };

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using PrivateInference.Cryptography;
@@ -187,6 +188,7 @@ internal sealed class TenantKeyring(IVaultStore store, IKekProvider kekProvider,
         }
     }
 
+    /// <summary>Runs a store call; the store's "unavailable" becomes the vault's UNAVAILABLE.</summary>
     internal static async Task<T> Stored<T>(Func<Task<T>> call)
     {
         try
@@ -195,7 +197,38 @@ internal sealed class TenantKeyring(IVaultStore store, IKekProvider kekProvider,
         }
         catch (VaultStoreUnavailableException ex)
         {
-            throw new VaultException(VaultErrorKind.Unavailable, "The vault database is unavailable.", "database_unavailable", ex);
+            throw Unavailable(ex);
         }
     }
+
+    /// <summary>The same for a stream of rows the store reads page by page.</summary>
+    internal static async IAsyncEnumerable<T> Stored<T>(IAsyncEnumerable<T> rows, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var rowsEnumerator = rows.GetAsyncEnumerator(cancellationToken);
+        await using (rowsEnumerator.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await rowsEnumerator.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (VaultStoreUnavailableException ex)
+                {
+                    throw Unavailable(ex);
+                }
+
+                if (!more)
+                {
+                    yield break;
+                }
+
+                yield return rowsEnumerator.Current;
+            }
+        }
+    }
+
+    private static VaultException Unavailable(VaultStoreUnavailableException ex) =>
+        new(VaultErrorKind.Unavailable, "The vault database is unavailable.", "database_unavailable", ex);
 }

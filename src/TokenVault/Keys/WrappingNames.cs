@@ -8,6 +8,7 @@ public static class WrappingNames
         ImportWrapping.RsaOaepSha256 => "RSA_OAEP_SHA256",
         ImportWrapping.RsaOaepSha1 => "RSA_OAEP_SHA1",
         ImportWrapping.RsaAesKeyWrapSha256 => "RSA_AES_KEY_WRAP_SHA256",
+        ImportWrapping.RsaAesKeyWrapSha1 => "RSA_AES_KEY_WRAP_SHA1",
         _ => wrapping.ToString().ToUpperInvariant(),
     };
 

@@ -35,6 +35,7 @@ public sealed record TenantKeyInventory(
 public sealed class KeyAdministration
 {
     public const string DestroyAction = "kek.destroy";
+    private const string ListAction = "keys.list";
 
     private readonly IVaultStore _store;
     private readonly IKekProvider _kek;
@@ -84,8 +85,32 @@ public sealed class KeyAdministration
     /// <summary>Imports customer key material: the first KEK of a new tenant, or the next KEK version of an existing
     /// one (data keys re-wrapped under it).</summary>
     public Task<TenantKeyInventory> ImportKeyAsync(Caller caller, string tenantId, ImportKeyId importKeyId, ImportWrapping wrapping, ReadOnlyMemory<byte> wrappedKey, CancellationToken cancellationToken = default) =>
+        ImportKeyAsync(caller, tenantId, () => (importKeyId, wrapping), wrappedKey, cancellationToken);
+
+    /// <summary>The same, with the import key ID and the wrapping as the wire spells them (<see cref="WrappingNames"/>):
+    /// a malformed one is refused, and recorded, like any other refusal.</summary>
+    public Task<TenantKeyInventory> ImportKeyAsync(Caller caller, string tenantId, string importKeyId, string wrapping, ReadOnlyMemory<byte> wrappedKey, CancellationToken cancellationToken = default) =>
+        ImportKeyAsync(caller, tenantId, () =>
+        {
+            if (!WrappingNames.TryParse(wrapping, out var parsed))
+            {
+                throw new VaultException(VaultErrorKind.InvalidArgument, "wrapping is not one the vault accepts.", "unknown_wrapping");
+            }
+
+            try
+            {
+                return (new ImportKeyId(importKeyId), parsed);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new VaultException(VaultErrorKind.InvalidArgument, "import_key_id is 32 lower-case hex digits.", "invalid_import_key_id", ex);
+            }
+        }, wrappedKey, cancellationToken);
+
+    private Task<TenantKeyInventory> ImportKeyAsync(Caller caller, string tenantId, Func<(ImportKeyId Id, ImportWrapping Wrapping)> arguments, ReadOnlyMemory<byte> wrappedKey, CancellationToken cancellationToken) =>
         AdminAsync(caller, tenantId, "kek.import", async detail =>
         {
+            var (importKeyId, wrapping) = arguments();
             detail.Add("wrapping", wrapping.ToString());
             var tenant = await Stored(() => _store.GetTenantAsync(tenantId, cancellationToken)).ConfigureAwait(false);
             if (tenant is null)
@@ -96,7 +121,7 @@ public sealed class KeyAdministration
             }
             else
             {
-                RequireNotDestroyed(tenant);
+                RequireActive(tenant);
                 var next = new KekId(tenant.KekRef, tenant.KekVersion + 1);
                 Provider(() => _kek.Import(next, importKeyId, wrappedKey.Span, wrapping));
                 await RewrapAsync(tenant, next, detail, cancellationToken).ConfigureAwait(false);
@@ -110,7 +135,7 @@ public sealed class KeyAdministration
         AdminAsync(caller, tenantId, "kek.rotate", async detail =>
         {
             var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
-            RequireNotDestroyed(tenant);
+            RequireActive(tenant);
             var next = new KekId(tenant.KekRef, tenant.KekVersion + 1);
             Provider(() => _kek.Create(next));
             await RewrapAsync(tenant, next, detail, cancellationToken).ConfigureAwait(false);
@@ -122,7 +147,7 @@ public sealed class KeyAdministration
         AdminAsync(caller, tenantId, "dek.rotate", async detail =>
         {
             var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
-            RequireNotDestroyed(tenant);
+            RequireActive(tenant);
             var keys = await Stored(() => _store.GetDataKeysAsync(tenantId, cancellationToken)).ConfigureAwait(false);
             var version = keys.Where(k => k.Purpose == DataKeyPurpose.Value).Select(k => k.Version).DefaultIfEmpty(0).Max() + 1;
             var record = NewDataKey(tenant.TenantId, new KekId(tenant.KekRef, tenant.KekVersion), DataKeyPurpose.Value, version);
@@ -213,26 +238,35 @@ public sealed class KeyAdministration
             return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
         });
 
-    /// <summary>Key inventories of one tenant (or all when <paramref name="tenantId"/> is null).</summary>
+    /// <summary>Key inventories of one tenant (or all when <paramref name="tenantId"/> is null, recorded on the system
+    /// chain).</summary>
     public async Task<IReadOnlyList<TenantKeyInventory>> ListAsync(Caller caller, string? tenantId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(caller);
-        caller.Require(VaultRoles.KeyAdmin);
         if (tenantId is not null)
         {
-            PseudonymService.ValidateTenantId(tenantId);
-            await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
-            return [await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false)];
+            return await AdminAsync<IReadOnlyList<TenantKeyInventory>>(caller, tenantId, ListAction, async _ =>
+                [await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false)]).ConfigureAwait(false);
         }
 
-        var tenants = await Stored(() => _store.ListTenantsAsync(cancellationToken)).ConfigureAwait(false);
-        var result = new List<TenantKeyInventory>(tenants.Count);
-        foreach (var tenant in tenants)
+        ArgumentNullException.ThrowIfNull(caller);
+        try
         {
-            result.Add(await InventoryAsync(tenant.TenantId, cancellationToken).ConfigureAwait(false));
-        }
+            caller.Require(VaultRoles.KeyAdmin);
+            var tenants = await Stored(() => _store.ListTenantsAsync(cancellationToken)).ConfigureAwait(false);
+            var result = new List<TenantKeyInventory>(tenants.Count);
+            foreach (var tenant in tenants)
+            {
+                result.Add(await InventoryAsync(tenant.TenantId, cancellationToken).ConfigureAwait(false));
+            }
 
-        return result;
+            await _audit.WriteAsync(AuditTrail.SystemTenant, caller, ListAction, "ok", new AuditDetail().Add("tenants", result.Count)).ConfigureAwait(false);
+            return result;
+        }
+        catch (VaultException ex)
+        {
+            await _audit.WriteRefusalAsync(null, caller, ListAction, ex, new AuditDetail()).ConfigureAwait(false);
+            throw;
+        }
     }
 
     internal async Task<TenantKeyInventory> InventoryAsync(string tenantId, CancellationToken cancellationToken)
@@ -311,6 +345,17 @@ public sealed class KeyAdministration
         }
     }
 
+    /// <summary>Key changes need a usable KEK. A disabled tenant's is refused at the provider, and only after a rotation
+    /// or import made the next KEK version there, which the next attempt could then not make again.</summary>
+    private static void RequireActive(TenantRecord tenant)
+    {
+        RequireNotDestroyed(tenant);
+        if (tenant.State == TenantState.Disabled)
+        {
+            throw new VaultException(VaultErrorKind.FailedPrecondition, "The tenant's key is disabled.", "key_disabled");
+        }
+    }
+
     private static void ValidateRequestId(string requestId)
     {
         if (string.IsNullOrEmpty(requestId) || requestId.Length > 64 || !requestId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
@@ -333,16 +378,7 @@ public sealed class KeyAdministration
         }
         catch (VaultException ex)
         {
-            var chain = ex.Reason is "invalid_tenant_id" or "unknown_tenant" ? AuditTrail.SystemTenant : tenantId;
-            try
-            {
-                await _audit.WriteAsync(chain, caller, action, "refused:" + ex.Reason, detail).ConfigureAwait(false);
-            }
-            catch (VaultException)
-            {
-                // The refusal stands either way.
-            }
-
+            await _audit.WriteRefusalAsync(tenantId, caller, action, ex, detail).ConfigureAwait(false);
             throw;
         }
     }

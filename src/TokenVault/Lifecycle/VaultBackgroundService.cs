@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using PrivateInference.TokenVault.Audit;
 using PrivateInference.TokenVault.Authorization;
 using PrivateInference.TokenVault.Keyring;
@@ -64,10 +65,12 @@ internal sealed class VaultBackgroundService(IVaultStore store, TenantKeyring ke
         }
     }
 
-    /// <summary>One pass: purge expired rows of every tenant, then re-encrypt every active tenant's older rows.</summary>
+    /// <summary>One pass: purge expired rows of every tenant, then re-encrypt every active tenant's older rows. A tenant
+    /// whose keys cannot be used (its KEK refused at the provider, say) does not hold up the others; the first such
+    /// refusal is thrown after the pass.</summary>
     internal async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        var purged = await store.PurgeExpiredAsync(time.GetUtcNow(), 10_000, cancellationToken).ConfigureAwait(false);
+        var purged = await TenantKeyring.Stored(() => store.PurgeExpiredAsync(time.GetUtcNow(), 10_000, cancellationToken)).ConfigureAwait(false);
         foreach (var (tenantId, rows) in purged)
         {
             if (rows > 0)
@@ -77,23 +80,37 @@ internal sealed class VaultBackgroundService(IVaultStore store, TenantKeyring ke
             }
         }
 
-        foreach (var tenant in await store.ListTenantsAsync(cancellationToken).ConfigureAwait(false))
+        VaultException? failed = null;
+        foreach (var tenant in await TenantKeyring.Stored(() => store.ListTenantsAsync(cancellationToken)).ConfigureAwait(false))
         {
             if (tenant.State != TenantState.Active)
             {
                 continue;
             }
 
-            int moved;
-            do
+            try
             {
-                moved = await reencryption.StepAsync(tenant.TenantId, cancellationToken).ConfigureAwait(false);
-                if (moved > 0)
+                int moved;
+                do
                 {
-                    VaultLog.Reencrypted(logger, moved, tenant.TenantId);
+                    moved = await reencryption.StepAsync(tenant.TenantId, cancellationToken).ConfigureAwait(false);
+                    if (moved > 0)
+                    {
+                        VaultLog.Reencrypted(logger, moved, tenant.TenantId);
+                    }
                 }
+                while (moved > 0 && !cancellationToken.IsCancellationRequested);
             }
-            while (moved > 0 && !cancellationToken.IsCancellationRequested);
+            catch (VaultException ex)
+            {
+                VaultLog.JobFailed(logger, "reencrypt", ex.Reason);
+                failed ??= ex;
+            }
+        }
+
+        if (failed is not null)
+        {
+            ExceptionDispatchInfo.Throw(failed);
         }
     }
 }

@@ -67,7 +67,7 @@ public sealed partial class PseudonymService
         }
         catch (VaultException ex)
         {
-            await RefusedAsync(tenantId, caller, "tokenize", ex, new AuditDetail().Add("items", items.Count)).ConfigureAwait(false);
+            await _audit.WriteRefusalAsync(tenantId, caller, "tokenize", ex, new AuditDetail().Add("items", items.Count)).ConfigureAwait(false);
             throw;
         }
     }
@@ -95,7 +95,7 @@ public sealed partial class PseudonymService
         }
         catch (VaultException ex)
         {
-            await RefusedAsync(tenantId, caller, "detokenize", ex, new AuditDetail().Add("items", tokens.Count)).ConfigureAwait(false);
+            await _audit.WriteRefusalAsync(tenantId, caller, "detokenize", ex, new AuditDetail().Add("items", tokens.Count)).ConfigureAwait(false);
             throw;
         }
     }
@@ -130,7 +130,7 @@ public sealed partial class PseudonymService
         }
         catch (VaultException ex)
         {
-            await RefusedAsync(tenantId, caller, "subject.erase", ex, new AuditDetail()).ConfigureAwait(false);
+            await _audit.WriteRefusalAsync(tenantId, caller, "subject.erase", ex, new AuditDetail()).ConfigureAwait(false);
             throw;
         }
     }
@@ -363,31 +363,17 @@ public sealed partial class PseudonymService
 
     internal static void ValidateTenantId(string tenantId)
     {
-        if (tenantId is null || !TenantIdPattern().IsMatch(tenantId))
+        if (!IsValidTenantId(tenantId))
         {
             throw new VaultException(VaultErrorKind.InvalidArgument, "tenant_id must be 1-63 characters of a-z, 0-9 and '-', starting with a letter or digit.", "invalid_tenant_id");
         }
     }
 
-    /// <summary>Records a refusal. A refusal stands even when its record cannot be written.</summary>
-    internal async Task RefusedAsync(string tenantId, Caller caller, string action, VaultException refusal, AuditDetail detail)
-    {
-        // Refusals without a known tenant go to the system chain, so an unknown input never names a chain.
-        var chain = refusal.Reason is "unknown_tenant" or "invalid_tenant_id" || tenantId is null || !TenantIdPattern().IsMatch(tenantId)
-            ? AuditTrail.SystemTenant
-            : tenantId;
-        try
-        {
-            await _audit.WriteAsync(chain, caller, action, "refused:" + refusal.Reason, detail).ConfigureAwait(false);
-        }
-        catch (VaultException)
-        {
-            // The refusal is returned either way; an unwritable trail is already failing every operation.
-        }
-    }
+    internal static bool IsValidTenantId(string? tenantId) => tenantId is not null && TenantIdPattern().IsMatch(tenantId);
 
     private static string Key(FingerprintKey key) => key.EntityType + ":" + Convert.ToHexString(key.Fingerprint);
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
+    // \z, not $: "$" also matches before a final newline, and "tenant\n" must not pass as a tenant ID.
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,62}\z", RegexOptions.CultureInvariant)]
     private static partial Regex TenantIdPattern();
 }

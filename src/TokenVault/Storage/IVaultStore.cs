@@ -92,12 +92,12 @@ public interface IVaultStore
     /// </summary>
     Task<IReadOnlyList<AuditRecord>> AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default);
 
+    /// <summary>The tenant's chain head as the appenders left it: the last seq and hash (seq 0 and 32 zero bytes before
+    /// the first record). Verification checks the chain against it, so deleting the newest records shows.</summary>
+    Task<AuditCheckpoint> GetAuditHeadAsync(string tenantId, CancellationToken cancellationToken = default);
+
     /// <summary>The tenant's audit records from <paramref name="fromSeq"/> on, in stored order (by seq).</summary>
     IAsyncEnumerable<AuditRecord> ReadAuditAsync(string tenantId, long fromSeq = 1, CancellationToken cancellationToken = default);
-
-    /// <summary>The tenant's chain head as the appenders left it (seq and hash of the newest record), or null when the
-    /// tenant has no records. Verification compares the chain with it, so a cut tail is not a valid shorter chain.</summary>
-    Task<AuditCheckpoint?> GetAuditHeadAsync(string tenantId, CancellationToken cancellationToken = default);
 
     /// <summary>Every tenant ID that has audit records (including the "_system" chain for refusals without a known tenant).</summary>
     Task<IReadOnlyList<string>> ListAuditTenantsAsync(CancellationToken cancellationToken = default);

@@ -592,6 +592,17 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
         }, cancellationToken);
     }
 
+    public Task<AuditCheckpoint> GetAuditHeadAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.AuditTenantId(tenantId, nameof(tenantId));
+        return WithConnectionAsync(async connection =>
+        {
+            AuditHeadRow? row = await connection.QuerySingleOrDefaultAsync<AuditHeadRow>(Command(
+                VaultSql.AuditHead, new { TenantId = tenantId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return row is null ? AuditCheckpoint.Genesis : new AuditCheckpoint(row.Seq, row.Hash);
+        }, cancellationToken);
+    }
+
     public IAsyncEnumerable<AuditRecord> ReadAuditAsync(string tenantId, long fromSeq = 1, CancellationToken cancellationToken = default)
     {
         VaultStoreChecks.AuditTenantId(tenantId, nameof(tenantId));
@@ -603,19 +614,6 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
                 cancellationToken: token)).ConfigureAwait(false);
             return rows.Select(row => row.ToRecord()).ToList();
         }, token), fromSeq, cancellationToken);
-    }
-
-    public Task<AuditCheckpoint?> GetAuditHeadAsync(string tenantId, CancellationToken cancellationToken = default)
-    {
-        VaultStoreChecks.AuditTenantId(tenantId, nameof(tenantId));
-        return WithConnectionAsync<AuditCheckpoint?>(async connection =>
-        {
-            var head = await connection.QuerySingleOrDefaultAsync<AuditHeadRow>(Command(
-                "SELECT seq AS Seq, hash AS Hash FROM audit_heads WHERE tenant_id = @TenantId AND seq > 0",
-                new { TenantId = tenantId },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return head is null ? null : new AuditCheckpoint(head.Seq, head.Hash);
-        }, cancellationToken);
     }
 
     public Task<IReadOnlyList<string>> ListAuditTenantsAsync(CancellationToken cancellationToken = default) =>

@@ -531,7 +531,7 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
             foreach (string tenantId in tenants)
             {
                 AuditHeadRow? row = await connection.QuerySingleOrDefaultAsync<AuditHeadRow>(Command(
-                    "SELECT tenant_id AS TenantId, seq AS Seq, hash AS Hash FROM audit_heads WHERE tenant_id = @TenantId",
+                    VaultSql.AuditHead,
                     new { TenantId = tenantId },
                     transaction,
                     cancellationToken)).ConfigureAwait(false);
@@ -578,6 +578,17 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
         }, cancellationToken);
     }
 
+    public Task<AuditCheckpoint> GetAuditHeadAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.AuditTenantId(tenantId, nameof(tenantId));
+        return ReadAsync(async connection =>
+        {
+            AuditHeadRow? row = await connection.QuerySingleOrDefaultAsync<AuditHeadRow>(Command(
+                VaultSql.AuditHead, new { TenantId = tenantId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return row is null ? AuditCheckpoint.Genesis : new AuditCheckpoint(row.Seq, row.Hash);
+        }, cancellationToken);
+    }
+
     public IAsyncEnumerable<AuditRecord> ReadAuditAsync(string tenantId, long fromSeq = 1, CancellationToken cancellationToken = default)
     {
         VaultStoreChecks.AuditTenantId(tenantId, nameof(tenantId));
@@ -589,19 +600,6 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
                 cancellationToken: token)).ConfigureAwait(false);
             return rows.Select(row => row.ToRecord()).ToList();
         }, token), fromSeq, cancellationToken);
-    }
-
-    public Task<AuditCheckpoint?> GetAuditHeadAsync(string tenantId, CancellationToken cancellationToken = default)
-    {
-        VaultStoreChecks.AuditTenantId(tenantId, nameof(tenantId));
-        return ReadAsync<AuditCheckpoint?>(async connection =>
-        {
-            var head = await connection.QuerySingleOrDefaultAsync<AuditHeadRow>(Command(
-                "SELECT seq AS Seq, hash AS Hash FROM audit_heads WHERE tenant_id = @TenantId AND seq > 0",
-                new { TenantId = tenantId },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return head is null ? null : new AuditCheckpoint(head.Seq, head.Hash);
-        }, cancellationToken);
     }
 
     public Task<IReadOnlyList<string>> ListAuditTenantsAsync(CancellationToken cancellationToken = default) =>

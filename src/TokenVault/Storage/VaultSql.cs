@@ -63,6 +63,8 @@ internal static class VaultSql
         ON CONFLICT (tenant_id, action, request_id, approver) DO NOTHING
         """;
 
+    public const string AuditHead = "SELECT tenant_id AS TenantId, seq AS Seq, hash AS Hash FROM audit_heads WHERE tenant_id = @TenantId";
+
     /// <summary>One page of a tenant's chain; <paramref name="at"/> reads the time as Unix microseconds.</summary>
     public static string AuditPage(string at) => $"""
         SELECT tenant_id AS TenantId, seq AS Seq, {at} AS At, actor AS Actor, action AS Action, outcome AS Outcome,

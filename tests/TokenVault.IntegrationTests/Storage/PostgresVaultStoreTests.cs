@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using NUnit.Framework;
+using PrivateInference.TokenVault.IntegrationTests.Service;
 using PrivateInference.TokenVault.Storage;
 
 namespace PrivateInference.TokenVault.IntegrationTests.Storage;
@@ -51,19 +52,8 @@ public sealed class PostgresVaultStoreTests : VaultStoreContractTests
         return connection;
     }
 
-    protected override async Task WithoutAppendOnlyGuardAsync(Func<Task> tamper)
-    {
-        // The tests connect as a superuser, as an attacker with database access would.
-        await ExecuteRawAsync("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only");
-        try
-        {
-            await tamper();
-        }
-        finally
-        {
-            await ExecuteRawAsync("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only");
-        }
-    }
+    protected override Task WithoutAppendOnlyGuardAsync(Func<Task> tamper) =>
+        PostgresBackend.WithoutAppendOnlyGuardAsync(sql => ExecuteRawAsync(sql), tamper);
 
     protected override async Task<IReadOnlyDictionary<string, ColumnKind>> ColumnsAsync(string table)
     {

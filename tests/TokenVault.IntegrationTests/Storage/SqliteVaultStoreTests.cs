@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
 using NUnit.Framework;
+using PrivateInference.TokenVault.IntegrationTests.Service;
 using PrivateInference.TokenVault.Storage;
 
 namespace PrivateInference.TokenVault.IntegrationTests.Storage;
@@ -41,30 +42,7 @@ public sealed class SqliteVaultStoreTests : VaultStoreContractTests
         return await connection.ExecuteAsync(sql, parameters);
     }
 
-    protected override async Task WithoutAppendOnlyGuardAsync(Func<Task> tamper)
-    {
-        // Whoever can write the file can drop the triggers; the chain is what catches them.
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        var triggers = (await connection.QueryAsync<(string Name, string Sql)>(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")).ToList();
-        Assert.That(triggers, Has.Count.EqualTo(2));
-        foreach ((string name, _) in triggers)
-        {
-            await connection.ExecuteAsync($"DROP TRIGGER {name}");
-        }
-
-        try
-        {
-            await tamper();
-        }
-        finally
-        {
-            foreach ((_, string sql) in triggers)
-            {
-                await connection.ExecuteAsync(sql);
-            }
-        }
-    }
+    protected override Task WithoutAppendOnlyGuardAsync(Func<Task> tamper) => SqliteBackend.WithoutAppendOnlyGuardAsync(DatabasePath, tamper);
 
     protected override async Task<IReadOnlyDictionary<string, ColumnKind>> ColumnsAsync(string table)
     {

@@ -163,12 +163,35 @@ public sealed class AuditVerifierTests
     }
 
     [Test]
-    public void A_cut_tail_leaves_an_intact_shorter_chain_which_only_a_signed_head_can_reveal()
+    public void A_cut_tail_leaves_an_intact_shorter_chain_which_only_a_known_head_can_reveal()
     {
         List<AuditRecord> chain = Chain();
+        var head = new AuditCheckpoint(6, chain[5].Hash);
         chain.RemoveRange(4, 2);
 
         Assert.That(AuditVerifier.Verify(chain), Is.EqualTo(new AuditVerification(4, null, null)));
+        Assert.That(AuditVerifier.Verify(chain, head: head), Is.EqualTo(new AuditVerification(4, 5, AuditBreak.SeqGap)));
+        Assert.That(AuditVerifier.Verify([], head: head), Is.EqualTo(new AuditVerification(0, 1, AuditBreak.SeqGap)));
+    }
+
+    [Test]
+    public void A_newest_record_replaced_by_a_rehashed_copy_does_not_match_the_head()
+    {
+        List<AuditRecord> chain = Chain();
+        var head = new AuditCheckpoint(6, chain[5].Hash);
+        chain[5] = Rehashed(chain[5] with { Outcome = "denied" });
+
+        Assert.That(AuditVerifier.Verify(chain), Is.EqualTo(new AuditVerification(6, null, null)));
+        Assert.That(AuditVerifier.Verify(chain, head: head), Is.EqualTo(new AuditVerification(5, 6, AuditBreak.HeadMismatch)));
+    }
+
+    [Test]
+    public void Records_appended_after_the_head_was_read_are_verified_too()
+    {
+        List<AuditRecord> chain = Chain();
+
+        Assert.That(AuditVerifier.Verify(chain, head: new AuditCheckpoint(4, chain[3].Hash)), Is.EqualTo(new AuditVerification(6, null, null)));
+        Assert.That(AuditVerifier.Verify(chain, head: AuditCheckpoint.Genesis), Is.EqualTo(new AuditVerification(6, null, null)));
     }
 
     [Test]

@@ -1,0 +1,248 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using NUnit.Framework;
+using PrivateInference.TokenVault.IntegrationTests.Service;
+using PrivateInference.TokenVault.IntegrationTests.Storage;
+
+namespace PrivateInference.TokenVault.IntegrationTests.Cli;
+
+/// <summary><c>pi tokenize</c>, <c>detokenize</c>, <c>keys</c>, <c>audit verify</c> and <c>vault migrate</c> as an operator
+/// runs them: the built command line as a process, on the embedded default (a PI_HOME of the test's own) and on
+/// PostgreSQL with the SoftHSM2 token.</summary>
+[TestFixture]
+public sealed class PiVaultCommandTests
+{
+    private const int NoPermission = 77;
+    private const int Refused = 69;
+
+    private PiCommand _pi = null!;
+    private string _home = null!;
+    private Canaries _canary = new();
+
+    private Dictionary<string, string?> Embedded => new() { ["PI_HOME"] = _home };
+
+    private string VaultFile => Path.Combine(_home, "vault.db");
+
+    [OneTimeSetUp]
+    public async Task Build_the_command_line() => _pi = await PiCommand.BuildAsync();
+
+    [OneTimeTearDown]
+    public void Remove_the_command_line() => _pi?.Dispose();
+
+    [SetUp]
+    public void New_home()
+    {
+        _home = Directory.CreateTempSubdirectory("pi-home-").FullName;
+        _canary = new Canaries();
+    }
+
+    [TearDown]
+    public void Remove_the_home()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_home, recursive: true);
+    }
+
+    [Test]
+    public async Task Tokenize_and_detokenize_round_trip_on_the_embedded_default_and_leave_no_value_in_the_file()
+    {
+        var pan = _canary.Pan();
+        var name = _canary.Person();
+
+        var names = await _pi.RunAsync(Embedded, [name, name.ToUpperInvariant()], "tokenize", "--tenant", "acme", "--type", "PERSON");
+        var pans = await _pi.RunAsync(Embedded, [pan, pan.Replace(' ', '-')], "tokenize", "--tenant", "acme", "--type", "PAN");
+
+        Assert.That(names.ExitCode, Is.Zero, names.ToString());
+        Assert.That(names.Error, Does.Contain("LOCAL DEVELOPMENT").And.Contain("created tenant acme"));
+        Assert.That(pans.Lines, Has.Length.EqualTo(2).And.All.Match(@"^\[PAN_[0-9A-HJKMNP-TV-Z]{10}\]$"));
+        Assert.That(pans.Lines[1], Is.EqualTo(pans.Lines[0]), "one card number, two spellings, one token");
+        Assert.That(names.Lines, Has.Length.EqualTo(2).And.All.EqualTo(names.Lines[0]).And.All.StartWith("[PERSON_"));
+
+        var detokenized = await _pi.RunAsync(Embedded, [pans.Lines[0], "[PAN_0000000000]", names.Lines[1]], "detokenize", "--tenant", "acme");
+
+        Assert.That(detokenized.ExitCode, Is.Zero, detokenized.ToString());
+        Assert.That(detokenized.Lines, Is.EqualTo(new[] { pan, "[PAN_0000000000]", name }));
+        Assert.That(detokenized.Error, Does.Contain("1 token(s) not known"));
+        Assert.That(_canary.FoundIn(names.Error + pans.Error + detokenized.Error), Is.Empty, "stderr");
+        Assert.That(_canary.FoundIn(await ReadAllAsync(_home)), Is.Empty, "the embedded vault's files");
+    }
+
+    [Test]
+    public async Task The_keys_commands_create_rotate_disable_enable_and_list_on_the_embedded_default()
+    {
+        var create = await _pi.RunAsync(Embedded, null, "keys", "create", "--tenant", "globex");
+        var rotate = await _pi.RunAsync(Embedded, null, "keys", "rotate", "--tenant", "globex");
+        var rotateDek = await _pi.RunAsync(Embedded, null, "keys", "rotate-dek", "--tenant", "globex");
+        var disable = await _pi.RunAsync(Embedded, null, "keys", "disable", "--tenant", "globex");
+        var refused = await _pi.RunAsync(Embedded, [_canary.Pan()], "tokenize", "--tenant", "globex", "--type", "PAN");
+        var enable = await _pi.RunAsync(Embedded, null, "keys", "enable", "--tenant", "globex");
+        var served = await _pi.RunAsync(Embedded, [_canary.Pan()], "tokenize", "--tenant", "globex", "--type", "PAN");
+        var list = await _pi.RunAsync(Embedded, null, "keys", "list");
+        var again = await _pi.RunAsync(Embedded, null, "keys", "create", "--tenant", "globex");
+
+        Assert.That(new[] { create, rotate, rotateDek, disable, enable, served, list }.Select(r => r.ExitCode), Has.All.Zero, string.Join('\n', create, rotate, rotateDek, disable, enable, served, list));
+        Assert.That(create.Out, Does.StartWith("globex  state=active  kek=globex v1 (local-development-only)  dek=v1"));
+        Assert.That(rotate.Out, Does.Contain("kek=globex v2"));
+        Assert.That(rotateDek.Out, Does.Contain("dek=v2"));
+        Assert.That(disable.Out, Does.Contain("state=disabled"));
+        Assert.That((refused.ExitCode, refused.Out), Is.EqualTo((Refused, string.Empty)));
+        Assert.That(refused.Error, Does.Contain("The tenant's key is disabled."));
+        Assert.That(enable.Out, Does.Contain("state=active"));
+        Assert.That(list.Lines, Is.EqualTo(new[] { "globex  state=active  kek=globex v2 (local-development-only)  dek=v2  fingerprint-key=v1  rows=1  rows-below-current-dek=0" }));
+        Assert.That(again.ExitCode, Is.EqualTo(Refused));
+        Assert.That(again.Error, Does.Contain("pi keys create: The tenant exists already."));
+        Assert.That(_canary.FoundIn(refused.Error + served.Error), Is.Empty);
+    }
+
+    [TestCase("RSA_OAEP_SHA256")]
+    [TestCase("RSA_OAEP_SHA1")]
+    [TestCase("RSA_AES_KEY_WRAP_SHA256")]
+    public async Task Byok_with_the_keys_commands_imports_customer_key_material_into_a_new_tenant(string wrapping)
+    {
+        var pem = Path.Combine(_home, "import.pem");
+        var wrappedFile = Path.Combine(_home, "wrapped.b64");
+
+        var importKey = await _pi.RunAsync(Embedded, null, "keys", "import-key", "--tenant", "hooli", "--out", pem);
+        var wrapped = await _pi.RunAsync(Embedded, [Convert.ToHexString(Tests.Keys.Customer.KnownKek())], "keys", "wrap-for-import", "--public-key", pem, "--wrapping", wrapping);
+        await File.WriteAllTextAsync(wrappedFile, wrapped.Out);
+        var imported = await _pi.RunAsync(Embedded, null, "keys", "import", "--tenant", "hooli", "--import-key-id", importKey.Lines.Single(), "--wrapping", wrapping, "--wrapped", wrappedFile);
+        var tokens = await _pi.RunAsync(Embedded, [_canary.Person()], "tokenize", "--tenant", "hooli", "--type", "PERSON");
+
+        Assert.That(new[] { importKey, wrapped, imported, tokens }.Select(r => r.ExitCode), Has.All.Zero, string.Join('\n', importKey, wrapped, imported, tokens));
+        Assert.That(importKey.Error, Does.Contain("wrappings: RSA_OAEP_SHA256, RSA_OAEP_SHA1, RSA_AES_KEY_WRAP_SHA256, RSA_AES_KEY_WRAP_SHA1"));
+        Assert.That(imported.Out, Does.StartWith("hooli  state=active  kek=hooli v1 (local-development-only)"));
+        Assert.That(tokens.Error, Does.Not.Contain("created tenant"), "the import created it");
+    }
+
+    [Test]
+    public async Task Wrap_for_import_refuses_the_rsa_aes_sha1_wrapping_it_cannot_make_rather_than_making_a_blob_that_will_not_import()
+    {
+        var refused = await _pi.RunAsync(Embedded, [Convert.ToHexString(Tests.Keys.Customer.KnownKek())], "keys", "wrap-for-import", "--public-key", Path.Combine(_home, "none.pem"), "--wrapping", "RSA_AES_KEY_WRAP_SHA1");
+
+        Assert.That((refused.ExitCode, refused.Out), Is.EqualTo((2, string.Empty)));
+        Assert.That(refused.Error, Does.Contain("use RSA_AES_KEY_WRAP_SHA256"));
+    }
+
+    [TestCase("UPDATE audit_events SET detail = '{\"items\":99}' WHERE tenant_id = 'initech' AND seq = 2", 2, "edited")]
+    [TestCase("DELETE FROM audit_events WHERE tenant_id = 'initech' AND seq = 3", 3, "deleted")]
+    [TestCase("DELETE FROM audit_events WHERE tenant_id = 'initech' AND seq = 5", 5, "deleted")]
+    public async Task Audit_verify_exits_1_and_names_the_record_changed_in_the_sqlite_file(string tamper, int seq, string problem)
+    {
+        var first = await _pi.RunAsync(Embedded, [_canary.Person()], "tokenize", "--tenant", "initech", "--type", "PERSON");
+        var second = await _pi.RunAsync(Embedded, [_canary.Person()], "tokenize", "--tenant", "initech", "--type", "PERSON");
+        var third = await _pi.RunAsync(Embedded, [_canary.Person()], "tokenize", "--tenant", "initech", "--type", "PERSON");
+        var intact = await _pi.RunAsync(Embedded, null, "audit", "verify", "--tenant", "initech");
+        Assert.That(new[] { first, second, third }.Select(r => r.ExitCode), Has.All.Zero);
+        Assert.That((intact.ExitCode, intact.Out), Is.EqualTo((0, "initech: intact, 4 records\n")), intact.ToString());
+
+        await TamperAsync(tamper);
+        var broken = await _pi.RunAsync(Embedded, null, "audit", "verify", "--tenant", "initech");
+
+        Assert.That(broken.ExitCode, Is.EqualTo(1), broken.ToString());
+        Assert.That(broken.Out, Does.StartWith($"initech: BROKEN at seq {seq}: record {problem}"));
+    }
+
+    [Test]
+    public async Task Vault_migrate_applies_the_postgres_migrations_once()
+    {
+        var schema = TestSchema.NewName("cli");
+        var postgres = new Dictionary<string, string?> { ["PI_VAULT_POSTGRES"] = TestEnvironment.PostgresConnectionString, ["PI_VAULT_POSTGRES_SCHEMA"] = schema, ["PI_HOME"] = _home };
+        try
+        {
+            var first = await _pi.RunAsync(postgres, null, "vault", "migrate");
+            var second = await _pi.RunAsync(postgres, null, "vault", "migrate");
+
+            Assert.That((first.ExitCode, first.Out), Is.EqualTo((0, "postgres: applied migration(s) 1, 2\n")), first.ToString());
+            Assert.That((second.ExitCode, second.Out), Is.EqualTo((0, "postgres: schema is current\n")), second.ToString());
+            Assert.That(first.Error + second.Error, Does.Not.Contain(new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresConnectionString).Password!));
+        }
+        finally
+        {
+            await DropSchemaAsync(schema);
+        }
+    }
+
+    [Test]
+    public async Task Against_postgres_detokenize_needs_a_detokenizer_token_and_works_with_one()
+    {
+        var schema = TestSchema.NewName("cli");
+        var tenantId = "cli-" + Guid.NewGuid().ToString("N")[..12];
+        var postgres = new Dictionary<string, string?>
+        {
+            ["PI_VAULT_POSTGRES"] = TestEnvironment.PostgresConnectionString,
+            ["PI_VAULT_POSTGRES_SCHEMA"] = schema,
+            ["PI_HOME"] = _home,
+            ["PI_PKCS11_MODULE"] = TestEnvironment.Pkcs11Module,
+            ["PI_PKCS11_TOKEN"] = TestEnvironment.Pkcs11Token,
+            ["PI_PKCS11_PIN"] = TestEnvironment.Pkcs11Pin,
+        };
+        try
+        {
+            var admin = await TokenAsync("admin:alice", "key-admin");
+            var tokenizer = await TokenAsync("svc:redactor", "tokenizer");
+            var detokenizer = await TokenAsync("svc:rehydrator", "detokenizer");
+            var value = _canary.Pan();
+
+            var migrate = await _pi.RunAsync(postgres, null, "vault", "migrate");
+            var anonymousCreate = await _pi.RunAsync(postgres, null, "keys", "create", "--tenant", tenantId);
+            var create = await _pi.RunAsync(With(postgres, admin), null, "keys", "create", "--tenant", tenantId);
+            var tokens = await _pi.RunAsync(With(postgres, tokenizer), [value], "tokenize", "--tenant", tenantId, "--type", "PAN");
+            Assert.That(new[] { migrate, create, tokens }.Select(r => r.ExitCode), Has.All.Zero, string.Join('\n', migrate, create, tokens));
+            Assert.That(create.Out, Does.Contain($"kek={tenantId} v1 (pkcs11)"));
+            Assert.That(create.Error, Does.Not.Contain("LOCAL DEVELOPMENT"));
+            Assert.That(anonymousCreate.ExitCode, Is.EqualTo(NoPermission));
+
+            var anonymous = await _pi.RunAsync(postgres, tokens.Lines, "detokenize", "--tenant", tenantId);
+            var wrongRole = await _pi.RunAsync(With(postgres, tokenizer), tokens.Lines, "detokenize", "--tenant", tenantId);
+            var forged = await _pi.RunAsync(With(postgres, tokenizer[..^4] + "AAAA"), tokens.Lines, "detokenize", "--tenant", tenantId);
+            var allowed = await _pi.RunAsync(With(postgres, detokenizer), tokens.Lines, "detokenize", "--tenant", tenantId);
+
+            Assert.That((anonymous.ExitCode, anonymous.Out), Is.EqualTo((NoPermission, string.Empty)));
+            Assert.That(anonymous.Error, Does.Contain("against PostgreSQL the vault needs an identity"));
+            Assert.That((wrongRole.ExitCode, wrongRole.Out), Is.EqualTo((NoPermission, string.Empty)), wrongRole.ToString());
+            Assert.That((forged.ExitCode, forged.Out), Is.EqualTo((NoPermission, string.Empty)), forged.ToString());
+            Assert.That((allowed.ExitCode, allowed.Lines), Is.EqualTo((0, new[] { value })), allowed.ToString());
+            Assert.That(_canary.FoundIn(string.Concat(anonymous, wrongRole, forged, create, tokens.Error, allowed.Error)), Is.Empty);
+        }
+        finally
+        {
+            await DropSchemaAsync(schema);
+        }
+    }
+
+    /// <summary>A service token from <c>pi identity token</c>, signed with the key in the test's PI_HOME.</summary>
+    private async Task<string> TokenAsync(string subject, string role)
+    {
+        var issued = await _pi.RunAsync(Embedded, null, "identity", "token", "--subject", subject, "--role", role);
+        Assert.That(issued.ExitCode, Is.Zero, issued.ToString());
+        return issued.Lines.Single();
+    }
+
+    private static Dictionary<string, string?> With(Dictionary<string, string?> environment, string token) =>
+        new(environment) { ["PI_VAULT_TOKEN"] = token };
+
+    private Task TamperAsync(string sql) => SqliteBackend.WithoutAppendOnlyGuardAsync(VaultFile, async () =>
+    {
+        await using var connection = new SqliteConnection($"Data Source={VaultFile};Pooling=False");
+        Assert.That(await connection.ExecuteAsync(sql), Is.EqualTo(1));
+    });
+
+    private static async Task<byte[]> ReadAllAsync(string folder)
+    {
+        using var all = new MemoryStream();
+        foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            await stream.CopyToAsync(all);
+        }
+
+        return all.ToArray();
+    }
+
+    private static async Task DropSchemaAsync(string schema)
+    {
+        await using var connection = new NpgsqlConnection(TestEnvironment.PostgresConnectionString);
+        await connection.ExecuteAsync($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+    }
+}

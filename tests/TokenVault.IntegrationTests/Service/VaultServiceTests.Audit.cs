@@ -1,0 +1,130 @@
+using NUnit.Framework;
+using PrivateInference.TokenVault.Audit;
+
+namespace PrivateInference.TokenVault.IntegrationTests.Service;
+
+public abstract partial class VaultServiceTests
+{
+    /// <summary>What someone with write access to the audit table does to a chain of six records.</summary>
+    public enum AuditTamper
+    {
+        DetailEdited,
+        ActorEdited,
+        MiddleRecordDeleted,
+        TwoRecordsSwapped,
+        NewestRecordDeleted,
+        TwoNewestRecordsDeleted,
+    }
+
+    [Test]
+    public async Task Every_operation_appends_one_payload_free_record_and_the_chain_verifies()
+    {
+        var tenantId = await NewTenantAsync();
+        var token = await TokenizeOneAsync(tenantId, "PAN", Canary.Pan());
+        await DetokenizeAsync(tenantId, token);
+        Refusal(() => Vault.Pseudonyms.TokenizeAsync(Tokenizer, tenantId, [new("CVV", Canary.Text("cvv"))]));
+        Refusal(() => Vault.Pseudonyms.DetokenizeAsync(Tokenizer, tenantId, [token]));
+        await Vault.Keys.RotateDekAsync(Admin, tenantId);
+        await Vault.Keys.RotateKekAsync(Admin, tenantId);
+        await Vault.Keys.DisableAsync(Admin, tenantId);
+        Refusal(() => Vault.Pseudonyms.DetokenizeAsync(Detokenizer, tenantId, [token]));
+        await Vault.Keys.EnableAsync(Admin, tenantId);
+        await Vault.Keys.ListAsync(Admin, tenantId);
+        await Vault.Pseudonyms.EraseSubjectAsync(Eraser, tenantId, Canary.Subject());
+        await Vault.Keys.ApproveDestroyAsync(Admin, tenantId, "request-7");
+        await Vault.Audit.ExportAsync(Auditor, tenantId).ToListAsync();
+
+        var verification = await Vault.Audit.VerifyAsync(Auditor, tenantId);
+
+        var chain = await ChainAsync(tenantId);
+        Assert.That(chain.Select(r => (r.Action, r.Outcome)), Is.EqualTo(new[]
+        {
+            ("tenant.create", "ok"),
+            ("tokenize", "ok"),
+            ("detokenize", "ok"),
+            ("tokenize", "refused:sensitive_authentication_data"),
+            ("detokenize", "refused:permission_denied"),
+            ("dek.rotate", "ok"),
+            ("kek.rotate", "ok"),
+            ("kek.disable", "ok"),
+            ("detokenize", "refused:key_disabled"),
+            ("kek.enable", "ok"),
+            ("keys.list", "ok"),
+            ("subject.erase", "ok"),
+            ("kek.destroy.approve", "ok"),
+            ("audit.export", "ok"),
+            ("audit.verify", "ok"),
+        }));
+        Assert.That(verification, Is.EqualTo(new AuditVerification(chain.Count - 1, null, null)));
+        Assert.That(chain.Select(r => r.Seq), Is.EqualTo(Enumerable.Range(1, chain.Count).Select(i => (long)i)));
+        Assert.That(AuditVerifier.Verify(chain).IsIntact, Is.True, "the stored chain verifies offline too");
+        Assert.That(chain[1].DetailJson, Is.EqualTo("""{"created":1,"dek_version":1,"items":1,"types":{"PAN":1}}"""));
+        Assert.That(chain[0].DetailJson, Does.Contain("\"provider\":\"" + Vault.Keys.ProviderKind + "\""));
+    }
+
+    [TestCase(AuditTamper.DetailEdited, 3, AuditBreak.HashMismatch)]
+    [TestCase(AuditTamper.ActorEdited, 4, AuditBreak.HashMismatch)]
+    [TestCase(AuditTamper.MiddleRecordDeleted, 3, AuditBreak.SeqGap)]
+    [TestCase(AuditTamper.TwoRecordsSwapped, 3, AuditBreak.HashMismatch)]
+    [TestCase(AuditTamper.NewestRecordDeleted, 6, AuditBreak.SeqGap)]
+    [TestCase(AuditTamper.TwoNewestRecordsDeleted, 5, AuditBreak.SeqGap)]
+    public async Task Verification_pinpoints_a_record_changed_with_sql(AuditTamper tamper, long brokenAt, AuditBreak expected)
+    {
+        var tenantId = await NewTenantAsync();
+        var tokens = await TokenizeAsync(tenantId, "PERSON", Canary.Person(), Canary.Person());
+        await DetokenizeAsync(tenantId, [.. tokens]);
+        await TokenizeAsync(tenantId, "EMAIL", Canary.Email());
+        await DetokenizeAsync(tenantId, tokens[0]);
+        await Vault.Keys.RotateDekAsync(Admin, tenantId);
+        Assert.That(await ChainAsync(tenantId), Has.Count.EqualTo(6));
+        var at = new { TenantId = tenantId };
+
+        await Backend.WithoutAppendOnlyGuardAsync(async () =>
+        {
+            var changed = tamper switch
+            {
+                AuditTamper.DetailEdited => await Backend.ExecuteAsync("UPDATE audit_events SET detail = replace(detail, '\"found\":2', '\"found\":0') WHERE tenant_id = @TenantId AND seq = 3", at),
+                AuditTamper.ActorEdited => await Backend.ExecuteAsync("UPDATE audit_events SET actor = 'svc:someone-else' WHERE tenant_id = @TenantId AND seq = 4", at),
+                AuditTamper.MiddleRecordDeleted => await Backend.ExecuteAsync("DELETE FROM audit_events WHERE tenant_id = @TenantId AND seq = 3", at),
+                AuditTamper.TwoRecordsSwapped => await Backend.ExecuteAsync(
+                    "UPDATE audit_events SET seq = 1000 WHERE tenant_id = @TenantId AND seq = 3; " +
+                    "UPDATE audit_events SET seq = 3 WHERE tenant_id = @TenantId AND seq = 4; " +
+                    "UPDATE audit_events SET seq = 4 WHERE tenant_id = @TenantId AND seq = 1000", at),
+                AuditTamper.NewestRecordDeleted => await Backend.ExecuteAsync("DELETE FROM audit_events WHERE tenant_id = @TenantId AND seq = 6", at),
+                AuditTamper.TwoNewestRecordsDeleted => await Backend.ExecuteAsync("DELETE FROM audit_events WHERE tenant_id = @TenantId AND seq >= 5", at),
+                _ => 0,
+            };
+            Assert.That(changed, Is.GreaterThan(0), "the tampering touched the chain");
+        });
+
+        var verification = await Vault.Audit.VerifyAsync(Auditor, tenantId);
+
+        Assert.That((verification.BrokenAtSeq, verification.Break), Is.EqualTo(((long?)brokenAt, (AuditBreak?)expected)));
+        Assert.That(verification.Verified, Is.EqualTo(brokenAt - 1));
+        var record = (await ChainAsync(tenantId)).Last();
+        Assert.That((record.Actor, record.Action, record.Outcome), Is.EqualTo((Auditor.Subject, "audit.verify", "broken")));
+        Assert.That(record.DetailJson, Is.EqualTo($$"""{"break":"{{expected}}","broken_at_seq":{{brokenAt}},"intact":false,"records":{{brokenAt - 1}}}"""));
+    }
+
+    [Test]
+    public async Task When_the_audit_trail_cannot_be_written_tokenize_and_detokenize_fail_unavailable_and_return_nothing()
+    {
+        var tenantId = await NewTenantAsync();
+        var value = Canary.Pan();
+        var token = await TokenizeOneAsync(tenantId, "PAN", value);
+        var before = await ChainAsync(tenantId);
+        VaultException tokenize, detokenize;
+
+        await using (await Backend.BreakAuditWritesAsync())
+        {
+            tokenize = Refusal(() => Vault.Pseudonyms.TokenizeAsync(Tokenizer, tenantId, Items("PAN", Canary.Pan())));
+            detokenize = Refusal(() => Vault.Pseudonyms.DetokenizeAsync(Detokenizer, tenantId, [token]));
+        }
+
+        Assert.That(new[] { tokenize, detokenize }.Select(r => (r.Kind, r.Reason)), Has.All.EqualTo((VaultErrorKind.Unavailable, "audit_unavailable")));
+        Assert.That(Canary.FoundIn(tokenize.ToString() + detokenize.ToString()), Is.Empty);
+        Assert.That((await ChainAsync(tenantId)).Select(r => r.Seq), Is.EqualTo(before.Select(r => r.Seq)), "nothing was half-written");
+        Assert.That(await DetokenizeAsync(tenantId, token), Is.EqualTo(new[] { value }), "served again once the trail is back");
+        Assert.That((await Vault.Audit.VerifyAsync(Auditor, tenantId)).IsIntact, Is.True);
+    }
+}
