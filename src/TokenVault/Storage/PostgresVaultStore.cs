@@ -844,17 +844,6 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
         NpgsqlConnectionStringBuilder settings = builder.ConnectionStringBuilder;
         settings.SearchPath = schema;
         settings.Options = (settings.Options + " -c default_transaction_isolation=read\\ committed").Trim();
-        // The same few dozen statements run over and over: prepared once per connection, PostgreSQL stops parsing and
-        // planning them on every call. A connection string that sets its own limit keeps it.
-        if (settings.MaxAutoPrepare == 0)
-        {
-            settings.MaxAutoPrepare = 64;
-        }
-
-        // The store never leaves session state on a pooled connection (no SET, temporary tables, LISTEN or session-level
-        // advisory locks: the migrator's lock and search path are transaction-scoped, LISTEN has its own connection), so
-        // a connection going back to the pool needs no reset; an open transaction is still rolled back.
-        settings.NoResetOnClose = true;
         if (listener)
         {
             settings.Pooling = false;
