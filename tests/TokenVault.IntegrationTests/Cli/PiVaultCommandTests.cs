@@ -69,6 +69,31 @@ public sealed class PiVaultCommandTests
     }
 
     [Test]
+    public async Task Redact_replaces_values_with_tokens_destroys_the_cvv_and_the_tokens_detokenize_to_the_values()
+    {
+        var pan = _canary.Pan();
+        var email = _canary.Email();
+        string[] note =
+        [
+            $"Caller paid with card {pan}, CVV 123, and asked for a receipt at {email}.",
+            "Order #100045672 shipped.",
+        ];
+
+        var redacted = await _pi.RunAsync(Embedded, note, "redact", "-");
+
+        Assert.That(redacted.ExitCode, Is.Zero, redacted.ToString());
+        Assert.That(redacted.Lines[0], Does.Match(@"^Caller paid with card \[PAN_[0-9A-HJKMNP-TV-Z]{10}\], CVV \[CVV_REDACTED\], and asked for a receipt at \[EMAIL_[0-9A-HJKMNP-TV-Z]{10}\]\.$"));
+        Assert.That(redacted.Lines[1], Is.EqualTo("Order #100045672 shipped."), "text without values is left as it is");
+        Assert.That(_canary.FoundIn(redacted.Out + redacted.Error), Is.Empty);
+
+        var tokens = System.Text.RegularExpressions.Regex.Matches(redacted.Lines[0], @"\[(PAN|EMAIL)_[0-9A-Z]{10}\]").Select(m => m.Value).ToArray();
+        var values = await _pi.RunAsync(Embedded, tokens, "detokenize", "--tenant", "default");
+
+        Assert.That(values.Lines, Is.EqualTo(new[] { pan, email }));
+        Assert.That(_canary.FoundIn(await ReadAllAsync(_home)), Is.Empty, "the embedded vault's files");
+    }
+
+    [Test]
     public async Task The_keys_commands_create_rotate_disable_enable_and_list_on_the_embedded_default()
     {
         var create = await _pi.RunAsync(Embedded, null, "keys", "create", "--tenant", "globex");
