@@ -75,5 +75,6 @@ internal static class RedactCommand
         return builder.ToString();
     }
 
-    private static bool IsSensitiveAuthenticationData(EntityType type) => type is EntityType.Cvv or EntityType.TrackData;
+    // The vault's own list: what it refuses to store is exactly what the redaction destroys.
+    private static bool IsSensitiveAuthenticationData(EntityType type) => TokenVault.Pseudonymization.EntityTypes.SensitiveAuthenticationData.Contains(type.WireName());
 }

@@ -15,7 +15,7 @@ namespace PrivateInference.TokenVault.Audit;
 /// </remarks>
 internal sealed class AuditTrail : IAsyncDisposable
 {
-    public const string SystemTenant = "_system";
+    public const string SystemTenant = VaultStoreChecks.SystemAuditTenant;
     private const int MaxGroup = 512;
 
     private readonly IVaultStore _store;

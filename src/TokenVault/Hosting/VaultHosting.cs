@@ -58,9 +58,7 @@ public static class VaultHosting
 
     private static VaultRuntime OpenFromEnvironment(IServiceProvider services, VaultOptions options, IConfiguration configuration)
     {
-        var home = Environment.GetEnvironmentVariable("PI_HOME");
-        home = string.IsNullOrWhiteSpace(home) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".privateinference") : home;
-        var keyDirectory = configuration["Vault:LocalKeyDirectory"] ?? Path.Combine(home, "keys");
+        var keyDirectory = configuration["Vault:LocalKeyDirectory"] ?? Path.Combine(VaultStoreOptions.Home(), "keys");
         var kek = KekProviderFactory.Create(keyDirectory);
         if (kek.IsDevelopmentOnly)
         {

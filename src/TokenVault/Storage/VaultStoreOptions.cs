@@ -61,9 +61,17 @@ public sealed class VaultStoreOptions
             return Postgres(connectionString, string.IsNullOrWhiteSpace(schema) ? DefaultSchema : schema);
         }
 
+        return Sqlite(Path.Combine(Home(variable, userProfile), DatabaseFileName));
+    }
+
+    /// <summary>The embedded default's folder: <c>PI_HOME</c>, else <c>~/.privateinference</c>. The vault file, the
+    /// local development keys and development identities live there.</summary>
+    public static string Home() => Home(Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+
+    internal static string Home(Func<string, string?> variable, string userProfile)
+    {
         string? home = variable(HomeVariable);
-        string folder = string.IsNullOrWhiteSpace(home) ? Path.Combine(userProfile, ".privateinference") : home;
-        return Sqlite(Path.Combine(folder, DatabaseFileName));
+        return string.IsNullOrWhiteSpace(home) ? Path.Combine(userProfile, ".privateinference") : home;
     }
 
     /// <summary>The backend and where, without credentials.</summary>
