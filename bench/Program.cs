@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using PrivateInference.Bench;
 using PrivateInference.Bench.Corpus;
+using PrivateInference.Bench.Vault;
 using PrivateInference.Redactor.Detection;
 
 // dotnet run -c Release --project bench -- <command>; see docs/PERFORMANCE.md for what each prints.
@@ -37,6 +38,9 @@ switch (command)
         }
 
         break;
+    case "vault":
+        // Tokenize and Detokenize on a real PostgreSQL (PI_BENCH_POSTGRES); scripts/bench-vault.sh starts one.
+        return await VaultBenchmark.RunAsync(args[1..]);
     case "loop":
         // A plain scan loop to run under a profiler (dotnet-trace, dotnet-counters): the corpus (input 0),
         // or the 128 KiB version of adversarial input N (1-based, as listed by "adversarial"); every
@@ -47,7 +51,7 @@ switch (command)
             args.Length > 3 && args[3] == "card" ? ScanThroughput.CardDataOptions : null);
         break;
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- scan | adversarial | breakdown | all | crypto | corpus [file] | loop [seconds] [adversarial input, 0 = corpus] [card]");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- scan | adversarial | breakdown | all | crypto | corpus [file] | loop [seconds] [adversarial input, 0 = corpus] [card] | vault [seconds per level]");
         return 2;
 }
 
