@@ -12,52 +12,16 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
 
 target="${PI_TEST_TARGET:-PrivateInference.sln}"
-pkcs11_module=/usr/lib/softhsm/libsofthsm2.so
 token_label=pi-test
 
 log() { printf 'test.sh: %s\n' "$*" >&2; }
 
-# Hex from the kernel's CSPRNG: no openssl needed, safe in connection strings and config files.
-random_hex() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
-
-pg_bindir() {
-  local initdb
-  initdb="$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -n 1 || true)"
-  [[ -n "$initdb" ]] && dirname "$initdb"
-}
-
-install_packages() {
-  local missing=()
-  [[ -n "$(pg_bindir || true)" ]] || missing+=(postgresql)
-  if ! command -v softhsm2-util >/dev/null 2>&1 || [[ ! -e "$pkcs11_module" ]]; then
-    missing+=(softhsm2)
-  fi
-  ((${#missing[@]} == 0)) && return 0
-
-  if ((EUID != 0)); then
-    log "missing packages: ${missing[*]}; install them (sudo apt-get install -y ${missing[*]}) or run as root"
-    return 1
-  fi
-  log "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
+# shellcheck source=scripts/lib/services.sh
+source "$repo_root/scripts/lib/services.sh"
 
 # ---- state shared with the exit trap ----------------------------------------------------------
-run_dir=""
-pg_data=""
-pg_started=0
 summary=""
 final_rc=1
-
-as_pg_user() {
-  if ((EUID == 0)); then
-    runuser -u postgres -- "$@"
-  else
-    "$@"
-  fi
-}
 
 cleanup() {
   local rc=$?
@@ -71,16 +35,7 @@ cleanup() {
     # A compiler server left running could hold CI's output pipe open after this script ends.
     dotnet build-server shutdown >/dev/null 2>&1
   fi
-  if ((pg_started)); then
-    as_pg_user "$PG_BIN/pg_ctl" -D "$pg_data" -m immediate -w stop >/dev/null 2>&1
-  fi
-  if [[ -n "$run_dir" && -d "$run_dir" ]]; then
-    if [[ -n "${PI_KEEP_RUN_DIR:-}" ]]; then
-      log "kept run folder $run_dir"
-    else
-      rm -rf "$run_dir"
-    fi
-  fi
+  stop_services
   printf '%s\n' "$summary"
   exit "$final_rc"
 }
@@ -89,67 +44,10 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 install_packages
-PG_BIN="$(pg_bindir)"
-
-run_dir="$(mktemp -d "${TMPDIR:-/tmp}/pi-test.XXXXXXXX")"
-# The postgres user must be able to reach its own subfolder; nothing else is readable.
-chmod 711 "$run_dir"
-
-# ---- PostgreSQL -------------------------------------------------------------------------------
-pg_root="$run_dir/pg"
-pg_data="$pg_root/data"
-pg_socket="$pg_root/socket"
-mkdir -p "$pg_root" "$pg_socket"
-pg_password="$(random_hex 24)"
-printf '%s\n' "$pg_password" >"$pg_root/pwfile"
-chmod 600 "$pg_root/pwfile"
-if ((EUID == 0)); then
-  chown -R postgres:postgres "$pg_root"
-fi
-chmod 700 "$pg_root"
-
-as_pg_user "$PG_BIN/initdb" -D "$pg_data" -U postgres --pwfile="$pg_root/pwfile" \
-  --auth=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 --no-sync >"$run_dir/initdb.log" 2>&1 \
-  || { cat "$run_dir/initdb.log" >&2; exit 1; }
-rm -f "$pg_root/pwfile"
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-pg_port=""
-for candidate in $(seq 55432 55531); do
-  port_in_use "$candidate" && continue
-  # fsync off: a crashed test cluster is thrown away anyway.
-  if as_pg_user "$PG_BIN/pg_ctl" -D "$pg_data" -l "$pg_root/server.log" -w -t 60 \
-      -o "-p $candidate -k $pg_socket -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-      start >/dev/null; then
-    pg_port="$candidate"
-    pg_started=1
-    break
-  fi
-done
-if [[ -z "$pg_port" ]]; then
-  log "PostgreSQL did not start; server log:"
-  cat "$pg_root/server.log" >&2 || true
-  exit 1
-fi
-
-PGPASSWORD="$pg_password" "$PG_BIN/psql" -X -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres \
-  -v ON_ERROR_STOP=1 -q -c 'CREATE DATABASE pi_test' >/dev/null
-log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port"
-
-# ---- SoftHSM2 ---------------------------------------------------------------------------------
-hsm_dir="$run_dir/softhsm"
-mkdir -p "$hsm_dir/tokens"
-cat >"$hsm_dir/softhsm2.conf" <<EOF
-directories.tokendir = $hsm_dir/tokens
-objectstore.backend = file
-log.level = ERROR
-slots.removable = false
-EOF
-export SOFTHSM2_CONF="$hsm_dir/softhsm2.conf"
-pkcs11_pin="$(random_hex 16)"
-softhsm2-util --init-token --free --label "$token_label" --pin "$pkcs11_pin" --so-pin "$(random_hex 16)" >/dev/null
-log "SoftHSM2 token '$token_label' in the run folder"
+make_run_dir pi-test
+# fsync off: a crashed test cluster is thrown away anyway.
+start_postgres pi_test -c fsync=off -c synchronous_commit=off -c full_page_writes=off
+start_softhsm "$token_label"
 
 # ---- tests ------------------------------------------------------------------------------------
 export PI_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Database=pi_test;Username=postgres;Password=$pg_password"
