@@ -38,7 +38,7 @@ internal sealed class TenantKeyring(IVaultStore store, IKekProvider kekProvider,
                 continue;
             }
 
-            var keys = await RefreshAsync(tenantId, cached, cancellationToken).ConfigureAwait(false);
+            var keys = await RefreshAsync(tenantId, cancellationToken).ConfigureAwait(false);
             if (keys.TryAcquire())
             {
                 return keys;
@@ -71,13 +71,14 @@ internal sealed class TenantKeyring(IVaultStore store, IKekProvider kekProvider,
         _loading.Dispose();
     }
 
-    private async Task<TenantKeys> RefreshAsync(string tenantId, TenantKeys? cached, CancellationToken cancellationToken)
+    private async Task<TenantKeys> RefreshAsync(string tenantId, CancellationToken cancellationToken)
     {
         await _loading.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // Another request may have refreshed it while this one waited.
-            if (_cache.TryGetValue(tenantId, out var current) && !ReferenceEquals(current, cached) && time.GetUtcNow() - current.ValidatedAt < options.StateRevalidation)
+            // Another request may have refreshed it while this one waited: revalidated in place (the same instance,
+            // newer ValidatedAt) or reloaded. Requests that queued here behind one re-read do not each re-read.
+            if (_cache.TryGetValue(tenantId, out var current) && time.GetUtcNow() - current.ValidatedAt < options.StateRevalidation)
             {
                 return current;
             }

@@ -143,24 +143,34 @@ public sealed partial class PseudonymService
         {
             var fingerprints = new byte[items.Count][];
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            var lookup = new List<FingerprintKey>(items.Count);
+            var distinct = new HashSet<FingerprintKey>(items.Count, FingerprintKeyComparer.Instance);
             for (var i = 0; i < items.Count; i++)
             {
                 var item = items[i];
                 fingerprints[i] = Fingerprint.Compute(keys.FingerprintKey, item.EntityType, ValueNormalizer.Normalize(item.EntityType, item.Value));
                 counts[item.EntityType] = counts.GetValueOrDefault(item.EntityType) + 1;
+                var key = new FingerprintKey(item.EntityType, fingerprints[i]);
+                if (distinct.Add(key))
+                {
+                    lookup.Add(key);
+                }
             }
 
-            var lookup = fingerprints.Select((f, i) => new FingerprintKey(items[i].EntityType, f)).DistinctBy(Key).ToArray();
             var existing = await TenantKeyring.Stored(() => _store.FindByFingerprintsAsync(tenantId, lookup, now, cancellationToken)).ConfigureAwait(false);
-            var byKey = existing.ToDictionary(r => Key(new FingerprintKey(r.EntityType, r.Fingerprint)), StringComparer.Ordinal);
+            var byKey = new Dictionary<FingerprintKey, TokenRecord>(lookup.Count, FingerprintKeyComparer.Instance);
+            foreach (var record in existing)
+            {
+                byKey.Add(new FingerprintKey(record.EntityType, record.Fingerprint), record);
+            }
 
             var fresh = new List<NewToken>();
             var freshIndex = new List<int>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < items.Count; i++)
             {
-                var key = Key(new FingerprintKey(items[i].EntityType, fingerprints[i]));
-                if (!byKey.ContainsKey(key) && seen.Add(key))
+                var key = new FingerprintKey(items[i].EntityType, fingerprints[i]);
+                // Remove: a value repeated within the batch is sealed once.
+                if (!byKey.ContainsKey(key) && distinct.Remove(key))
                 {
                     fresh.Add(Seal(tenantId, items[i], fingerprints[i], keys, now));
                     freshIndex.Add(i);
@@ -172,14 +182,14 @@ public sealed partial class PseudonymService
                 var stored = await InsertWithFreshIdsOnCollisionAsync(tenantId, fresh, freshIndex, items, fingerprints, keys, now, cancellationToken).ConfigureAwait(false);
                 foreach (var record in stored)
                 {
-                    byKey[Key(new FingerprintKey(record.EntityType, record.Fingerprint))] = record;
+                    byKey[new FingerprintKey(record.EntityType, record.Fingerprint)] = record;
                 }
             }
 
             var tokens = new string[items.Count];
             for (var i = 0; i < items.Count; i++)
             {
-                var record = byKey[Key(new FingerprintKey(items[i].EntityType, fingerprints[i]))];
+                var record = byKey[new FingerprintKey(items[i].EntityType, fingerprints[i])];
                 tokens[i] = new Token(record.EntityType, record.TokenId).Format();
             }
 
@@ -385,8 +395,6 @@ public sealed partial class PseudonymService
             // The refusal is returned either way; an unwritable trail is already failing every operation.
         }
     }
-
-    private static string Key(FingerprintKey key) => key.EntityType + ":" + Convert.ToHexString(key.Fingerprint);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
     private static partial Regex TenantIdPattern();

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Data;
+using System.Data.Common;
 using System.Security.Cryptography;
 using Dapper;
 using Npgsql;
@@ -55,6 +57,9 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
     private readonly string _schema;
     private readonly string _channel;
     private readonly TimeProvider _time;
+
+    // The audit chain heads this store last left, per tenant: the append fast path's guess, checked by the database.
+    private readonly ConcurrentDictionary<string, AuditHead> _auditHeads = new(StringComparer.Ordinal);
 
     /// <param name="connectionString">Npgsql connection string; its search path and isolation are overridden.</param>
     /// <param name="schema">The schema holding the vault tables (created by <see cref="MigrateAsync"/>).</param>
@@ -283,7 +288,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
 
         return WithConnectionAsync<IReadOnlyList<TokenRecord>>(async connection =>
         {
-            IEnumerable<TokenRow> rows = await connection.QueryAsync<TokenRow>(Command(
+            IEnumerable<TokenRow> rows = await QueryTokenRowsAsync(connection, Command(
                 $"""
                 SELECT {TokenColumns}
                 FROM tokens t
@@ -326,7 +331,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
         {
             return await WithConnectionAsync<IReadOnlyList<TokenRecord>>(async connection =>
             {
-                IEnumerable<TokenRow> rows = await connection.QueryAsync<TokenRow>(Command(
+                IEnumerable<TokenRow> rows = await QueryTokenRowsAsync(connection, Command(
                     $"""
                     INSERT INTO tokens AS t (tenant_id, token_id, entity_type, fingerprint, fp_version, ciphertext, dek_version,
                         created_at, expires_at, subject_ref)
@@ -378,7 +383,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
 
         return WithConnectionAsync<IReadOnlyList<TokenRecord>>(async connection =>
         {
-            IEnumerable<TokenRow> rows = await connection.QueryAsync<TokenRow>(Command(
+            IEnumerable<TokenRow> rows = await QueryTokenRowsAsync(connection, Command(
                 $"""
                 SELECT {TokenColumns} FROM tokens t
                 WHERE t.tenant_id = @TenantId AND t.token_id = ANY(@TokenIds) AND (t.expires_at IS NULL OR t.expires_at > @Now)
@@ -441,7 +446,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
         string after = afterTokenId is null ? "" : "AND t.token_id > @AfterTokenId";
         return WithConnectionAsync<IReadOnlyList<TokenRecord>>(async connection =>
         {
-            IEnumerable<TokenRow> rows = await connection.QueryAsync<TokenRow>(Command(
+            IEnumerable<TokenRow> rows = await QueryTokenRowsAsync(connection, Command(
                 $"""
                 SELECT {TokenColumns} FROM tokens t
                 WHERE t.tenant_id = @TenantId AND t.dek_version < @DekVersion {after}
@@ -531,65 +536,207 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
     }
 
     /// <remarks>
-    /// One READ COMMITTED transaction: lock the batch's tenant heads in tenant order (creating missing ones) with
-    /// an upsert that returns each head as last committed, chain the entries in memory, insert them and move the
-    /// heads. A concurrent appender for the same tenant waits on the head row until this one commits, then reads
-    /// the head it left. See 0002_audit_heads_and_approvals.sql for why not lock the newest audit row instead.
+    /// <para>
+    /// The fast path, one statement in one round trip: this store remembers the head it left for each tenant, and when it
+    /// knows every tenant of the batch, chains the entries onto those heads and sends one statement that locks the heads
+    /// in tenant order where they are still as remembered (seq and hash), moves them, and inserts the records of exactly
+    /// the tenants it moved. Under READ COMMITTED a head that another replica moved meanwhile fails that check once its
+    /// lock is granted (the row is re-checked in the version the other appender committed), so the statement writes
+    /// nothing for that tenant. Being one statement, it is one transaction: heads and records move together or not at all.
+    /// </para>
+    /// <para>
+    /// The locking path, for the rest (a tenant's first record, a head this store does not know or that moved): one READ
+    /// COMMITTED transaction that locks the batch's tenant heads in tenant order (creating missing ones) with an upsert
+    /// that returns each head as last committed, chains the entries in memory, inserts them and moves the heads. A
+    /// concurrent appender for the same tenant waits on the head row until this one commits, then reads the head it left.
+    /// See 0002_audit_heads_and_approvals.sql for why not lock the newest audit row instead. Both paths lock heads in the
+    /// same order, so appenders on any mix of paths never deadlock.
+    /// </para>
     /// </remarks>
-    public Task<IReadOnlyList<AuditRecord>> AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AuditRecord>> AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
     {
         VaultStoreChecks.AuditEntries(entries, nameof(entries));
         if (entries.Count == 0)
         {
-            return Task.FromResult<IReadOnlyList<AuditRecord>>([]);
+            return [];
         }
 
         string[] tenants = VaultStoreRules.TenantsInLockOrder(entries);
-        return InTransactionAsync<IReadOnlyList<AuditRecord>>(async (connection, transaction) =>
+        var expected = new Dictionary<string, AuditHead>(tenants.Length, StringComparer.Ordinal);
+        foreach (string tenant in tenants)
         {
-            IEnumerable<AuditHeadRow> locked = await connection.QueryAsync<AuditHeadRow>(Command(
-                """
-                INSERT INTO audit_heads AS h (tenant_id, seq, hash)
-                SELECT u.tenant_id, 0, @Genesis FROM unnest(@TenantIds::text[]) WITH ORDINALITY AS u(tenant_id, ord)
-                ORDER BY u.ord
-                ON CONFLICT (tenant_id) DO UPDATE SET seq = h.seq
-                RETURNING h.tenant_id AS TenantId, h.seq AS Seq, h.hash AS Hash
-                """,
-                new { TenantIds = tenants, Genesis = AuditChain.GenesisHash.ToArray() },
-                transaction,
-                cancellationToken)).ConfigureAwait(false);
+            if (_auditHeads.TryGetValue(tenant, out AuditHead head))
+            {
+                expected[tenant] = head;
+            }
+        }
 
-            var heads = locked.ToDictionary(row => row.TenantId, row => new AuditHead(row.Seq, row.Hash), StringComparer.Ordinal);
-            List<AuditRecord> records = AuditChain.Extend(entries, heads);
+        if (expected.Count < tenants.Length)
+        {
+            return await AppendLockingAsync(entries, tenants, cancellationToken).ConfigureAwait(false);
+        }
 
-            await connection.ExecuteAsync(Command(
-                """
-                INSERT INTO audit_events (tenant_id, seq, at, actor, action, outcome, detail, prev_hash, hash)
-                SELECT * FROM unnest(@TenantIds::text[], @Seqs::bigint[], @Ats::timestamptz[], @Actors::text[],
-                    @Actions::text[], @Outcomes::text[], @Details::text[], @PrevHashes::bytea[], @Hashes::bytea[]);
-                UPDATE audit_heads h SET seq = n.seq, hash = n.hash
-                FROM unnest(@HeadTenantIds::text[], @HeadSeqs::bigint[], @HeadHashes::bytea[]) AS n(tenant_id, seq, hash)
-                WHERE h.tenant_id = n.tenant_id;
-                """,
-                new
-                {
-                    TenantIds = records.Select(r => r.TenantId).ToArray(),
-                    Seqs = records.Select(r => r.Seq).ToArray(),
-                    Ats = records.Select(r => r.At).ToArray(),
-                    Actors = records.Select(r => r.Actor).ToArray(),
-                    Actions = records.Select(r => r.Action).ToArray(),
-                    Outcomes = records.Select(r => r.Outcome).ToArray(),
-                    Details = records.Select(r => r.DetailJson).ToArray(),
-                    PrevHashes = records.Select(r => r.PrevHash).ToArray(),
-                    Hashes = records.Select(r => r.Hash).ToArray(),
-                    HeadTenantIds = heads.Keys.ToArray(),
-                    HeadSeqs = heads.Values.Select(h => h.Seq).ToArray(),
-                    HeadHashes = heads.Values.Select(h => h.Hash).ToArray(),
-                },
-                transaction,
-                cancellationToken)).ConfigureAwait(false);
+        var heads = new Dictionary<string, AuditHead>(expected, StringComparer.Ordinal);
+        List<AuditRecord> records = AuditChain.Extend(entries, heads);
+        HashSet<string> moved;
+        try
+        {
+            moved = await AppendOnKnownHeadsAsync(tenants, expected, heads, records, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Written or not, this store no longer knows where those heads are.
+            ForgetAuditHeads(tenants);
+            throw;
+        }
+
+        foreach (string tenant in tenants)
+        {
+            if (moved.Contains(tenant))
+            {
+                _auditHeads[tenant] = heads[tenant];
+            }
+            else
+            {
+                _auditHeads.TryRemove(tenant, out _);
+            }
+        }
+
+        if (moved.Count == tenants.Length)
+        {
             return records;
+        }
+
+        // Another replica appended to some of these chains: their entries take the locking path, the rest are stored.
+        List<AuditEntry> rest = entries.Where(e => !moved.Contains(e.TenantId)).ToList();
+        IReadOnlyList<AuditRecord> restRecords = await AppendLockingAsync(rest, VaultStoreRules.TenantsInLockOrder(rest), cancellationToken).ConfigureAwait(false);
+        var merged = new List<AuditRecord>(entries.Count);
+        var next = 0;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            merged.Add(moved.Contains(entries[i].TenantId) ? records[i] : restRecords[next++]);
+        }
+
+        return merged;
+    }
+
+    private Task<HashSet<string>> AppendOnKnownHeadsAsync(string[] tenants, Dictionary<string, AuditHead> expected, Dictionary<string, AuditHead> heads, List<AuditRecord> records, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async connection =>
+        {
+            IEnumerable<string> inserted = await connection.QueryAsync<string>(Command(
+                """
+                WITH expected AS (
+                    SELECT * FROM unnest(@HeadTenantIds::text[], @ExpectedSeqs::bigint[], @ExpectedHashes::bytea[],
+                        @HeadSeqs::bigint[], @HeadHashes::bytea[]) WITH ORDINALITY AS n(tenant_id, expected_seq, expected_hash, seq, hash, ord)
+                ), locked AS (
+                    SELECT h.tenant_id FROM audit_heads h JOIN expected n ON n.tenant_id = h.tenant_id
+                    WHERE h.seq = n.expected_seq AND h.hash = n.expected_hash
+                    ORDER BY n.ord
+                    FOR UPDATE OF h
+                ), moved AS (
+                    UPDATE audit_heads h SET seq = n.seq, hash = n.hash
+                    FROM expected n JOIN locked l ON l.tenant_id = n.tenant_id
+                    WHERE h.tenant_id = n.tenant_id
+                    RETURNING h.tenant_id
+                )
+                INSERT INTO audit_events (tenant_id, seq, at, actor, action, outcome, detail, prev_hash, hash)
+                SELECT e.* FROM unnest(@TenantIds::text[], @Seqs::bigint[], @Ats::timestamptz[], @Actors::text[],
+                    @Actions::text[], @Outcomes::text[], @Details::text[], @PrevHashes::bytea[], @Hashes::bytea[])
+                    AS e(tenant_id, seq, at, actor, action, outcome, detail, prev_hash, hash)
+                WHERE e.tenant_id IN (SELECT tenant_id FROM moved)
+                RETURNING tenant_id
+                """,
+                AuditParameters(records, tenants, heads, expected),
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return inserted.ToHashSet(StringComparer.Ordinal);
         }, cancellationToken);
+
+    private async Task<IReadOnlyList<AuditRecord>> AppendLockingAsync(IReadOnlyList<AuditEntry> entries, string[] tenants, CancellationToken cancellationToken)
+    {
+        Dictionary<string, AuditHead>? heads = null;
+        List<AuditRecord> records;
+        try
+        {
+            records = await InTransactionAsync(async (connection, transaction) =>
+            {
+                IEnumerable<AuditHeadRow> locked = await connection.QueryAsync<AuditHeadRow>(Command(
+                    """
+                    INSERT INTO audit_heads AS h (tenant_id, seq, hash)
+                    SELECT u.tenant_id, 0, @Genesis FROM unnest(@TenantIds::text[]) WITH ORDINALITY AS u(tenant_id, ord)
+                    ORDER BY u.ord
+                    ON CONFLICT (tenant_id) DO UPDATE SET seq = h.seq
+                    RETURNING h.tenant_id AS TenantId, h.seq AS Seq, h.hash AS Hash
+                    """,
+                    new { TenantIds = tenants, Genesis = AuditChain.GenesisHash.ToArray() },
+                    transaction,
+                    cancellationToken)).ConfigureAwait(false);
+
+                heads = locked.ToDictionary(row => row.TenantId, row => new AuditHead(row.Seq, row.Hash), StringComparer.Ordinal);
+                List<AuditRecord> chained = AuditChain.Extend(entries, heads);
+
+                await connection.ExecuteAsync(Command(
+                    """
+                    INSERT INTO audit_events (tenant_id, seq, at, actor, action, outcome, detail, prev_hash, hash)
+                    SELECT * FROM unnest(@TenantIds::text[], @Seqs::bigint[], @Ats::timestamptz[], @Actors::text[],
+                        @Actions::text[], @Outcomes::text[], @Details::text[], @PrevHashes::bytea[], @Hashes::bytea[]);
+                    UPDATE audit_heads h SET seq = n.seq, hash = n.hash
+                    FROM unnest(@HeadTenantIds::text[], @HeadSeqs::bigint[], @HeadHashes::bytea[]) AS n(tenant_id, seq, hash)
+                    WHERE h.tenant_id = n.tenant_id;
+                    """,
+                    AuditParameters(chained, tenants, heads, expected: null),
+                    transaction,
+                    cancellationToken)).ConfigureAwait(false);
+                return chained;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            ForgetAuditHeads(tenants);
+            throw;
+        }
+
+        foreach (string tenant in tenants)
+        {
+            _auditHeads[tenant] = heads![tenant];
+        }
+
+        return records;
+    }
+
+    /// <summary>The records' columns, and each tenant's new head (and with <paramref name="expected"/> the head it
+    /// must still have), as the array parameters of the append statements.</summary>
+    private static Dictionary<string, object> AuditParameters(List<AuditRecord> records, string[] tenants, Dictionary<string, AuditHead> heads, Dictionary<string, AuditHead>? expected)
+    {
+        var parameters = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["TenantIds"] = records.Select(r => r.TenantId).ToArray(),
+            ["Seqs"] = records.Select(r => r.Seq).ToArray(),
+            ["Ats"] = records.Select(r => r.At).ToArray(),
+            ["Actors"] = records.Select(r => r.Actor).ToArray(),
+            ["Actions"] = records.Select(r => r.Action).ToArray(),
+            ["Outcomes"] = records.Select(r => r.Outcome).ToArray(),
+            ["Details"] = records.Select(r => r.DetailJson).ToArray(),
+            ["PrevHashes"] = records.Select(r => r.PrevHash).ToArray(),
+            ["Hashes"] = records.Select(r => r.Hash).ToArray(),
+            ["HeadTenantIds"] = tenants,
+            ["HeadSeqs"] = tenants.Select(t => heads[t].Seq).ToArray(),
+            ["HeadHashes"] = tenants.Select(t => heads[t].Hash).ToArray(),
+        };
+        if (expected is not null)
+        {
+            parameters["ExpectedSeqs"] = tenants.Select(t => expected[t].Seq).ToArray();
+            parameters["ExpectedHashes"] = tenants.Select(t => expected[t].Hash).ToArray();
+        }
+
+        return parameters;
+    }
+
+    private void ForgetAuditHeads(string[] tenants)
+    {
+        foreach (string tenant in tenants)
+        {
+            _auditHeads.TryRemove(tenant, out _);
+        }
     }
 
     public IAsyncEnumerable<AuditRecord> ReadAuditAsync(string tenantId, long fromSeq = 1, CancellationToken cancellationToken = default)
@@ -708,6 +855,23 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
 
     private static CommandDefinition Command(string sql, object? parameters = null, NpgsqlTransaction? transaction = null, CancellationToken cancellationToken = default) =>
         new(sql, parameters, transaction, cancellationToken: cancellationToken);
+
+    /// <summary>Token rows of a query, each row buffered by ReadAsync before it is mapped.</summary>
+    /// <remarks>Not Dapper's QueryAsync: it reads with <see cref="CommandBehavior.SequentialAccess"/>, under which
+    /// Npgsql finishes a row that straddles its read buffer with a blocking socket read on a thread-pool thread, and a
+    /// 100-row result of ciphertexts always straddles it.</remarks>
+    private static async Task<List<TokenRow>> QueryTokenRowsAsync(NpgsqlConnection connection, CommandDefinition command)
+    {
+        await using DbDataReader reader = await connection.ExecuteReaderAsync(command, CommandBehavior.Default).ConfigureAwait(false);
+        Func<DbDataReader, TokenRow> parse = reader.GetRowParser<TokenRow>();
+        var rows = new List<TokenRow>();
+        while (await reader.ReadAsync(command.CancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(parse(reader));
+        }
+
+        return rows;
+    }
 
     private static async Task<T> GuardAsync<T>(Func<Task<T>> work)
     {

@@ -64,11 +64,11 @@ internal static class VaultOrder
     /// <summary>The distinct (type, fingerprint) pairs of a batch, first occurrence wins, in lock order.</summary>
     public static List<NewToken> DistinctInLockOrder(IReadOnlyList<NewToken> tokens)
     {
-        var seen = new HashSet<PairKey>();
+        var seen = new HashSet<FingerprintKey>(tokens.Count, FingerprintKeyComparer.Instance);
         var distinct = new List<NewToken>(tokens.Count);
         foreach (NewToken token in tokens)
         {
-            if (seen.Add(PairKey.Of(token.EntityType, token.Fingerprint)))
+            if (seen.Add(new FingerprintKey(token.EntityType, token.Fingerprint)))
             {
                 distinct.Add(token);
             }
@@ -82,17 +82,17 @@ internal static class VaultOrder
     /// <paramref name="distinct"/>: a pair asked twice appears once.</summary>
     public static List<TokenRecord> ByPair(IEnumerable<(string EntityType, byte[] Fingerprint)> pairs, IEnumerable<TokenRecord> rows, bool distinct)
     {
-        var byPair = new Dictionary<PairKey, TokenRecord>();
+        var byPair = new Dictionary<FingerprintKey, TokenRecord>(FingerprintKeyComparer.Instance);
         foreach (TokenRecord row in rows)
         {
-            byPair.TryAdd(PairKey.Of(row.EntityType, row.Fingerprint), row);
+            byPair.TryAdd(new FingerprintKey(row.EntityType, row.Fingerprint), row);
         }
 
-        var seen = new HashSet<PairKey>();
+        var seen = new HashSet<FingerprintKey>(FingerprintKeyComparer.Instance);
         var result = new List<TokenRecord>();
         foreach ((string entityType, byte[] fingerprint) in pairs)
         {
-            var key = PairKey.Of(entityType, fingerprint);
+            var key = new FingerprintKey(entityType, fingerprint);
             if (byPair.TryGetValue(key, out TokenRecord? row) && (!distinct || seen.Add(key)))
             {
                 result.Add(row);
@@ -123,10 +123,22 @@ internal static class VaultOrder
 
         return result;
     }
+}
 
-    /// <summary>(entity type, fingerprint) as a dictionary key: the fingerprint's bytes, not its reference.</summary>
-    private readonly record struct PairKey(string EntityType, string Fingerprint)
+/// <summary>(entity type, fingerprint) as a set or dictionary key: equal when the type and the fingerprint's bytes are,
+/// whatever the arrays. Fingerprints are keyed hashes, not secrets, and index lookups compare them in variable time too.</summary>
+internal sealed class FingerprintKeyComparer : IEqualityComparer<FingerprintKey>
+{
+    public static FingerprintKeyComparer Instance { get; } = new();
+
+    public bool Equals(FingerprintKey x, FingerprintKey y) =>
+        string.Equals(x.EntityType, y.EntityType, StringComparison.Ordinal) && x.Fingerprint.AsSpan().SequenceEqual(y.Fingerprint);
+
+    public int GetHashCode(FingerprintKey obj)
     {
-        public static PairKey Of(string entityType, byte[] fingerprint) => new(entityType, Convert.ToHexString(fingerprint));
+        var hash = new HashCode();
+        hash.Add(obj.EntityType, StringComparer.Ordinal);
+        hash.AddBytes(obj.Fingerprint);
+        return hash.ToHashCode();
     }
 }

@@ -80,6 +80,29 @@ public abstract partial class VaultStoreContractTests
     }
 
     [Test]
+    public async Task A_replica_whose_idea_of_a_head_is_stale_still_chains_onto_the_newest_record()
+    {
+        string moved = TenantId();
+        string kept = TenantId();
+        IVaultStore first = OpenStore();
+        IVaultStore second = OpenStore();
+        await first.AppendAuditAsync([Entry(moved, 1), Entry(kept, 1)]);
+        await second.AppendAuditAsync([Entry(moved, 2)]);
+
+        // The first replica last saw moved's head at seq 1; kept's head is where it left it.
+        IReadOnlyList<AuditRecord> mixed = await first.AppendAuditAsync([Entry(kept, 3), Entry(moved, 3), Entry(kept, 4)]);
+        IReadOnlyList<AuditRecord> next = await first.AppendAuditAsync([Entry(moved, 4), Entry(kept, 5)]);
+
+        Assert.That(mixed.Select(r => (r.TenantId, r.Seq)), Is.EqualTo(new[] { (kept, 2L), (moved, 3L), (kept, 3L) }), "in input order");
+        Assert.That(mixed.Select(r => r.At), Is.EqualTo(new[] { 3, 3, 4 }.Select(n => Now.AddSeconds(n).AddTicks(-7))));
+        Assert.That(next.Select(r => (r.TenantId, r.Seq)), Is.EqualTo(new[] { (moved, 4L), (kept, 4L) }));
+        Assert.That(await AuditVerifier.VerifyAsync(Store.ReadAuditAsync(moved)), Is.EqualTo(new AuditVerification(4, null, null)));
+        Assert.That(await AuditVerifier.VerifyAsync(Store.ReadAuditAsync(kept)), Is.EqualTo(new AuditVerification(4, null, null)));
+        AuditCheckpoint? head = await Store.GetAuditHeadAsync(moved);
+        Assert.That((head?.Seq, head?.Hash), Is.EqualTo((4L, next[0].Hash)), "the head row moved with the records");
+    }
+
+    [Test]
     public async Task The_database_refuses_to_update_or_delete_audit_records()
     {
         string tenantId = TenantId();
