@@ -159,6 +159,33 @@ public abstract partial class VaultStoreContractTests
     }
 
     [Test]
+    public async Task Token_id_lookup_finds_each_live_pair_once_and_nothing_else()
+    {
+        string tenantId = await CreateTenantAsync();
+        NewToken live = Token();
+        NewToken expired = Token("EMAIL", expiresAt: Now.AddSeconds(-1));
+        NewToken other = Token("PHONE", expiresAt: Now.AddDays(1));
+        await Store.InsertOrGetAsync(tenantId, [live, expired, other], Now.AddDays(-1));
+
+        IReadOnlyList<TokenMatch> found = await Store.FindTokenIdsAsync(tenantId,
+        [
+            new FingerprintKey("PHONE", other.Fingerprint),
+            new FingerprintKey("EMAIL", expired.Fingerprint),
+            new FingerprintKey("EMAIL", live.Fingerprint),
+            new FingerprintKey("PAN", Fingerprint()),
+            new FingerprintKey("PAN", live.Fingerprint),
+            new FingerprintKey("PAN", live.Fingerprint),
+        ], Now);
+
+        Assert.That(found.Select(m => (m.EntityType, Convert.ToHexString(m.Fingerprint), m.TokenId)), Is.EquivalentTo(new[]
+        {
+            ("PHONE", Convert.ToHexString(other.Fingerprint), other.TokenId),
+            ("PAN", Convert.ToHexString(live.Fingerprint), live.TokenId),
+        }));
+        Assert.That(await Store.FindTokenIdsAsync(await CreateTenantAsync(), [new FingerprintKey("PAN", live.Fingerprint)], Now), Is.Empty);
+    }
+
+    [Test]
     public async Task Token_lookup_skips_unknown_and_expired_ids_and_other_tenants()
     {
         string tenantId = await CreateTenantAsync();
