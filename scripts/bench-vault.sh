@@ -30,7 +30,12 @@ cleanup() {
   set +e
   if [[ -n "$bench_pid" ]] && kill -0 "$bench_pid" 2>/dev/null; then
     kill -TERM "$bench_pid"
-    wait "$bench_pid"
+    for _ in $(seq 1 20); do
+      kill -0 "$bench_pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    kill -KILL "$bench_pid" 2>/dev/null
+    wait "$bench_pid" 2>/dev/null
   fi
   stop_services
   exit "$rc"

@@ -19,6 +19,8 @@ internal sealed class TimedVaultStore(IVaultStore inner) : IVaultStore, IAsyncDi
 
     public OperationStats Find { get; } = new("FindByFingerprints");
 
+    public OperationStats FindIds { get; } = new("FindTokenIds");
+
     public OperationStats Insert { get; } = new("InsertOrGet");
 
     public OperationStats GetTokens { get; } = new("GetTokens");
@@ -29,10 +31,13 @@ internal sealed class TimedVaultStore(IVaultStore inner) : IVaultStore, IAsyncDi
 
     public string Backend => inner.Backend;
 
-    public IReadOnlyList<OperationStats> All => [Find, Insert, GetTokens, GetTenant, Audit];
+    public IReadOnlyList<OperationStats> All => [Find, FindIds, Insert, GetTokens, GetTenant, Audit];
 
     public Task<IReadOnlyList<TokenRecord>> FindByFingerprintsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         TimeAsync(Find, keys.Count, () => inner.FindByFingerprintsAsync(tenantId, keys, now, cancellationToken));
+
+    public Task<IReadOnlyList<TokenMatch>> FindTokenIdsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        TimeAsync(FindIds, keys.Count, () => inner.FindTokenIdsAsync(tenantId, keys, now, cancellationToken));
 
     public Task<IReadOnlyList<TokenRecord>> InsertOrGetAsync(string tenantId, IReadOnlyList<NewToken> tokens, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         TimeAsync(Insert, tokens.Count, () => inner.InsertOrGetAsync(tenantId, tokens, now, cancellationToken));

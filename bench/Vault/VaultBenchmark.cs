@@ -368,7 +368,7 @@ internal static class VaultBenchmark
             var calls = m.Latencies.Length;
             Console.WriteLine(FormattableString.Invariant(
                 $"  {label}: {m.ValuesPerSecond,9:N0} values/s  ({calls / m.Elapsed.TotalSeconds:N0} calls/s; per call p50 {m.Percentile(50):F2} ms, p95 {m.Percentile(95):F2}, p99 {m.Percentile(99):F2}, max {m.Percentile(100):F1}; {calls:N0} calls in {m.Elapsed.TotalSeconds:F1} s)"));
-            var data = string.Join(", ", new[] { store.Find, store.Insert, store.GetTokens }.Where(s => s.Calls > 0)
+            var data = string.Join(", ", new[] { store.Find, store.FindIds, store.Insert, store.GetTokens }.Where(s => s.Calls > 0)
                 .Select(s => FormattableString.Invariant($"{s.Name} {s.MeanMilliseconds:F2} ms × {(double)s.Calls / calls:F2}")));
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,

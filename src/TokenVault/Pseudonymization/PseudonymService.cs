@@ -157,11 +157,11 @@ public sealed partial class PseudonymService
                 }
             }
 
-            var existing = await TenantKeyring.Stored(() => _store.FindByFingerprintsAsync(tenantId, lookup, now, cancellationToken)).ConfigureAwait(false);
-            var byKey = new Dictionary<FingerprintKey, TokenRecord>(lookup.Count, FingerprintKeyComparer.Instance);
-            foreach (var record in existing)
+            var existing = await TenantKeyring.Stored(() => _store.FindTokenIdsAsync(tenantId, lookup, now, cancellationToken)).ConfigureAwait(false);
+            var tokenIds = new Dictionary<FingerprintKey, string>(lookup.Count, FingerprintKeyComparer.Instance);
+            foreach (var match in existing)
             {
-                byKey.Add(new FingerprintKey(record.EntityType, record.Fingerprint), record);
+                tokenIds.Add(new FingerprintKey(match.EntityType, match.Fingerprint), match.TokenId);
             }
 
             var fresh = new List<NewToken>();
@@ -170,7 +170,7 @@ public sealed partial class PseudonymService
             {
                 var key = new FingerprintKey(items[i].EntityType, fingerprints[i]);
                 // Remove: a value repeated within the batch is sealed once.
-                if (!byKey.ContainsKey(key) && distinct.Remove(key))
+                if (!tokenIds.ContainsKey(key) && distinct.Remove(key))
                 {
                     fresh.Add(Seal(tenantId, items[i], fingerprints[i], keys, now));
                     freshIndex.Add(i);
@@ -182,15 +182,14 @@ public sealed partial class PseudonymService
                 var stored = await InsertWithFreshIdsOnCollisionAsync(tenantId, fresh, freshIndex, items, fingerprints, keys, now, cancellationToken).ConfigureAwait(false);
                 foreach (var record in stored)
                 {
-                    byKey[new FingerprintKey(record.EntityType, record.Fingerprint)] = record;
+                    tokenIds[new FingerprintKey(record.EntityType, record.Fingerprint)] = record.TokenId;
                 }
             }
 
             var tokens = new string[items.Count];
             for (var i = 0; i < items.Count; i++)
             {
-                var record = byKey[new FingerprintKey(items[i].EntityType, fingerprints[i])];
-                tokens[i] = new Token(record.EntityType, record.TokenId).Format();
+                tokens[i] = new Token(items[i].EntityType, tokenIds[new FingerprintKey(items[i].EntityType, fingerprints[i])]).Format();
             }
 
             return (tokens, fresh.Count, counts, keys.CurrentValueVersion);

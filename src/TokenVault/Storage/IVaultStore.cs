@@ -50,6 +50,11 @@ public interface IVaultStore
     /// <summary>The unexpired rows for these (entity type, fingerprint) pairs; pairs without one are absent.</summary>
     Task<IReadOnlyList<TokenRecord>> FindByFingerprintsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>Which tokens hold these (entity type, fingerprint) pairs: the unexpired rows of
+    /// <see cref="FindByFingerprintsAsync"/>, each pair at most once and in no particular order, without the rest of the
+    /// row. What Tokenize needs of a value seen before; it reads a fraction of the bytes.</summary>
+    Task<IReadOnlyList<TokenMatch>> FindTokenIdsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// First sight of values, in one round trip and one transaction: inserts each row unless an unexpired row
     /// with the same (entity type, fingerprint) exists (an expired one is replaced). Returns, in input order,
@@ -134,6 +139,9 @@ public sealed record TenantRecord(string TenantId, string KekRef, int KekVersion
 public sealed record DataKeyRecord(string TenantId, DataKeyPurpose Purpose, int Version, byte[] WrappedKey, int KekVersion, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt);
 
 public readonly record struct FingerprintKey(string EntityType, byte[] Fingerprint);
+
+/// <summary>The token that holds an (entity type, fingerprint) pair.</summary>
+public sealed record TokenMatch(string EntityType, byte[] Fingerprint, string TokenId);
 
 /// <summary>A row to insert on first sight: vault-assigned random ID, keyed fingerprint, sealed value.</summary>
 public sealed record NewToken(string TokenId, string EntityType, byte[] Fingerprint, int FingerprintVersion, byte[] Ciphertext, int DekVersion, DateTimeOffset? ExpiresAt, byte[]? SubjectRef);

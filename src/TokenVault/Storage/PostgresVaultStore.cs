@@ -277,36 +277,11 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
         }, cancellationToken);
     }
 
-    public Task<IReadOnlyList<TokenRecord>> FindByFingerprintsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        VaultStoreChecks.TenantId(tenantId);
-        VaultStoreChecks.FingerprintKeys(keys, nameof(keys));
-        if (keys.Count == 0)
-        {
-            return Task.FromResult<IReadOnlyList<TokenRecord>>([]);
-        }
+    public Task<IReadOnlyList<TokenRecord>> FindByFingerprintsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        FindAsync<TokenRow, TokenRecord>(tenantId, keys, now, TokenColumns, rows => VaultOrder.ByPair(keys.Select(k => (k.EntityType, k.Fingerprint)), rows.Select(row => row.ToRecord()), distinct: true), cancellationToken);
 
-        return WithConnectionAsync<IReadOnlyList<TokenRecord>>(async connection =>
-        {
-            IEnumerable<TokenRow> rows = await QueryTokenRowsAsync(connection, Command(
-                $"""
-                SELECT {TokenColumns}
-                FROM tokens t
-                JOIN unnest(@EntityTypes::text[], @Fingerprints::bytea[]) AS k(entity_type, fingerprint)
-                    ON t.entity_type = k.entity_type AND t.fingerprint = k.fingerprint
-                WHERE t.tenant_id = @TenantId AND (t.expires_at IS NULL OR t.expires_at > @Now)
-                """,
-                new
-                {
-                    TenantId = tenantId,
-                    EntityTypes = keys.Select(k => k.EntityType).ToArray(),
-                    Fingerprints = keys.Select(k => k.Fingerprint).ToArray(),
-                    Now = UnixMicroseconds.Truncate(now),
-                },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return VaultOrder.ByPair(keys.Select(k => (k.EntityType, k.Fingerprint)), rows.Select(row => row.ToRecord()), distinct: true);
-        }, cancellationToken);
-    }
+    public Task<IReadOnlyList<TokenMatch>> FindTokenIdsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        FindAsync<TokenMatchRow, TokenMatch>(tenantId, keys, now, "t.entity_type AS EntityType, t.fingerprint AS Fingerprint, t.token_id AS TokenId", rows => VaultOrder.DistinctMatches(rows.Select(row => row.ToMatch())), cancellationToken);
 
     /// <remarks>
     /// One statement, so one round trip and one transaction. The batch is de-duplicated and sorted into lock order
@@ -331,7 +306,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
         {
             return await WithConnectionAsync<IReadOnlyList<TokenRecord>>(async connection =>
             {
-                IEnumerable<TokenRow> rows = await QueryTokenRowsAsync(connection, Command(
+                List<TokenRow> rows = await QueryRowsAsync<TokenRow>(connection, Command(
                     $"""
                     INSERT INTO tokens AS t (tenant_id, token_id, entity_type, fingerprint, fp_version, ciphertext, dek_version,
                         created_at, expires_at, subject_ref)
@@ -383,7 +358,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
 
         return WithConnectionAsync<IReadOnlyList<TokenRecord>>(async connection =>
         {
-            IEnumerable<TokenRow> rows = await QueryTokenRowsAsync(connection, Command(
+            List<TokenRow> rows = await QueryRowsAsync<TokenRow>(connection, Command(
                 $"""
                 SELECT {TokenColumns} FROM tokens t
                 WHERE t.tenant_id = @TenantId AND t.token_id = ANY(@TokenIds) AND (t.expires_at IS NULL OR t.expires_at > @Now)
@@ -446,7 +421,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
         string after = afterTokenId is null ? "" : "AND t.token_id > @AfterTokenId";
         return WithConnectionAsync<IReadOnlyList<TokenRecord>>(async connection =>
         {
-            IEnumerable<TokenRow> rows = await QueryTokenRowsAsync(connection, Command(
+            List<TokenRow> rows = await QueryRowsAsync<TokenRow>(connection, Command(
                 $"""
                 SELECT {TokenColumns} FROM tokens t
                 WHERE t.tenant_id = @TenantId AND t.dek_version < @DekVersion {after}
@@ -739,17 +714,6 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
         }
     }
 
-    public Task<AuditCheckpoint> GetAuditHeadAsync(string tenantId, CancellationToken cancellationToken = default)
-    {
-        VaultStoreChecks.AuditTenantId(tenantId, nameof(tenantId));
-        return WithConnectionAsync(async connection =>
-        {
-            AuditHeadRow? row = await connection.QuerySingleOrDefaultAsync<AuditHeadRow>(Command(
-                VaultSql.AuditHead, new { TenantId = tenantId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return row is null ? AuditCheckpoint.Genesis : new AuditCheckpoint(row.Seq, row.Hash);
-        }, cancellationToken);
-    }
-
     public IAsyncEnumerable<AuditRecord> ReadAuditAsync(string tenantId, long fromSeq = 1, CancellationToken cancellationToken = default)
     {
         VaultStoreChecks.AuditTenantId(tenantId, nameof(tenantId));
@@ -761,6 +725,17 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
                 cancellationToken: token)).ConfigureAwait(false);
             return rows.Select(row => row.ToRecord()).ToList();
         }, token), fromSeq, cancellationToken);
+    }
+
+    public Task<AuditCheckpoint> GetAuditHeadAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.AuditTenantId(tenantId, nameof(tenantId));
+        return WithConnectionAsync(async connection =>
+        {
+            AuditHeadRow? row = await connection.QuerySingleOrDefaultAsync<AuditHeadRow>(Command(
+                VaultSql.AuditHead, new { TenantId = tenantId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return row is null ? AuditCheckpoint.Genesis : new AuditCheckpoint(row.Seq, row.Hash);
+        }, cancellationToken);
     }
 
     public Task<IReadOnlyList<string>> ListAuditTenantsAsync(CancellationToken cancellationToken = default) =>
@@ -854,15 +829,43 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
     private static CommandDefinition Command(string sql, object? parameters = null, NpgsqlTransaction? transaction = null, CancellationToken cancellationToken = default) =>
         new(sql, parameters, transaction, cancellationToken: cancellationToken);
 
-    /// <summary>Token rows of a query, each row buffered by ReadAsync before it is mapped.</summary>
+    /// <summary>The given columns of the unexpired token rows holding these (entity type, fingerprint) pairs.</summary>
+    private Task<IReadOnlyList<TResult>> FindAsync<TRow, TResult>(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, string columns, Func<List<TRow>, List<TResult>> result, CancellationToken cancellationToken)
+    {
+        VaultStoreChecks.TenantId(tenantId);
+        VaultStoreChecks.FingerprintKeys(keys, nameof(keys));
+        if (keys.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<TResult>>([]);
+        }
+
+        return WithConnectionAsync<IReadOnlyList<TResult>>(async connection => result(await QueryRowsAsync<TRow>(connection, Command(
+            $"""
+            SELECT {columns}
+            FROM tokens t
+            JOIN unnest(@EntityTypes::text[], @Fingerprints::bytea[]) AS k(entity_type, fingerprint)
+                ON t.entity_type = k.entity_type AND t.fingerprint = k.fingerprint
+            WHERE t.tenant_id = @TenantId AND (t.expires_at IS NULL OR t.expires_at > @Now)
+            """,
+            new
+            {
+                TenantId = tenantId,
+                EntityTypes = keys.Select(k => k.EntityType).ToArray(),
+                Fingerprints = keys.Select(k => k.Fingerprint).ToArray(),
+                Now = UnixMicroseconds.Truncate(now),
+            },
+            cancellationToken: cancellationToken)).ConfigureAwait(false)), cancellationToken);
+    }
+
+    /// <summary>The rows of a query, each buffered by ReadAsync before it is mapped.</summary>
     /// <remarks>Not Dapper's QueryAsync: it reads with <see cref="CommandBehavior.SequentialAccess"/>, under which
     /// Npgsql finishes a row that straddles its read buffer with a blocking socket read on a thread-pool thread, and a
     /// 100-row result of ciphertexts always straddles it.</remarks>
-    private static async Task<List<TokenRow>> QueryTokenRowsAsync(NpgsqlConnection connection, CommandDefinition command)
+    private static async Task<List<T>> QueryRowsAsync<T>(NpgsqlConnection connection, CommandDefinition command)
     {
         await using DbDataReader reader = await connection.ExecuteReaderAsync(command, CommandBehavior.Default).ConfigureAwait(false);
-        Func<DbDataReader, TokenRow> parse = reader.GetRowParser<TokenRow>();
-        var rows = new List<TokenRow>();
+        Func<DbDataReader, T> parse = reader.GetRowParser<T>();
+        var rows = new List<T>();
         while (await reader.ReadAsync(command.CancellationToken).ConfigureAwait(false))
         {
             rows.Add(parse(reader));

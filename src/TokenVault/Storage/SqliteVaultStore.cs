@@ -292,6 +292,12 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
         }, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<TokenMatch>> FindTokenIdsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<TokenRecord> rows = await FindByFingerprintsAsync(tenantId, keys, now, cancellationToken).ConfigureAwait(false);
+        return rows.Select(row => new TokenMatch(row.EntityType, row.Fingerprint, row.TokenId)).ToList();
+    }
+
     /// <remarks>In the file's single write transaction: each distinct pair is inserted, or its live row kept, or
     /// its expired row replaced, by one upsert that returns the row now holding the pair.</remarks>
     public async Task<IReadOnlyList<TokenRecord>> InsertOrGetAsync(string tenantId, IReadOnlyList<NewToken> tokens, DateTimeOffset now, CancellationToken cancellationToken = default)

@@ -89,6 +89,15 @@ internal sealed class AuditRow
         new(TenantId, Seq, UnixMicroseconds.ToDateTimeOffset(At), Actor, Action, Outcome, Detail, PrevHash, Hash);
 }
 
+internal sealed class TokenMatchRow
+{
+    public string EntityType { get; set; } = "";
+    public byte[] Fingerprint { get; set; } = [];
+    public string TokenId { get; set; } = "";
+
+    public TokenMatch ToMatch() => new(EntityType, Fingerprint, TokenId);
+}
+
 internal sealed class AuditHeadRow
 {
     public string TenantId { get; set; } = "";

@@ -102,6 +102,14 @@ internal static class VaultOrder
         return result;
     }
 
+    /// <summary>Each (entity type, fingerprint) pair once: the key is unique per tenant, so a second match can
+    /// only be a duplicate asked for twice.</summary>
+    public static List<TokenMatch> DistinctMatches(IEnumerable<TokenMatch> matches)
+    {
+        var seen = new HashSet<FingerprintKey>(FingerprintKeyComparer.Instance);
+        return matches.Where(m => seen.Add(new FingerprintKey(m.EntityType, m.Fingerprint))).ToList();
+    }
+
     /// <summary>The rows for these token IDs in the order first asked for; unknown IDs skipped.</summary>
     public static List<TokenRecord> ByTokenId(IReadOnlyList<string> tokenIds, IEnumerable<TokenRecord> rows)
     {

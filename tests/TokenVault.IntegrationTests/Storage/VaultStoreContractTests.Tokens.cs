@@ -137,14 +137,40 @@ public abstract partial class VaultStoreContractTests
     [Test]
     public async Task Fingerprint_lookup_skips_unknown_and_expired_pairs_and_answers_in_input_order()
     {
+        (string tenantId, NewToken live, NewToken other, FingerprintKey[] lookup) = await TokensToLookUpAsync();
+        string otherTenant = await CreateTenantAsync();
+
+        IReadOnlyList<TokenRecord> found = await Store.FindByFingerprintsAsync(tenantId, lookup, Now);
+
+        Assert.That(found.Select(r => r.TokenId), Is.EqualTo(new[] { other.TokenId, live.TokenId }));
+        Assert.That(await Store.FindByFingerprintsAsync(otherTenant, [new FingerprintKey("PAN", live.Fingerprint)], Now), Is.Empty);
+    }
+
+    [Test]
+    public async Task Token_id_lookup_finds_each_live_pair_once_and_nothing_else()
+    {
+        (string tenantId, NewToken live, NewToken other, FingerprintKey[] lookup) = await TokensToLookUpAsync();
+
+        IReadOnlyList<TokenMatch> found = await Store.FindTokenIdsAsync(tenantId, lookup, Now);
+
+        Assert.That(found.Select(m => (m.EntityType, Convert.ToHexString(m.Fingerprint), m.TokenId)), Is.EquivalentTo(new[]
+        {
+            ("PHONE", Convert.ToHexString(other.Fingerprint), other.TokenId),
+            ("PAN", Convert.ToHexString(live.Fingerprint), live.TokenId),
+        }));
+        Assert.That(await Store.FindTokenIdsAsync(await CreateTenantAsync(), [new FingerprintKey("PAN", live.Fingerprint)], Now), Is.Empty);
+    }
+
+    /// <summary>A tenant with a live PAN, an expired EMAIL and a PHONE token, and a lookup in mixed order that asks for
+    /// each, for the live fingerprint under another type, for a pair nobody holds and for the live one twice.</summary>
+    private async Task<(string TenantId, NewToken Live, NewToken Other, FingerprintKey[] Lookup)> TokensToLookUpAsync()
+    {
         string tenantId = await CreateTenantAsync();
         NewToken live = Token();
         NewToken expired = Token("EMAIL", expiresAt: Now.AddSeconds(-1));
         NewToken other = Token("PHONE", expiresAt: Now.AddDays(1));
         await Store.InsertOrGetAsync(tenantId, [live, expired, other], Now.AddDays(-1));
-        string otherTenant = await CreateTenantAsync();
-
-        IReadOnlyList<TokenRecord> found = await Store.FindByFingerprintsAsync(tenantId,
+        return (tenantId, live, other,
         [
             new FingerprintKey("PHONE", other.Fingerprint),
             new FingerprintKey("EMAIL", expired.Fingerprint),
@@ -152,10 +178,7 @@ public abstract partial class VaultStoreContractTests
             new FingerprintKey("PAN", Fingerprint()),
             new FingerprintKey("PAN", live.Fingerprint),
             new FingerprintKey("PAN", live.Fingerprint),
-        ], Now);
-
-        Assert.That(found.Select(r => r.TokenId), Is.EqualTo(new[] { other.TokenId, live.TokenId }));
-        Assert.That(await Store.FindByFingerprintsAsync(otherTenant, [new FingerprintKey("PAN", live.Fingerprint)], Now), Is.Empty);
+        ]);
     }
 
     [Test]
