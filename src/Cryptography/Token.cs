@@ -4,9 +4,10 @@ namespace PrivateInference.Cryptography;
 /// <remarks>
 /// <para>Grammar (ASCII only):</para>
 /// <code>
-/// token       = "[" entity-type "_" token-id "]"
+/// token       = "[" entity-type "_" token-id [ "-" spelling ] "]"
 /// entity-type = %x41-5A *31( %x41-5A / DIGIT / "_" )      ; ^[A-Z][A-Z0-9_]{0,31}$
 /// token-id    = 10( crockford )                            ; see TokenId
+/// spelling    = 2( crockford )                             ; which recorded spelling of the value
 /// crockford   = DIGIT / %x41-48 / "J" / "K" / "M" / "N" / %x50-54 / %x56-5A   ; 0-9 A-Z without I L O U
 /// </code>
 /// <para>The entity type may itself contain underscores (<c>[ACCOUNT_NUMBER_0123456789]</c>); the ID is the part
@@ -16,7 +17,12 @@ namespace PrivateInference.Cryptography;
 /// <see cref="Format"/> writes. <see cref="TryParseLenient"/> also reads what a model tends to make of a token
 /// (brackets dropped, case changed, O for 0, I or L for 1); the caller must still look the result up in the vault
 /// for the right tenant and leave unknown tokens as they are, never guess.</para>
-/// <para>A token carries no secret: the ID is random and means nothing without the vault.</para>
+/// <para>Spelling marks: the ID names a value (its normalized form: a card number's digits, a name case-folded),
+/// so a card written "4111-1111-…" in one note and "4111 1111 …" in another shares one ID. The vault records each
+/// distinct spelling it meets; the first one is the token without a mark, every later one gets a random two-character
+/// mark (<c>[PAN_7QH2K9MX3A-Q7]</c>), so rehydration gives back each value as it was written in that document. A
+/// model sees the shared ID and can tell both are the same card.</para>
+/// <para>A token carries no secret: the ID and the mark are random and mean nothing without the vault.</para>
 /// </remarks>
 public readonly record struct Token
 {
@@ -24,23 +30,45 @@ public readonly record struct Token
     public const int MaxEntityTypeLength = 32;
 
     private const int MinInnerLength = 1 + 1 + TokenId.Length;
-    private const int MaxInnerLength = MaxEntityTypeLength + 1 + TokenId.Length;
+    private const int MaxInnerLength = MaxEntityTypeLength + 1 + TokenId.VariantKeyLength;
 
-    /// <summary>A token of a valid entity type and ID.</summary>
-    /// <exception cref="ArgumentException">Either part does not match the grammar.</exception>
-    public Token(string entityType, string id)
+    /// <summary>A token of a valid entity type and ID, optionally with a spelling mark.</summary>
+    /// <exception cref="ArgumentException">A part does not match the grammar.</exception>
+    public Token(string entityType, string id, string? spelling = null)
     {
         RequireEntityType(entityType, nameof(entityType));
         TokenId.Require(id, nameof(id));
+        if (spelling is not null && !TokenId.IsValidSpelling(spelling))
+        {
+            throw new ArgumentException("The spelling mark is not 2 characters of Crockford base32.", nameof(spelling));
+        }
+
         EntityType = entityType;
         Id = id;
+        Spelling = spelling;
+    }
+
+    /// <summary>The token of a vault row key (<see cref="TokenId.IsValidKey"/>): an ID, or an ID with a spelling mark.</summary>
+    /// <exception cref="ArgumentException">A part does not match the grammar.</exception>
+    public static Token FromKey(string entityType, string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.Length == TokenId.VariantKeyLength && key[TokenId.Length] == '-'
+            ? new Token(entityType, key[..TokenId.Length], key[(TokenId.Length + 1)..])
+            : new Token(entityType, key);
     }
 
     /// <summary>The entity type, e.g. <c>PERSON</c>.</summary>
     public string EntityType { get; }
 
-    /// <summary>The random ID, e.g. <c>7QH2K9MX3A</c>.</summary>
+    /// <summary>The random ID, e.g. <c>7QH2K9MX3A</c>: it names the value.</summary>
     public string Id { get; }
+
+    /// <summary>The spelling mark, e.g. <c>Q7</c>, or null for the value's first recorded spelling.</summary>
+    public string? Spelling { get; }
+
+    /// <summary>The vault row key: <c>ID</c>, or <c>ID-SPELLING</c> for a later spelling.</summary>
+    public string Key => Spelling is null ? Id : string.Concat(Id, "-", Spelling);
 
     /// <summary>Whether <paramref name="entityType"/> matches <c>^[A-Z][A-Z0-9_]{0,31}$</c>.</summary>
     public static bool IsValidEntityType(ReadOnlySpan<char> entityType)
@@ -70,7 +98,7 @@ public readonly record struct Token
         }
     }
 
-    /// <summary>The token as it is written into sanitized text: <c>[TYPE_ID]</c>.</summary>
+    /// <summary>The token as it is written into sanitized text: <c>[TYPE_ID]</c> or <c>[TYPE_ID-SPELLING]</c>.</summary>
     /// <exception cref="InvalidOperationException">This is <c>default(Token)</c>.</exception>
     public string Format()
     {
@@ -79,13 +107,14 @@ public readonly record struct Token
             throw new InvalidOperationException("An uninitialized token cannot be formatted.");
         }
 
-        return string.Concat("[", EntityType, "_", Id, "]");
+        return Spelling is null ? string.Concat("[", EntityType, "_", Id, "]") : string.Concat("[", EntityType, "_", Id, "-", Spelling, "]");
     }
 
     /// <summary>Same as <see cref="Format"/> (empty for <c>default(Token)</c>), so a token prints as it is written.</summary>
     public override string ToString() => EntityType is null ? string.Empty : Format();
 
-    /// <summary>Reads exactly the canonical form <c>[TYPE_ID]</c>: brackets, upper case, no look-alikes.</summary>
+    /// <summary>Reads exactly the canonical form <c>[TYPE_ID]</c> or <c>[TYPE_ID-SPELLING]</c>: brackets, upper case,
+    /// no look-alikes.</summary>
     public static bool TryParse(ReadOnlySpan<char> text, out Token token)
     {
         token = default;
@@ -134,7 +163,7 @@ public readonly record struct Token
         return TryParseInner(normalized, out token);
     }
 
-    /// <summary>Reads <c>TYPE_ID</c> (no brackets), splitting at the last underscore.</summary>
+    /// <summary>Reads <c>TYPE_ID</c> or <c>TYPE_ID-SPELLING</c> (no brackets), splitting at the last underscore.</summary>
     private static bool TryParseInner(ReadOnlySpan<char> inner, out Token token)
     {
         token = default;
@@ -150,13 +179,13 @@ public readonly record struct Token
         }
 
         var entityType = inner[..split];
-        var id = inner[(split + 1)..];
-        if (!IsValidEntityType(entityType) || !TokenId.IsValid(id))
+        var key = inner[(split + 1)..];
+        if (!IsValidEntityType(entityType) || !TokenId.IsValidKey(key))
         {
             return false;
         }
 
-        token = new Token(entityType.ToString(), id.ToString());
+        token = FromKey(entityType.ToString(), key.ToString());
         return true;
     }
 

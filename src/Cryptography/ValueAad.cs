@@ -19,15 +19,16 @@ public static class ValueAad
     /// <summary>Domain label and layout version.</summary>
     public const string DomainLabel = "pi.value.v1";
 
-    /// <summary>The canonical AAD for one vault value.</summary>
-    /// <exception cref="ArgumentException">A field is empty or not well-formed, the token ID or the entity type does not
+    /// <summary>The canonical AAD for one vault value; the token part is the row key, a token ID or an ID with a spelling
+    /// mark (<see cref="TokenId.IsValidKey"/>).</summary>
+    /// <exception cref="ArgumentException">A field is empty or not well-formed, the token key or the entity type does not
     /// match the token grammar, or the key version is negative. Messages name the parameter, never its content.</exception>
     public static byte[] For(string tenantId, string tokenId, string entityType, int keyVersion)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         ArgumentNullException.ThrowIfNull(tokenId);
         ArgumentNullException.ThrowIfNull(entityType);
-        TokenId.Require(tokenId, nameof(tokenId));
+        TokenId.RequireKey(tokenId, nameof(tokenId));
         Token.RequireEntityType(entityType, nameof(entityType));
         ArgumentOutOfRangeException.ThrowIfNegative(keyVersion);
 

@@ -73,14 +73,21 @@ public sealed partial class PseudonymService
     }
 
     /// <summary>Values for the tokens, in order; unknown, expired, malformed and other tenants' tokens are not found.</summary>
-    public async Task<IReadOnlyList<Detokenized>> DetokenizeAsync(Caller caller, string tenantId, IReadOnlyList<string> tokens, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Detokenized>> DetokenizeAsync(Caller caller, string tenantId, IReadOnlyList<string> tokens, CancellationToken cancellationToken = default) =>
+        DetokenizeAsync(caller, tenantId, tokens, context: null, cancellationToken);
+
+    /// <summary>Values for the tokens, in order, for a rehydration on an agent's behalf: audited as "rehydrate" with the
+    /// agent, roles, purpose and actions of <paramref name="context"/> (null: a plain "detokenize").</summary>
+    public async Task<IReadOnlyList<Detokenized>> DetokenizeAsync(Caller caller, string tenantId, IReadOnlyList<string> tokens, RehydrationContext? context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(tokens);
+        var action = context is null ? "detokenize" : RehydrationContext.AuditAction;
         try
         {
             caller.Require(VaultRoles.Detokenizer);
             ValidateTenantId(tenantId);
+            context?.Validate();
             if (tokens.Count > _options.MaxBatchSize)
             {
                 throw new VaultException(VaultErrorKind.InvalidArgument, $"A batch holds at most {_options.MaxBatchSize} tokens.", "batch_too_large");
@@ -88,14 +95,51 @@ public sealed partial class PseudonymService
 
             var (results, counts, malformed) = await DetokenizeCoreAsync(tenantId, tokens, retry: true, cancellationToken).ConfigureAwait(false);
             var found = results.Count(r => r.Found);
-            await _audit.WriteAsync(tenantId, caller, "detokenize", "ok", new AuditDetail()
+            var detail = new AuditDetail()
                 .Add("items", tokens.Count).Add("found", found).Add("not_found", tokens.Count - found - malformed).Add("malformed", malformed)
-                .Add("types", counts)).ConfigureAwait(false);
+                .Add("types", counts);
+            context?.AddTo(detail);
+            await _audit.WriteAsync(tenantId, caller, action, "ok", detail).ConfigureAwait(false);
             return results;
         }
         catch (VaultException ex)
         {
-            await _audit.WriteRefusalAsync(tenantId, caller, "detokenize", ex, new AuditDetail().Add("items", tokens.Count)).ConfigureAwait(false);
+            var detail = new AuditDetail().Add("items", tokens.Count);
+            if (context is not null && context.IsValid())
+            {
+                context.AddTo(detail);
+            }
+
+            await _audit.WriteRefusalAsync(tenantId, caller, action, ex, detail).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Records a rehydration that needed no Detokenize: served with nothing to reveal (<paramref name="refusalReason"/>
+    /// null), or refused by the Rehydrator for that reason. Fails (UNAVAILABLE) when the record cannot be written.</summary>
+    public async Task RecordRehydrationAsync(Caller caller, string tenantId, RehydrationContext context, string? refusalReason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(context);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            caller.Require(VaultRoles.Detokenizer);
+            ValidateTenantId(tenantId);
+            context.Validate();
+            if (refusalReason is not null && !RehydrationContext.IsValidReason(refusalReason))
+            {
+                throw new VaultException(VaultErrorKind.InvalidArgument, "refusal_reason must be 1-64 characters of a-z and '_'.", "invalid_refusal_reason");
+            }
+
+            // Refusals by the Rehydrator can name a tenant the vault does not know (a token's claim); such records go to
+            // the system chain like the vault's own refusals.
+            var chain = await TenantKeyring.Stored(() => _store.GetTenantAsync(tenantId, cancellationToken)).ConfigureAwait(false) is null ? AuditTrail.SystemTenant : tenantId;
+            await _audit.WriteAsync(chain, caller, RehydrationContext.AuditAction, refusalReason is null ? "ok" : "refused:" + refusalReason, context.AddTo(new AuditDetail())).ConfigureAwait(false);
+        }
+        catch (VaultException ex) when (ex.Kind != VaultErrorKind.Unavailable)
+        {
+            await _audit.WriteRefusalAsync(tenantId, caller, RehydrationContext.AuditAction, ex, new AuditDetail()).ConfigureAwait(false);
             throw;
         }
     }

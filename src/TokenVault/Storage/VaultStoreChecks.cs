@@ -202,7 +202,7 @@ internal static partial class VaultStoreChecks
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
     private static partial Regex TenantIdPattern();
 
-    [GeneratedRegex("^[0-9A-HJKMNP-TV-Z]{8,26}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[0-9A-HJKMNP-TV-Z]{8,26}(-[0-9A-HJKMNP-TV-Z]{2})?$", RegexOptions.CultureInvariant)]
     private static partial Regex TokenIdPattern();
 
     [GeneratedRegex("^[A-Z][A-Z0-9_]{0,31}$", RegexOptions.CultureInvariant)]
