@@ -11,14 +11,15 @@ namespace PrivateInference.Cryptography;
 /// <code>
 /// Compute:          HMAC(key, UTF8(entityType) ‖ 0x00 ‖ UTF8(normalizedValue))
 /// SubjectReference: HMAC(key, "pi.subject.v1" ‖ 0x00 ‖ UTF8(subject))
+/// Spelling:         HMAC(key, "pi.spelling.v1." ‖ UTF8(entityType) ‖ 0x00 ‖ UTF8(value exactly as written))
 /// </code>
 /// <para>Security invariants:</para>
 /// <list type="bullet">
 /// <item>Keyed, not a plain hash: card numbers and SSNs have so little entropy that an unkeyed hash is reversed by
 /// enumeration. The key is the tenant's fingerprint key (at least 32 bytes), so tenants' fingerprints are unrelated.</item>
 /// <item>Unambiguous: the entity type matches <c>^[A-Z][A-Z0-9_]{0,31}$</c> and so contains no 0x00, and the subject
-/// label is not a valid entity type (lower case, dots), so no type/value pair collides with another or with a subject
-/// reference. Ill-formed UTF-16 is rejected rather than replaced, for the same reason.</item>
+/// and spelling labels are not valid entity types (lower case, dots), so no type/value pair collides with another, with
+/// a subject reference or with a spelling. Ill-formed UTF-16 is rejected rather than replaced, for the same reason.</item>
 /// <item>The value is encoded straight into one buffer (no intermediate string), which is zeroed in <c>finally</c>.</item>
 /// <item>Normalization is the caller's: this class hashes exactly the characters it is given.</item>
 /// </list>
@@ -44,6 +45,19 @@ public static class Fingerprint
         ArgumentNullException.ThrowIfNull(entityType);
         Token.RequireEntityType(entityType, nameof(entityType));
         return Mac(key, entityType, normalizedValue, nameof(normalizedValue));
+    }
+
+    /// <summary>Domain label prefix of spelling fingerprints.</summary>
+    public const string SpellingLabel = "pi.spelling.v1.";
+
+    /// <summary>The keyed fingerprint of a value exactly as it was written (no normalization), so the vault can tell two
+    /// spellings of one value apart without decrypting either.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="Compute"/>.</exception>
+    public static byte[] Spelling(SecretKey key, string entityType, ReadOnlySpan<char> value)
+    {
+        ArgumentNullException.ThrowIfNull(entityType);
+        Token.RequireEntityType(entityType, nameof(entityType));
+        return Mac(key, string.Concat(SpellingLabel, entityType), value, nameof(value));
     }
 
     /// <summary>A stable, keyed reference to a data subject (for erasure by subject) that does not reveal the subject.</summary>

@@ -106,4 +106,16 @@ public sealed class FingerprintTests
 
         Assert.That(() => Fingerprint.SubjectReference(key, ""), Throws.ArgumentException.With.Property("ParamName").EqualTo("subject"));
     }
+
+    [Test]
+    public void A_spelling_fingerprint_is_pinned_and_in_its_own_domain()
+    {
+        using var key = SecretKey.Copy(Key);
+
+        // Python: hmac.new(key, b"pi.spelling.v1.PAN\x004111-1111-1111-1111", sha256)
+        Assert.That(Hex.Of(Fingerprint.Spelling(key, "PAN", "4111-1111-1111-1111")), Is.EqualTo("f7674eab193749dda92fb350ab9d545e54f7e8d6ab74413a2287e16013197d64"));
+        Assert.That(Fingerprint.Spelling(key, "PAN", "4111-1111-1111-1111"), Is.Not.EqualTo(Fingerprint.Compute(key, "PAN", "4111-1111-1111-1111")));
+        Assert.That(Fingerprint.Spelling(key, "PAN", "4111 1111 1111 1111"), Is.Not.EqualTo(Fingerprint.Spelling(key, "PAN", "4111-1111-1111-1111")));
+        Assert.That(Fingerprint.Spelling(key, "PERSON", "Jane"), Is.Not.EqualTo(Fingerprint.Spelling(key, "PERSON", "jane")));
+    }
 }

@@ -130,6 +130,65 @@ public sealed class TokenTests
     public void Constructor_rejection(string? type, string? id, string parameter) =>
         Assert.That(() => new Token(type!, id!), Throws.ArgumentException.With.Property("ParamName").EqualTo(parameter));
 
+    public static IEnumerable<TestCaseData> Spellings()
+    {
+        yield return new TestCaseData("PAN", "7QH2K9MX3A", "Q7", "[PAN_7QH2K9MX3A-Q7]", "7QH2K9MX3A-Q7").SetName("A_later_spelling_is_the_id_a_hyphen_and_its_mark");
+        yield return new TestCaseData("ACCOUNT_NUMBER", "0123456789", "00", "[ACCOUNT_NUMBER_0123456789-00]", "0123456789-00").SetName("A_spelling_mark_follows_a_type_with_underscores");
+    }
+
+    [TestCaseSource(nameof(Spellings))]
+    public void A_spelling_mark_is_written_read_and_keyed(string type, string id, string spelling, string text, string key)
+    {
+        var token = new Token(type, id, spelling);
+
+        Assert.That(token.Format(), Is.EqualTo(text));
+        Assert.That(token.Key, Is.EqualTo(key));
+        Assert.That(Token.TryParse(text, out var parsed), Is.True);
+        Assert.That(parsed, Is.EqualTo(token));
+        Assert.That(parsed.Spelling, Is.EqualTo(spelling));
+        Assert.That(Token.FromKey(type, key), Is.EqualTo(token));
+        Assert.That(token, Is.Not.EqualTo(new Token(type, id)), "a later spelling is another token of the same ID");
+    }
+
+    [TestCase("pan_7qh2k9mx3a-q7", "[PAN_7QH2K9MX3A-Q7]")]
+    [TestCase("[Pan_7QH2K9MX3A-qo]", "[PAN_7QH2K9MX3A-Q0]")]
+    [TestCase("PAN_7QH2K9MX3A-Ll", "[PAN_7QH2K9MX3A-11]")]
+    public void Lenient_parse_reads_a_spelling_mark_as_a_model_may_write_it(string text, string canonical)
+    {
+        Assert.That(Token.TryParseLenient(text, out var token), Is.True);
+        Assert.That(token.Format(), Is.EqualTo(canonical));
+    }
+
+    [TestCase("[PAN_7QH2K9MX3A-Q]")]
+    [TestCase("[PAN_7QH2K9MX3A-Q7X]")]
+    [TestCase("[PAN_7QH2K9MX3A-U7]")]
+    [TestCase("[PAN_7QH2K9MX3A_Q7]")]
+    [TestCase("[PAN_7QH2K9MX3A-]")]
+    [TestCase("[PAN_7QH2K9MX3A Q7]")]
+    [TestCase("[PAN_7QH2K9MX3-AQ7]")]
+    public void A_malformed_spelling_mark_is_not_a_token(string text)
+    {
+        Assert.That(Token.TryParse(text, out _), Is.False);
+        Assert.That(Token.TryParseLenient(text, out _), Is.False);
+    }
+
+    [Test]
+    public void A_spelling_mark_outside_the_alphabet_cannot_make_a_token() =>
+        Assert.That(() => new Token("PAN", "7QH2K9MX3A", "QU"), Throws.ArgumentException.With.Property("ParamName").EqualTo("spelling"));
+
+    [Test]
+    public void New_spelling_marks_are_two_characters_of_the_alphabet()
+    {
+        var marks = Enumerable.Range(0, 2000).Select(_ => TokenId.NewSpelling()).ToList();
+
+        Assert.That(marks, Has.All.Matches<string>(m => TokenId.IsValidSpelling(m)));
+        Assert.That(marks.Distinct().Count(), Is.GreaterThan(600), "10 random bits per mark");
+        Assert.That(TokenId.IsValidKey("7QH2K9MX3A-Q7"), Is.True);
+        Assert.That(TokenId.IsValidKey("7QH2K9MX3A"), Is.True);
+        Assert.That(TokenId.IsValidKey("7QH2K9MX3AQ7"), Is.False);
+        Assert.That(TokenId.IsValidKey("7QH2K9MX3A-Q"), Is.False);
+    }
+
     [Test]
     public void The_default_token_cannot_be_formatted_and_prints_empty()
     {

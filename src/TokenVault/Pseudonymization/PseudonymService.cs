@@ -179,64 +179,64 @@ public sealed partial class PseudonymService
         }
     }
 
+    /// <remarks>
+    /// Two rounds at most. First, values never seen get their row: a new random ID, the normalized-value fingerprint, and
+    /// the fingerprint of the spelling they were first seen in. Then every item whose spelling is not its value's first one
+    /// gets that spelling's row (<c>ID-XX</c>, keyed by the spelling fingerprint) unless it has one. Both rounds are
+    /// insert-or-get on a unique fingerprint, so racing replicas agree on one row per value and one per spelling.
+    /// </remarks>
     private async Task<(string[] Tokens, int Created, Dictionary<string, int> Counts, int DekVersion)> TokenizeCoreAsync(string tenantId, IReadOnlyList<TokenizeInput> items, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var keys = await _keyring.AcquireAsync(tenantId, cancellationToken).ConfigureAwait(false);
         try
         {
-            var fingerprints = new byte[items.Count][];
+            var values = new FingerprintKey[items.Count];
+            var spellings = new FingerprintKey[items.Count];
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-            var lookup = new List<FingerprintKey>(items.Count);
-            var distinct = new HashSet<FingerprintKey>(items.Count, FingerprintKeyComparer.Instance);
+            var lookup = new List<FingerprintKey>(2 * items.Count);
+            var distinct = new HashSet<FingerprintKey>(2 * items.Count, FingerprintKeyComparer.Instance);
             for (var i = 0; i < items.Count; i++)
             {
                 var item = items[i];
-                fingerprints[i] = Fingerprint.Compute(keys.FingerprintKey, item.EntityType, ValueNormalizer.Normalize(item.EntityType, item.Value));
+                values[i] = new FingerprintKey(item.EntityType, Fingerprint.Compute(keys.FingerprintKey, item.EntityType, ValueNormalizer.Normalize(item.EntityType, item.Value)));
+                spellings[i] = new FingerprintKey(item.EntityType, Fingerprint.Spelling(keys.FingerprintKey, item.EntityType, item.Value));
                 counts[item.EntityType] = counts.GetValueOrDefault(item.EntityType) + 1;
-                var key = new FingerprintKey(item.EntityType, fingerprints[i]);
-                if (distinct.Add(key))
+                foreach (var key in (ReadOnlySpan<FingerprintKey>)[values[i], spellings[i]])
                 {
-                    lookup.Add(key);
+                    if (distinct.Add(key))
+                    {
+                        lookup.Add(key);
+                    }
                 }
             }
 
             var existing = await TenantKeyring.Stored(() => _store.FindTokenIdsAsync(tenantId, lookup, now, cancellationToken)).ConfigureAwait(false);
-            var tokenIds = new Dictionary<FingerprintKey, string>(lookup.Count, FingerprintKeyComparer.Instance);
+            var matches = new Dictionary<FingerprintKey, TokenMatch>(lookup.Count, FingerprintKeyComparer.Instance);
             foreach (var match in existing)
             {
-                tokenIds.Add(new FingerprintKey(match.EntityType, match.Fingerprint), match.TokenId);
+                matches.Add(new FingerprintKey(match.EntityType, match.Fingerprint), match);
             }
 
-            var fresh = new List<NewToken>();
-            var freshIndex = new List<int>();
-            for (var i = 0; i < items.Count; i++)
-            {
-                var key = new FingerprintKey(items[i].EntityType, fingerprints[i]);
-                // Remove: a value repeated within the batch is sealed once.
-                if (!tokenIds.ContainsKey(key) && distinct.Remove(key))
-                {
-                    fresh.Add(Seal(tenantId, items[i], fingerprints[i], keys, now));
-                    freshIndex.Add(i);
-                }
-            }
+            // Round 1: values never seen. Remove from distinct: a value repeated within the batch is sealed once.
+            var created = await InsertAsync(tenantId, keys, now, matches, items, i => matches.ContainsKey(values[i]) || !distinct.Remove(values[i])
+                ? null
+                : (TokenId.New(), values[i].Fingerprint), spellings, cancellationToken).ConfigureAwait(false);
 
-            if (fresh.Count > 0)
-            {
-                var stored = await InsertWithFreshIdsOnCollisionAsync(tenantId, fresh, freshIndex, items, fingerprints, keys, now, cancellationToken).ConfigureAwait(false);
-                foreach (var record in stored)
-                {
-                    tokenIds[new FingerprintKey(record.EntityType, record.Fingerprint)] = record.TokenId;
-                }
-            }
+            // Round 2: later spellings of values the vault holds.
+            created += await InsertAsync(tenantId, keys, now, matches, items, i => IsFirstSpelling(matches[values[i]], spellings[i]) || matches.ContainsKey(spellings[i]) || !distinct.Remove(spellings[i])
+                ? null
+                : (string.Concat(matches[values[i]].TokenId, "-", TokenId.NewSpelling()), spellings[i].Fingerprint), spellings, cancellationToken).ConfigureAwait(false);
 
             var tokens = new string[items.Count];
             for (var i = 0; i < items.Count; i++)
             {
-                tokens[i] = new Token(items[i].EntityType, tokenIds[new FingerprintKey(items[i].EntityType, fingerprints[i])]).Format();
+                var value = matches[values[i]];
+                var key = IsFirstSpelling(value, spellings[i]) ? value.TokenId : matches[spellings[i]].TokenId;
+                tokens[i] = Token.FromKey(items[i].EntityType, key).Format();
             }
 
-            return (tokens, fresh.Count, counts, keys.CurrentValueVersion);
+            return (tokens, created, counts, keys.CurrentValueVersion);
         }
         finally
         {
@@ -244,36 +244,68 @@ public sealed partial class PseudonymService
         }
     }
 
-    /// <summary>Token IDs are random: a clash with an existing row is astronomically rare (50 bits), and then the
-    /// batch is sealed again under new IDs; nothing was written by the failed attempt.</summary>
-    private async Task<IReadOnlyList<TokenRecord>> InsertWithFreshIdsOnCollisionAsync(string tenantId, List<NewToken> fresh, List<int> freshIndex, IReadOnlyList<TokenizeInput> items, byte[][] fingerprints, TenantKeys keys, DateTimeOffset now, CancellationToken cancellationToken)
+    private static bool IsFirstSpelling(TokenMatch value, FingerprintKey spelling) =>
+        value.SpellingFingerprint is { } first && first.AsSpan().SequenceEqual(spelling.Fingerprint);
+
+    /// <summary>Seals and inserts the rows <paramref name="plan"/> asks for (row key and lookup fingerprint per item, or
+    /// null for none), records the rows the store holds afterwards in <paramref name="matches"/>, and returns how many
+    /// rows were asked for.</summary>
+    /// <remarks>Row keys are random: a clash with an existing row is astronomically rare for IDs (50 bits) and rare for
+    /// spelling marks (10 bits, among one value's spellings), and then the rows are sealed again under new keys; nothing
+    /// was written by the failed attempt.</remarks>
+    private async Task<int> InsertAsync(string tenantId, TenantKeys keys, DateTimeOffset now, Dictionary<FingerprintKey, TokenMatch> matches, IReadOnlyList<TokenizeInput> items, Func<int, (string Key, byte[] Fingerprint)?> plan, FingerprintKey[] spellings, CancellationToken cancellationToken)
     {
+        var fresh = new List<NewToken>();
+        var freshIndex = new List<int>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (plan(i) is { } row)
+            {
+                fresh.Add(Seal(tenantId, row.Key, items[i], row.Fingerprint, spellings[i].Fingerprint, keys, now));
+                freshIndex.Add(i);
+            }
+        }
+
+        if (fresh.Count == 0)
+        {
+            return 0;
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TenantKeyring.Stored(() => _store.InsertOrGetAsync(tenantId, fresh, now, cancellationToken)).ConfigureAwait(false);
+                var stored = await TenantKeyring.Stored(() => _store.InsertOrGetAsync(tenantId, fresh, now, cancellationToken)).ConfigureAwait(false);
+                foreach (var record in stored)
+                {
+                    matches[new FingerprintKey(record.EntityType, record.Fingerprint)] = new TokenMatch(record.EntityType, record.Fingerprint, record.TokenId, record.SpellingFingerprint);
+                }
+
+                return fresh.Count;
             }
-            catch (TokenIdCollisionException) when (attempt < 3)
+            catch (TokenIdCollisionException) when (attempt < 5)
             {
                 for (var k = 0; k < fresh.Count; k++)
                 {
-                    fresh[k] = Seal(tenantId, items[freshIndex[k]], fingerprints[freshIndex[k]], keys, now);
+                    var old = fresh[k];
+                    var key = old.TokenId.Length == TokenId.Length
+                        ? TokenId.New()
+                        : string.Concat(old.TokenId.AsSpan(0, TokenId.Length), "-", TokenId.NewSpelling());
+                    fresh[k] = Seal(tenantId, key, items[freshIndex[k]], old.Fingerprint, old.SpellingFingerprint!, keys, now);
                 }
             }
         }
     }
 
-    private static NewToken Seal(string tenantId, TokenizeInput item, byte[] fingerprint, TenantKeys keys, DateTimeOffset now)
+    private static NewToken Seal(string tenantId, string tokenKey, TokenizeInput item, byte[] fingerprint, byte[] spellingFingerprint, TenantKeys keys, DateTimeOffset now)
     {
-        var tokenId = TokenId.New();
         var plaintext = Encoding.UTF8.GetBytes(item.Value);
         try
         {
             var version = keys.CurrentValueVersion;
-            var ciphertext = keys.CurrentCipher.Seal(plaintext, ValueAad.For(tenantId, tokenId, item.EntityType, version));
+            var ciphertext = keys.CurrentCipher.Seal(plaintext, ValueAad.For(tenantId, tokenKey, item.EntityType, version));
             var subject = string.IsNullOrEmpty(item.SubjectRef) ? null : Fingerprint.SubjectReference(keys.FingerprintKey, item.SubjectRef);
-            return new NewToken(tokenId, item.EntityType, fingerprint, keys.FingerprintVersion, ciphertext, version, item.Ttl is { } ttl ? now + ttl : null, subject);
+            return new NewToken(tokenKey, item.EntityType, fingerprint, keys.FingerprintVersion, ciphertext, version, item.Ttl is { } ttl ? now + ttl : null, subject, spellingFingerprint);
         }
         finally
         {
@@ -302,7 +334,7 @@ public sealed partial class PseudonymService
         var missingKey = false;
         try
         {
-            var ids = parsed.Where(p => p is not null).Select(p => p!.Value.Id).Distinct(StringComparer.Ordinal).ToArray();
+            var ids = parsed.Where(p => p is not null).Select(p => p!.Value.Key).Distinct(StringComparer.Ordinal).ToArray();
             var rows = ids.Length == 0 ? [] : await TenantKeyring.Stored(() => _store.GetTokensAsync(tenantId, ids, now, cancellationToken)).ConfigureAwait(false);
             var byId = rows.ToDictionary(r => r.TokenId, StringComparer.Ordinal);
             var results = new Detokenized[tokens.Count];
@@ -316,7 +348,7 @@ public sealed partial class PseudonymService
                 }
 
                 var formatted = token.Format();
-                if (!byId.TryGetValue(token.Id, out var row) || row.EntityType != token.EntityType)
+                if (!byId.TryGetValue(token.Key, out var row) || row.EntityType != token.EntityType)
                 {
                     results[i] = new Detokenized(formatted, false, string.Empty, string.Empty);
                     continue;

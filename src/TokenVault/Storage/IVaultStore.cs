@@ -67,7 +67,8 @@ public interface IVaultStore
     /// <summary>The unexpired rows with these token IDs; unknown or expired IDs are absent.</summary>
     Task<IReadOnlyList<TokenRecord>> GetTokensAsync(string tenantId, IReadOnlyList<string> tokenIds, DateTimeOffset now, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes every row of the tenant with this subject reference; returns how many.</summary>
+    /// <summary>Deletes every row of the tenant with this subject reference, and the later-spelling rows (<c>ID-XX</c>)
+    /// of each such row's ID; returns how many.</summary>
     Task<int> EraseSubjectAsync(string tenantId, ReadOnlyMemory<byte> subjectRef, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes up to <paramref name="limit"/> expired rows of any tenant; returns how many, per tenant.</summary>
@@ -140,14 +141,19 @@ public sealed record DataKeyRecord(string TenantId, DataKeyPurpose Purpose, int 
 
 public readonly record struct FingerprintKey(string EntityType, byte[] Fingerprint);
 
-/// <summary>The token that holds an (entity type, fingerprint) pair.</summary>
-public sealed record TokenMatch(string EntityType, byte[] Fingerprint, string TokenId);
+/// <summary>The token that holds an (entity type, fingerprint) pair.
+/// <paramref name="SpellingFingerprint"/> is set on a value's first-spelling row (see <see cref="NewToken"/>).</summary>
+public sealed record TokenMatch(string EntityType, byte[] Fingerprint, string TokenId, byte[]? SpellingFingerprint = null);
 
 /// <summary>A row to insert on first sight: vault-assigned random ID, keyed fingerprint, sealed value.</summary>
-public sealed record NewToken(string TokenId, string EntityType, byte[] Fingerprint, int FingerprintVersion, byte[] Ciphertext, int DekVersion, DateTimeOffset? ExpiresAt, byte[]? SubjectRef);
+/// <remarks>A value's first row is keyed by its token ID and its normalized-value fingerprint, and carries the keyed
+/// fingerprint of the exact spelling it was first seen in (<paramref name="SpellingFingerprint"/>). Each later spelling is
+/// a row keyed <c>ID-XX</c> whose <paramref name="Fingerprint"/> is the spelling fingerprint (another HMAC domain, so it
+/// never meets a normalized one) and whose spelling fingerprint is the same.</remarks>
+public sealed record NewToken(string TokenId, string EntityType, byte[] Fingerprint, int FingerprintVersion, byte[] Ciphertext, int DekVersion, DateTimeOffset? ExpiresAt, byte[]? SubjectRef, byte[]? SpellingFingerprint = null);
 
 /// <summary>A stored token row. <paramref name="Ciphertext"/> is the framed AES-GCM envelope; nothing here is plaintext.</summary>
-public sealed record TokenRecord(string TenantId, string TokenId, string EntityType, byte[] Fingerprint, int FingerprintVersion, byte[] Ciphertext, int DekVersion, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, byte[]? SubjectRef);
+public sealed record TokenRecord(string TenantId, string TokenId, string EntityType, byte[] Fingerprint, int FingerprintVersion, byte[] Ciphertext, int DekVersion, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, byte[]? SubjectRef, byte[]? SpellingFingerprint = null);
 
 public sealed record CiphertextUpdate(string TokenId, int ExpectedDekVersion, byte[] Ciphertext, int DekVersion);
 

@@ -45,7 +45,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
         t.fp_version AS FingerprintVersion, t.ciphertext AS Ciphertext, t.dek_version AS DekVersion,
         (extract(epoch FROM t.created_at) * 1000000)::bigint AS CreatedAt,
         (extract(epoch FROM t.expires_at) * 1000000)::bigint AS ExpiresAt,
-        t.subject_ref AS SubjectRef
+        t.subject_ref AS SubjectRef, t.spelling_fp AS SpellingFingerprint
         """;
 
     private const string NotifySql = "SELECT pg_notify(@Channel, @TenantId)";
@@ -281,7 +281,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
         FindAsync<TokenRow, TokenRecord>(tenantId, keys, now, TokenColumns, rows => VaultOrder.ByPair(keys.Select(k => (k.EntityType, k.Fingerprint)), rows.Select(row => row.ToRecord()), distinct: true), cancellationToken);
 
     public Task<IReadOnlyList<TokenMatch>> FindTokenIdsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        FindAsync<TokenMatchRow, TokenMatch>(tenantId, keys, now, "t.entity_type AS EntityType, t.fingerprint AS Fingerprint, t.token_id AS TokenId", rows => VaultOrder.DistinctMatches(rows.Select(row => row.ToMatch())), cancellationToken);
+        FindAsync<TokenMatchRow, TokenMatch>(tenantId, keys, now, "t.entity_type AS EntityType, t.fingerprint AS Fingerprint, t.token_id AS TokenId, t.spelling_fp AS SpellingFingerprint", rows => VaultOrder.DistinctMatches(rows.Select(row => row.ToMatch())), cancellationToken);
 
     /// <remarks>
     /// One statement, so one round trip and one transaction. The batch is de-duplicated and sorted into lock order
@@ -309,13 +309,14 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
                 List<TokenRow> rows = await QueryRowsAsync<TokenRow>(connection, Command(
                     $"""
                     INSERT INTO tokens AS t (tenant_id, token_id, entity_type, fingerprint, fp_version, ciphertext, dek_version,
-                        created_at, expires_at, subject_ref)
+                        created_at, expires_at, subject_ref, spelling_fp)
                     SELECT @TenantId, n.token_id, n.entity_type, n.fingerprint, n.fp_version, n.ciphertext, n.dek_version,
-                        @Now, n.expires_at, n.subject_ref
+                        @Now, n.expires_at, n.subject_ref, n.spelling_fp
                     FROM unnest(@TokenIds::text[], @EntityTypes::text[], @Fingerprints::bytea[], @FpVersions::integer[],
-                        @Ciphertexts::bytea[], @DekVersions::integer[], @ExpiresAts::timestamptz[], @SubjectRefs::bytea[])
+                        @Ciphertexts::bytea[], @DekVersions::integer[], @ExpiresAts::timestamptz[], @SubjectRefs::bytea[],
+                        @SpellingFps::bytea[])
                         WITH ORDINALITY AS n(token_id, entity_type, fingerprint, fp_version, ciphertext, dek_version,
-                            expires_at, subject_ref, ord)
+                            expires_at, subject_ref, spelling_fp, ord)
                     ORDER BY n.ord
                     {VaultSql.ReplaceExpiredToken}
                     RETURNING {TokenColumns}
@@ -332,6 +333,7 @@ public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
                         DekVersions = batch.Select(t => t.DekVersion).ToArray(),
                         ExpiresAts = batch.Select(t => UnixMicroseconds.Truncate(t.ExpiresAt)).ToArray(),
                         SubjectRefs = batch.Select(t => t.SubjectRef).ToArray(),
+                        SpellingFps = batch.Select(t => t.SpellingFingerprint).ToArray(),
                     },
                     cancellationToken: cancellationToken)).ConfigureAwait(false);
                 return VaultStoreRules.InInputOrder(tokens, rows.Select(row => row.ToRecord()));

@@ -34,7 +34,7 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
     private const string TokenColumns = """
         tenant_id AS TenantId, token_id AS TokenId, entity_type AS EntityType, fingerprint AS Fingerprint,
         fp_version AS FingerprintVersion, ciphertext AS Ciphertext, dek_version AS DekVersion,
-        created_at AS CreatedAt, expires_at AS ExpiresAt, subject_ref AS SubjectRef
+        created_at AS CreatedAt, expires_at AS ExpiresAt, subject_ref AS SubjectRef, spelling_fp AS SpellingFingerprint
         """;
 
     private static readonly string AuditPageSql = VaultSql.AuditPage("at");
@@ -295,7 +295,7 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
     public async Task<IReadOnlyList<TokenMatch>> FindTokenIdsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<TokenRecord> rows = await FindByFingerprintsAsync(tenantId, keys, now, cancellationToken).ConfigureAwait(false);
-        return rows.Select(row => new TokenMatch(row.EntityType, row.Fingerprint, row.TokenId)).ToList();
+        return rows.Select(row => new TokenMatch(row.EntityType, row.Fingerprint, row.TokenId, row.SpellingFingerprint)).ToList();
     }
 
     /// <remarks>In the file's single write transaction: each distinct pair is inserted, or its live row kept, or
@@ -320,9 +320,9 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
                     TokenRow row = await connection.QuerySingleAsync<TokenRow>(Command(
                         $"""
                         INSERT INTO tokens AS t (tenant_id, token_id, entity_type, fingerprint, fp_version, ciphertext, dek_version,
-                            created_at, expires_at, subject_ref)
+                            created_at, expires_at, subject_ref, spelling_fp)
                         VALUES (@TenantId, @TokenId, @EntityType, @Fingerprint, @FingerprintVersion, @Ciphertext, @DekVersion,
-                            @Now, @ExpiresAt, @SubjectRef)
+                            @Now, @ExpiresAt, @SubjectRef, @SpellingFingerprint)
                         {VaultSql.ReplaceExpiredToken}
                         RETURNING {TokenColumns}
                         """,
@@ -338,6 +338,7 @@ public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
                             Now = UnixMicroseconds.From(now),
                             ExpiresAt = UnixMicroseconds.From(token.ExpiresAt),
                             token.SubjectRef,
+                            token.SpellingFingerprint,
                         },
                         transaction,
                         cancellationToken)).ConfigureAwait(false);

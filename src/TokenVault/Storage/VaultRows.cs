@@ -48,6 +48,7 @@ internal sealed class TokenRow
     public long CreatedAt { get; set; }
     public long? ExpiresAt { get; set; }
     public byte[]? SubjectRef { get; set; }
+    public byte[]? SpellingFingerprint { get; set; }
 
     public TokenRecord ToRecord() => new(
         TenantId,
@@ -59,7 +60,8 @@ internal sealed class TokenRow
         DekVersion,
         UnixMicroseconds.ToDateTimeOffset(CreatedAt),
         UnixMicroseconds.ToDateTimeOffset(ExpiresAt),
-        SubjectRef);
+        SubjectRef,
+        SpellingFingerprint);
 }
 
 internal sealed class ApprovalRow
@@ -94,8 +96,9 @@ internal sealed class TokenMatchRow
     public string EntityType { get; set; } = "";
     public byte[] Fingerprint { get; set; } = [];
     public string TokenId { get; set; } = "";
+    public byte[]? SpellingFingerprint { get; set; }
 
-    public TokenMatch ToMatch() => new(EntityType, Fingerprint, TokenId);
+    public TokenMatch ToMatch() => new(EntityType, Fingerprint, TokenId, SpellingFingerprint);
 }
 
 internal sealed class AuditHeadRow

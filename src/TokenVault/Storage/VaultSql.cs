@@ -45,10 +45,17 @@ internal static class VaultSql
             dek_version = CASE WHEN t.expires_at <= @Now THEN excluded.dek_version ELSE t.dek_version END,
             created_at  = CASE WHEN t.expires_at <= @Now THEN excluded.created_at  ELSE t.created_at  END,
             subject_ref = CASE WHEN t.expires_at <= @Now THEN excluded.subject_ref ELSE t.subject_ref END,
+            spelling_fp = CASE WHEN t.expires_at <= @Now THEN excluded.spelling_fp ELSE t.spelling_fp END,
             expires_at  = CASE WHEN t.expires_at <= @Now THEN excluded.expires_at  ELSE t.expires_at  END
         """;
 
-    public const string EraseSubject = "DELETE FROM tokens WHERE tenant_id = @TenantId AND subject_ref = @SubjectRef";
+    // A subject's rows and the later spellings of their IDs: "ID-XX" sorts between "ID" and "ID." ('-' < '.'), in
+    // PostgreSQL's "C" collation of token_id as in SQLite's binary one, so the range is an index range.
+    public const string EraseSubject = """
+        DELETE FROM tokens WHERE tenant_id = @TenantId AND EXISTS (
+            SELECT 1 FROM tokens b WHERE b.tenant_id = @TenantId AND b.subject_ref = @SubjectRef
+                AND tokens.token_id >= b.token_id AND tokens.token_id < b.token_id || '.')
+        """;
 
     public const string CountTokens = """
         SELECT count(*) AS Total,

@@ -132,6 +132,11 @@ internal static partial class VaultStoreChecks
             throw new ArgumentException("A ciphertext is never empty.", name);
         }
 
+        if (token.SpellingFingerprint is not null)
+        {
+            Fingerprint(token.SpellingFingerprint, name);
+        }
+
         if (token.SubjectRef is not null)
         {
             SubjectRef(token.SubjectRef, name);

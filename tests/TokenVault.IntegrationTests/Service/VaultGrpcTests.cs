@@ -156,8 +156,9 @@ public abstract class VaultGrpcTests
 
         var tokens = (await Vault.TokenizeAsync(request, TokenizerToken)).Tokens;
 
-        Assert.That(tokens, Has.Count.EqualTo(3).And.All.Matches(TokenGrammar));
-        Assert.That(tokens[2], Is.EqualTo(tokens[0]));
+        Assert.That(tokens.Take(2), Has.All.Matches(TokenGrammar));
+        Assert.That(tokens, Has.Count.EqualTo(3));
+        Assert.That(tokens[2], Does.Match(@"-[0-9A-HJKMNP-TV-Z]{2}\]\z").And.StartWith(tokens[0][..^1] + "-"), "the same card in another spelling: its ID and a mark");
         var detokenize = new DetokenizeRequest { TenantId = tenantId };
         detokenize.Tokens.Add(tokens);
         detokenize.Tokens.Add("[PAN_0000000000]");
@@ -166,13 +167,13 @@ public abstract class VaultGrpcTests
         {
             (tokens[0], true, "PAN", pan),
             (tokens[1], true, "PERSON", name),
-            (tokens[0], true, "PAN", pan),
+            (tokens[2], true, "PAN", pan.Replace(' ', '-')),
             ("[PAN_0000000000]", false, string.Empty, string.Empty),
         }));
 
         var erased = await Vault.EraseSubjectAsync(new EraseSubjectRequest { TenantId = tenantId, SubjectRef = subject }, _identities.For("privacy:dave", VaultRoles.Eraser));
 
-        Assert.That(erased.Erased, Is.EqualTo(1));
+        Assert.That(erased.Erased, Is.EqualTo(2), "the subject's card in both spellings");
         var afterErasure = (await Vault.DetokenizeAsync(detokenize, DetokenizerToken)).Results;
         Assert.That(afterErasure.Select(r => r.Found), Is.EqualTo(new[] { false, true, false, false }));
     }

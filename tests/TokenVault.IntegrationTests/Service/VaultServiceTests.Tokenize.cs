@@ -10,6 +10,9 @@ public abstract partial class VaultServiceTests
     /// <summary>[TYPE_ID]: a vaulted type and 10 characters of Crockford base32 (no I, L, O, U).</summary>
     private static readonly Regex TokenGrammar = new(@"^\[(?<type>[A-Z][A-Z0-9_]{0,31})_(?<id>[0-9A-HJKMNP-TV-Z]{10})\]\z", RegexOptions.CultureInvariant);
 
+    /// <summary>[TYPE_ID-SP]: a later spelling of the value of [TYPE_ID].</summary>
+    private static readonly Regex SpellingGrammar = new(@"^\[(?<type>[A-Z][A-Z0-9_]{0,31})_(?<id>[0-9A-HJKMNP-TV-Z]{10})-(?<mark>[0-9A-HJKMNP-TV-Z]{2})\]\z", RegexOptions.CultureInvariant);
+
     /// <summary>Two spellings of one value that normalization makes one (synthetic values, tenant of the test's own).</summary>
     private static IEnumerable<TestCaseData> Spellings()
     {
@@ -41,16 +44,57 @@ public abstract partial class VaultServiceTests
     }
 
     [TestCaseSource(nameof(Spellings))]
-    public async Task Two_spellings_of_one_value_get_one_token_and_the_first_spelling_is_kept(string entityType, string firstSpelling, string secondSpelling)
+    public async Task Two_spellings_of_one_value_share_one_id_and_each_comes_back_as_it_was_written(string entityType, string firstSpelling, string secondSpelling)
     {
         var tenantId = await NewTenantAsync();
 
         var first = await TokenizeOneAsync(tenantId, entityType, firstSpelling);
         var second = await TokenizeOneAsync(tenantId, entityType, secondSpelling);
+        var firstAgain = await TokenizeOneAsync(tenantId, entityType, firstSpelling);
+        var secondAgain = await TokenizeOneAsync(tenantId, entityType, secondSpelling);
 
-        Assert.That(second, Is.EqualTo(first));
-        Assert.That(await DetokenizeAsync(tenantId, second), Is.EqualTo(new[] { firstSpelling }));
-        Assert.That(await Backend.TokenRowsAsync(tenantId), Is.EqualTo(1));
+        Assert.That(first, Does.Match(TokenGrammar), "the first spelling is the token without a mark");
+        var marked = SpellingGrammar.Match(second);
+        Assert.That(marked.Success, Is.True, "a later spelling carries a spelling mark");
+        Assert.That(marked.Groups["type"].Value + "_" + marked.Groups["id"].Value, Is.EqualTo(first[1..^1]), "one value, one ID");
+        Assert.That(firstAgain, Is.EqualTo(first));
+        Assert.That(secondAgain, Is.EqualTo(second));
+        Assert.That(await DetokenizeAsync(tenantId, first, second), Is.EqualTo(new[] { firstSpelling, secondSpelling }));
+        Assert.That(await Backend.TokenRowsAsync(tenantId), Is.EqualTo(2));
+    }
+
+    [TestCaseSource(nameof(Spellings))]
+    public async Task Two_spellings_in_one_batch_get_the_tokens_they_get_one_by_one(string entityType, string firstSpelling, string secondSpelling)
+    {
+        var tenantId = await NewTenantAsync();
+
+        var batch = await TokenizeAsync(tenantId, entityType, firstSpelling, secondSpelling, firstSpelling, secondSpelling);
+        var single = await TokenizeOneAsync(tenantId, entityType, secondSpelling);
+
+        Assert.That(batch[0], Does.Match(TokenGrammar));
+        Assert.That(batch[1], Does.Match(SpellingGrammar).And.StartWith(batch[0][..^1] + "-"));
+        Assert.That(batch[2], Is.EqualTo(batch[0]));
+        Assert.That(batch[3], Is.EqualTo(batch[1]));
+        Assert.That(single, Is.EqualTo(batch[1]));
+        Assert.That(await DetokenizeAsync(tenantId, batch[1], batch[0]), Is.EqualTo(new[] { secondSpelling, firstSpelling }));
+    }
+
+    [Test]
+    public async Task Erasing_a_subject_erases_every_spelling_of_its_values()
+    {
+        var tenantId = await NewTenantAsync();
+        var subject = Canary.Subject();
+        var tokens = await Vault.Pseudonyms.TokenizeAsync(Tokenizer, tenantId,
+        [
+            new TokenizeInput("PAN", "4000 0012 3456 7899", subject),
+            new TokenizeInput("PAN", "4000-0012-3456-7899"),
+            new TokenizeInput("PAN", "4000 0012 3456 7881"),
+        ]);
+
+        var erased = await Vault.Pseudonyms.EraseSubjectAsync(Eraser, tenantId, subject);
+
+        Assert.That(erased, Is.EqualTo(2));
+        Assert.That(await DetokenizeAsync(tenantId, tokens[0], tokens[1], tokens[2]), Is.EqualTo(new[] { null, null, "4000 0012 3456 7881" }));
     }
 
     [Test]
@@ -123,18 +167,18 @@ public abstract partial class VaultServiceTests
             new TokenizeInput("PAN", a),
         ]);
 
-        Assert.That(tokens[2], Is.EqualTo(tokens[0]));
+        Assert.That(tokens[2], Does.StartWith(tokens[0][..^1] + "-"), "another spelling of the same card: its ID and a spelling mark");
         Assert.That(tokens[4], Is.EqualTo(tokens[0]));
-        Assert.That(tokens[3], Is.EqualTo(tokens[1]));
+        Assert.That(tokens[3], Does.StartWith(tokens[1][..^1] + "-"));
         Assert.That(tokens[1], Is.Not.EqualTo(tokens[0]));
         Assert.That(tokens[0], Does.StartWith("[PAN_"));
         Assert.That(tokens[1], Does.StartWith("[PERSON_"));
-        Assert.That(await Backend.TokenRowsAsync(tenantId), Is.EqualTo(2));
-        Assert.That(await DetokenizeAsync(tenantId, [.. tokens]), Is.EqualTo(new[] { a, b, a, b, a }));
+        Assert.That(await Backend.TokenRowsAsync(tenantId), Is.EqualTo(4), "two values, each in two spellings");
+        Assert.That(await DetokenizeAsync(tenantId, [.. tokens]), Is.EqualTo(new[] { a, b, a.Replace(' ', '-'), b.ToUpperInvariant(), a }));
 
         var record = (await AppendedAsync(tenantId, before))[0];
         Assert.That((record.Action, record.Outcome, record.Actor), Is.EqualTo(("tokenize", "ok", Tokenizer.Subject)));
-        Assert.That(record.DetailJson, Is.EqualTo("""{"created":2,"dek_version":1,"items":5,"types":{"PAN":3,"PERSON":2}}"""));
+        Assert.That(record.DetailJson, Is.EqualTo("""{"created":4,"dek_version":1,"items":5,"types":{"PAN":3,"PERSON":2}}"""));
     }
 
     [Test]

@@ -297,6 +297,7 @@ public abstract partial class VaultStoreContractTests
             ["created_at"] = ColumnKind.Timestamp,
             ["expires_at"] = ColumnKind.Timestamp,
             ["subject_ref"] = ColumnKind.Bytes,
+            ["spelling_fp"] = ColumnKind.Bytes,
         }));
         Assert.That(dataKeys, Is.EquivalentTo(new Dictionary<string, ColumnKind>
         {
