@@ -127,7 +127,7 @@ internal sealed class Replica(VaultRuntime runtime, IVaultStore store) : IAsyncD
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             await runtime.DisposeAsync();
-            await ((IAsyncDisposable)store).DisposeAsync();
+            await store.DisposeAsync();
         }
     }
 }
