@@ -82,8 +82,7 @@ public sealed class KeyAdministration
     public Task<TenantKeyInventory> CreateTenantAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default) =>
         ChangeAsync(caller, tenantId, "tenant.create", Applies.NewTenant, arguments: null, async detail =>
         {
-            var kek = new KekId(tenantId, 1);
-            Provider(() => _kek.Create(kek));
+            var kek = GenerateKek(tenantId, current: 0, detail);
             await CreateWithKekAsync(tenantId, kek, KekOrigin.Generated, detail, cancellationToken).ConfigureAwait(false);
             return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
@@ -134,14 +133,14 @@ public sealed class KeyAdministration
             var tenant = await Stored(() => _store.GetTenantAsync(tenantId, cancellationToken)).ConfigureAwait(false);
             if (tenant is null)
             {
-                var kek = new KekId(tenantId, 1);
+                var kek = ImportTarget(tenantId, current: 0);
                 Provider(() => _kek.Import(kek, parsed.Id, wrappedKey.Span, parsed.Wrapping));
                 await CreateWithKekAsync(tenantId, kek, KekOrigin.Imported, detail, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 RequireActive(tenant);
-                var next = new KekId(tenant.KekRef, tenant.KekVersion + 1);
+                var next = ImportTarget(tenant.KekRef, tenant.KekVersion);
                 Provider(() => _kek.Import(next, parsed.Id, wrappedKey.Span, parsed.Wrapping));
                 await RewrapAsync(tenant, next, detail, cancellationToken).ConfigureAwait(false);
             }
@@ -150,14 +149,14 @@ public sealed class KeyAdministration
         }, cancellationToken);
     }
 
-    /// <summary>New KEK version generated in the provider; every data key re-wrapped; no value re-encrypted.</summary>
+    /// <summary>New KEK version generated in the provider; every data key re-wrapped; no value re-encrypted. A rotation
+    /// that failed after generating its version is resumed with it (<see cref="GenerateKek"/>).</summary>
     public Task<TenantKeyInventory> RotateKekAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default) =>
         ChangeAsync(caller, tenantId, "kek.rotate", Applies.ExistingTenant, arguments: null, async detail =>
         {
             var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
             RequireActive(tenant);
-            var next = new KekId(tenant.KekRef, tenant.KekVersion + 1);
-            Provider(() => _kek.Create(next));
+            var next = GenerateKek(tenant.KekRef, tenant.KekVersion, detail);
             await RewrapAsync(tenant, next, detail, cancellationToken).ConfigureAwait(false);
             return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
@@ -206,12 +205,11 @@ public sealed class KeyAdministration
         }, cancellationToken);
 
     /// <summary>Records the caller's approval of destroying the tenant's KEK under <paramref name="requestId"/>;
-    /// returns how many distinct admins approved so far.</summary>
+    /// returns how many distinct admins approved so far. A destroyed tenant takes approvals too, for finishing a
+    /// destruction the provider failed (<see cref="DestroyAsync"/>).</summary>
     public Task<int> ApproveDestroyAsync(Caller caller, string tenantId, string requestId, CancellationToken cancellationToken = default) =>
         ChangeAsync(caller, tenantId, "kek.destroy.approve", Applies.ExistingTenant, RequestArgument(requestId), async detail =>
         {
-            var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
-            RequireNotDestroyed(tenant);
             var approval = new ApprovalRecord(tenantId, DestroyAction, requestId, caller.Subject, _time.GetUtcNow());
             var added = await Stored(() => _store.AddApprovalAsync(approval, cancellationToken)).ConfigureAwait(false);
             var approvals = await CurrentApprovalsAsync(tenantId, requestId, cancellationToken).ConfigureAwait(false);
@@ -220,12 +218,12 @@ public sealed class KeyAdministration
         }, cancellationToken);
 
     /// <summary>Destroys every KEK version of the tenant and its data keys and token rows (cryptographic erasure),
-    /// once <see cref="VaultOptions.DestroyApprovals"/> distinct key admins approved <paramref name="requestId"/>.</summary>
+    /// once <see cref="VaultOptions.DestroyApprovals"/> distinct key admins approved <paramref name="requestId"/>.
+    /// On a tenant already destroyed it finishes the provider half, which a failed attempt may have left undone.</summary>
     public Task<TenantKeyInventory> DestroyAsync(Caller caller, string tenantId, string requestId, CancellationToken cancellationToken = default) =>
         ChangeAsync(caller, tenantId, DestroyAction, Applies.ExistingTenant, RequestArgument(requestId), async detail =>
         {
             var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
-            RequireNotDestroyed(tenant);
             var approvals = await CurrentApprovalsAsync(tenantId, requestId, cancellationToken).ConfigureAwait(false);
             detail.Add("approvals", approvals);
             if (approvals < _options.DestroyApprovals)
@@ -233,10 +231,22 @@ public sealed class KeyAdministration
                 throw new VaultException(VaultErrorKind.FailedPrecondition, $"Destroying a key needs approvals by {_options.DestroyApprovals} distinct key admins.", "approvals_missing");
             }
 
-            // The database first: every replica stops at once, then the key material goes.
-            await Stored(() => Done(_store.DestroyTenantDataAsync(tenantId, cancellationToken))).ConfigureAwait(false);
-            _keyring.Invalidate(tenantId);
-            for (var version = 1; version <= tenant.KekVersion; version++)
+            // The database first: every replica stops at once, then the key material goes: every version up to the
+            // tenant's, and the versions failed rotations or imports left above it. When the provider fails half-way the
+            // tenant is destroyed in the database but not yet in the provider; the next call, still under the request's
+            // approvals, skips the database half and destroys what is left (the provider's destroy is idempotent).
+            if (tenant.State == TenantState.Destroyed)
+            {
+                detail.Add("resumed", true);
+            }
+            else
+            {
+                await Stored(() => Done(_store.DestroyTenantDataAsync(tenantId, cancellationToken))).ConfigureAwait(false);
+                _keyring.Invalidate(tenantId);
+            }
+
+            var highest = LastLeftover(tenant.KekRef, tenant.KekVersion)?.Id.Version ?? tenant.KekVersion;
+            for (var version = 1; version <= highest; version++)
             {
                 var kek = new KekId(tenant.KekRef, version);
                 Provider(() =>
@@ -252,7 +262,7 @@ public sealed class KeyAdministration
                 });
             }
 
-            detail.Add("kek_versions_destroyed", tenant.KekVersion);
+            detail.Add("kek_versions_destroyed", highest);
             return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
@@ -363,8 +373,8 @@ public sealed class KeyAdministration
         }
     }
 
-    /// <summary>Key changes need a usable KEK. A disabled tenant's is refused at the provider, and only after a rotation
-    /// or import made the next KEK version there, which the next attempt could then not make again.</summary>
+    /// <summary>Key changes need a usable KEK. A disabled tenant's is refused at the provider, but only after a rotation
+    /// or import made the next KEK version there: refusing first leaves nothing behind.</summary>
     private static void RequireActive(TenantRecord tenant)
     {
         RequireNotDestroyed(tenant);
@@ -384,6 +394,65 @@ public sealed class KeyAdministration
 
         detail.Add("request_id", requestId);
     };
+
+    /// <summary>The KEK version a rotation or creation moves the tenant to, above <paramref name="current"/> (0 for a new
+    /// tenant): generated in the provider now, or the one a failed attempt generated there and left.</summary>
+    /// <remarks>
+    /// An attempt that fails after generating its version (the re-wrap or the store failed) leaves it in the provider
+    /// while the tenant stays at <paramref name="current"/>. Nothing is wrapped under it: the store writes the data keys
+    /// and the tenant's version in one transaction, and new data keys are wrapped under the tenant's version. The next attempt takes it up when the provider generated it inside and it never left — enabled,
+    /// generated, always sensitive and never extractable (on the development provider, whose keys are files anyway,
+    /// generated is enough): its material exists nowhere else, so it is as good as a key generated now, and two
+    /// concurrent attempts that both take it up still end in one rotation (the store's version check). Anything else
+    /// there (imported material of a failed BYOK import, a version disabled or destroyed out of band) is left alone
+    /// and the new version goes above it. Destroying it instead would let one admin, or whoever rolled the tenant row
+    /// back, erase key material without the approvals destruction needs; and a destroyed version can never be made
+    /// again, so "destroy and recreate" could only ever recreate at the next version anyway. What is left over is
+    /// destroyed with the tenant (<see cref="DestroyAsync"/>).
+    /// </remarks>
+    private KekId GenerateKek(string name, int current, AuditDetail detail)
+    {
+        var leftover = LastLeftover(name, current);
+        if (leftover is { State: KekState.Enabled, Origin: KekOrigin.Generated } && (_kek.IsDevelopmentOnly || (leftover.AlwaysSensitive && leftover.NeverExtractable)))
+        {
+            detail.Add("kek_reused", true);
+            return leftover.Id;
+        }
+
+        var next = new KekId(name, (leftover?.Id.Version ?? current) + 1);
+        Provider(() => _kek.Create(next));
+        return next;
+    }
+
+    /// <summary>Where imported key material goes: the first version above <paramref name="current"/> the provider does not
+    /// hold. A failed import's version is never taken up: the import key is single-use, so a retry brings material the
+    /// vault cannot tell from what the failed attempt left (see <see cref="GenerateKek"/>).</summary>
+    private KekId ImportTarget(string name, int current) => new(name, (LastLeftover(name, current)?.Id.Version ?? current) + 1);
+
+    /// <summary>The highest of the versions the provider holds right above <paramref name="current"/> (current + 1,
+    /// current + 2, … up to the first it does not hold), destroyed ones included; null when it holds none.</summary>
+    private KekInfo? LastLeftover(string name, int current)
+    {
+        KekInfo? last = null;
+        for (var version = current + 1; Provider(() => DescribeOrNull(new KekId(name, version))) is { } info; version++)
+        {
+            last = info;
+        }
+
+        return last;
+    }
+
+    private KekInfo? DescribeOrNull(KekId kek)
+    {
+        try
+        {
+            return _kek.Describe(kek);
+        }
+        catch (KeyUnavailableException ex) when (ex.Reason == KeyUnavailableReason.NotFound)
+        {
+            return null;
+        }
+    }
 
     /// <summary>An operation that changes no key or tenant state (the inventory, an import key, which changes nothing
     /// until it is used): one record, after it, or of its refusal.</summary>

@@ -1,13 +1,14 @@
 using NUnit.Framework;
 using PrivateInference.TokenVault.Audit;
 using PrivateInference.TokenVault.Keys;
+using PrivateInference.TokenVault.Lifecycle;
 using PrivateInference.TokenVault.Storage;
 using PrivateInference.TokenVault.Tests.Keys;
 
 namespace PrivateInference.TokenVault.IntegrationTests.Service;
 
-/// <summary>Key changes fail closed on the audit trail (intent before, outcome after); on both backends, so against both
-/// KEK providers.</summary>
+/// <summary>Key changes fail closed on the audit trail (intent before, outcome after) and resume what a failed attempt
+/// left in the provider; on both backends, so against both KEK providers.</summary>
 public abstract partial class VaultServiceTests
 {
     /// <summary>The state-changing key-admin operations.</summary>
@@ -22,6 +23,16 @@ public abstract partial class VaultServiceTests
         Enable,
         ApproveDestroy,
         Destroy,
+    }
+
+    /// <summary>Where a KEK rotation fails after generating its version.</summary>
+    public enum RotationFault
+    {
+        /// <summary>The database refuses the transaction that moves the data keys and the tenant to it.</summary>
+        StoreUpdate,
+
+        /// <summary>The provider fails to wrap a data key under it.</summary>
+        ProviderWrap,
     }
 
     [Test]
@@ -78,6 +89,147 @@ public abstract partial class VaultServiceTests
         Assert.That(verification.OutcomeUnknown, Is.EqualTo(new[] { intent.Seq }));
         var recorded = (await ChainAsync(tenantId))[^1];
         Assert.That((recorded.Action, recorded.DetailJson), Is.EqualTo(("audit.verify", $$"""{"intact":true,"outcome_unknown":1,"records":{{chain.Count}}}""")));
+    }
+
+    [TestCase(RotationFault.StoreUpdate, "database_unavailable")]
+    [TestCase(RotationFault.ProviderWrap, "provider_unavailable")]
+    public async Task A_kek_rotation_that_failed_after_generating_its_version_is_resumed_with_that_version(RotationFault fault, string reason)
+    {
+        var tenantId = await NewTenantAsync();
+        var values = new[] { Canary.Pan(), Canary.Person() };
+        var tokens = await Vault.Pseudonyms.TokenizeAsync(Tokenizer, tenantId, [new("PAN", values[0]), new("PERSON", values[1])]);
+        var kek = new FaultyKek(Backend.Kek);
+        FaultyStore faults = null!;
+        await using var replica = await Backend.OpenReplicaAsync(store: s => Faulty(s, out faults), kek: kek);
+        if (fault == RotationFault.StoreUpdate)
+        {
+            faults.FailOnce(nameof(IVaultStore.RewrapDataKeysAsync));
+        }
+        else
+        {
+            kek.FailWhen((method, id) => method == nameof(IKekProvider.Wrap) && id?.Version == 2);
+        }
+
+        var failure = Refusal(() => replica.Keys.RotateKekAsync(Admin, tenantId));
+
+        Assert.That((failure.Kind, failure.Reason), Is.EqualTo((VaultErrorKind.Unavailable, reason)));
+        Assert.That((await Vault.Store.GetTenantAsync(tenantId))!.KekVersion, Is.EqualTo(1), "the tenant stays at v1");
+        Assert.That(KekVersions(tenantId), Is.EqualTo(new[] { (1, KekState.Enabled, KekOrigin.Generated), (2, KekState.Enabled, KekOrigin.Generated) }), "the failed attempt left v2");
+
+        kek.FailWhen(null);
+        var rotated = await replica.Keys.RotateKekAsync(Admin, tenantId);
+
+        Assert.That(rotated.KekVersion, Is.EqualTo(2));
+        Assert.That(KekVersions(tenantId), Is.EqualTo(new[] { (1, KekState.Enabled, KekOrigin.Generated), (2, KekState.Enabled, KekOrigin.Generated) }), "v2 taken up, no v3 made");
+        Assert.That((await WrappedKeysAsync(tenantId)).Select(k => k.KekVersion), Has.All.EqualTo(2));
+        await using (var coldReplica = await Backend.OpenReplicaAsync())
+        {
+            var read = await coldReplica.Pseudonyms.DetokenizeAsync(Detokenizer, tenantId, tokens);
+            Assert.That(read.Select(r => r.Value), Is.EqualTo(values), "a replica that unwraps under v2 reads every row");
+        }
+
+        var rotations = (await ChainAsync(tenantId)).Where(r => r.Action == "kek.rotate").ToList();
+        Assert.That(rotations.Select(r => r.Outcome), Is.EqualTo(new[] { AuditOutcome.Started, "failed:" + reason, AuditOutcome.Started, "ok" }));
+        Assert.That(rotations[3].DetailJson, Is.EqualTo($$"""{"data_keys_rewrapped":2,"intent_seq":{{rotations[2].Seq}},"kek_reused":true,"kek_version":2,"previous_kek_version":1}"""));
+        AssertEveryIntentHasItsOutcome(await ChainAsync(tenantId));
+    }
+
+    [Test]
+    public async Task A_tenant_creation_that_failed_after_generating_its_kek_is_retried_with_that_kek()
+    {
+        var tenantId = NewTenantId();
+        FaultyStore faults = null!;
+        await using var replica = await Backend.OpenReplicaAsync(store: s => Faulty(s, out faults));
+        faults.FailOnce(nameof(IVaultStore.CreateTenantAsync));
+
+        var failure = Refusal(() => replica.Keys.CreateTenantAsync(Admin, tenantId));
+
+        Assert.That((failure.Kind, failure.Reason), Is.EqualTo((VaultErrorKind.Unavailable, "database_unavailable")));
+        Assert.That(await Vault.Store.GetTenantAsync(tenantId), Is.Null);
+        Assert.That(KekVersions(tenantId), Is.EqualTo(new[] { (1, KekState.Enabled, KekOrigin.Generated) }));
+
+        var created = await replica.Keys.CreateTenantAsync(Admin, tenantId);
+
+        Assert.That(created.KekVersion, Is.EqualTo(1));
+        Assert.That(KekVersions(tenantId), Has.Length.EqualTo(1));
+        var value = Canary.Mrn();
+        Assert.That(await DetokenizeAsync(tenantId, await TokenizeOneAsync(tenantId, "MRN", value)), Is.EqualTo(new[] { value }));
+        var chain = await ChainAsync(tenantId);
+        Assert.That(chain.Select(r => r.Outcome), Is.EqualTo(new[] { AuditOutcome.Started, "failed:database_unavailable", AuditOutcome.Started, "ok", "ok", "ok" }));
+        Assert.That(chain[3].DetailJson, Does.Contain("\"kek_reused\":true"));
+    }
+
+    [Test]
+    public async Task Versions_failed_attempts_left_are_taken_up_only_when_generated_later_ones_go_above_and_destroy_takes_them_all()
+    {
+        var tenantId = await NewTenantAsync();
+        var value = Canary.Person();
+        var token = await TokenizeOneAsync(tenantId, "PERSON", value);
+        var customerKek = Customer.KnownKek();
+        FaultyStore faults = null!;
+        await using var replica = await Backend.OpenReplicaAsync(store: s => Faulty(s, out faults));
+
+        faults.FailOnce(nameof(IVaultStore.RewrapDataKeysAsync));
+        var failedImport = Refusal(async () => await ImportAsync(replica, tenantId, customerKek));
+        Assert.That((failedImport.Kind, failedImport.Reason), Is.EqualTo((VaultErrorKind.Unavailable, "database_unavailable")));
+        Assert.That(KekVersions(tenantId), Is.EqualTo(new[] { (1, KekState.Enabled, KekOrigin.Generated), (2, KekState.Enabled, KekOrigin.Imported) }), "the failed import left v2");
+
+        // A generated rotation does not take up imported material: it goes above it.
+        Assert.That((await replica.Keys.RotateKekAsync(Admin, tenantId)).KekVersion, Is.EqualTo(3));
+        Assert.That(KekVersions(tenantId)[2], Is.EqualTo((3, KekState.Enabled, KekOrigin.Generated)));
+
+        // Nor does an import retry (a new import key, the same material): the vault cannot tell what a failed attempt left.
+        faults.FailOnce(nameof(IVaultStore.RewrapDataKeysAsync));
+        Refusal(async () => await ImportAsync(replica, tenantId, customerKek));
+        var imported = await ImportAsync(replica, tenantId, customerKek);
+        Assert.That(imported.KekVersion, Is.EqualTo(5), "above the v4 the failed retry left");
+        Assert.That(KekVersions(tenantId).Skip(3), Is.EqualTo(new[] { (4, KekState.Enabled, KekOrigin.Imported), (5, KekState.Enabled, KekOrigin.Imported) }));
+        await AssertDataKeysOpenWithAsync(tenantId, customerKek, kekVersion: 5);
+        Assert.That(await DetokenizeAsync(tenantId, token), Is.EqualTo(new[] { value }));
+
+        await Vault.Keys.ApproveDestroyAsync(Admin, tenantId, "erase-1");
+        await Vault.Keys.ApproveDestroyAsync(OtherAdmin, tenantId, "erase-1");
+        faults.FailOnce(nameof(IVaultStore.RewrapDataKeysAsync));
+        Refusal(() => replica.Keys.RotateKekAsync(Admin, tenantId));
+        Assert.That(KekVersions(tenantId).Select(k => k.Version), Is.EqualTo(new[] { 1, 2, 3, 4, 5, 6 }), "a failed rotation left v6 above the tenant's v5");
+        var destroyed = await Vault.Keys.DestroyAsync(Admin, tenantId, "erase-1");
+
+        Assert.That(destroyed.State, Is.EqualTo(TenantState.Destroyed));
+        Assert.That(KekVersions(tenantId).Select(k => (k.Version, k.State)), Is.EqualTo(Enumerable.Range(1, 6).Select(v => (v, KekState.Destroyed))), "leftovers above the tenant's version are destroyed with it");
+        var chain = await ChainAsync(tenantId);
+        Assert.That(chain[^1].DetailJson, Does.Contain("\"kek_versions_destroyed\":6"));
+        AssertEveryIntentHasItsOutcome(chain);
+    }
+
+    [Test]
+    public async Task A_destruction_the_provider_failed_half_way_is_finished_by_the_next_approved_call()
+    {
+        var tenantId = await NewTenantAsync();
+        var token = await TokenizeOneAsync(tenantId, "PAN", Canary.Pan());
+        await Vault.Keys.RotateKekAsync(Admin, tenantId);
+        var kek = new FaultyKek(Backend.Kek);
+        await using var replica = await Backend.OpenReplicaAsync(kek: kek);
+        await replica.Keys.ApproveDestroyAsync(Admin, tenantId, "erase-1");
+        await replica.Keys.ApproveDestroyAsync(OtherAdmin, tenantId, "erase-1");
+        kek.FailWhen((method, id) => method == nameof(IKekProvider.Destroy) && id?.Version == 2);
+
+        var failure = Refusal(() => replica.Keys.DestroyAsync(Admin, tenantId, "erase-1"));
+
+        Assert.That((failure.Kind, failure.Reason), Is.EqualTo((VaultErrorKind.Unavailable, "provider_unavailable")));
+        Assert.That((await Vault.Store.GetTenantAsync(tenantId))!.State, Is.EqualTo(TenantState.Destroyed), "the database half went first");
+        Assert.That(Refusal(() => Vault.Pseudonyms.DetokenizeAsync(Detokenizer, tenantId, [token])).Reason, Is.EqualTo("key_destroyed"));
+        Assert.That(KekVersions(tenantId).Select(k => (k.Version, k.State)), Is.EqualTo(new[] { (1, KekState.Destroyed), (2, KekState.Enabled) }), "v2 is still in the provider");
+
+        kek.FailWhen(null);
+        var unapproved = Refusal(() => replica.Keys.DestroyAsync(Admin, tenantId, "another-request"));
+        var destroyed = await replica.Keys.DestroyAsync(OtherAdmin, tenantId, "erase-1");
+
+        Assert.That((unapproved.Kind, unapproved.Reason), Is.EqualTo((VaultErrorKind.FailedPrecondition, "approvals_missing")), "finishing needs the approvals too");
+        Assert.That(destroyed.State, Is.EqualTo(TenantState.Destroyed));
+        Assert.That(KekVersions(tenantId).Select(k => (k.Version, k.State)), Is.EqualTo(new[] { (1, KekState.Destroyed), (2, KekState.Destroyed) }));
+        var destructions = (await ChainAsync(tenantId)).Where(r => r.Action == KeyAdministration.DestroyAction).ToList();
+        Assert.That(destructions.Select(r => r.Outcome), Is.EqualTo(new[] { AuditOutcome.Started, "failed:provider_unavailable", AuditOutcome.Started, "failed:approvals_missing", AuditOutcome.Started, "ok" }));
+        Assert.That(destructions[^1].DetailJson, Is.EqualTo($$"""{"approvals":2,"intent_seq":{{destructions[^2].Seq}},"kek_versions_destroyed":2,"request_id":"erase-1","resumed":true}"""));
     }
 
     /// <summary>A fresh tenant (or tenant ID) set up for <paramref name="change"/>, the call that makes it, and a token of
@@ -149,6 +301,13 @@ public abstract partial class VaultServiceTests
     {
         var importKey = await replica.Keys.GetImportKeyAsync(Admin, tenantId);
         return (importKey, Customer.WrapForImport(importKey, customerKek, importKey.Wrappings[0]));
+    }
+
+    /// <summary>BYOK in one go: a new import key, the material wrapped under it, the import.</summary>
+    private static async Task<TenantKeyInventory> ImportAsync(Replica replica, string tenantId, byte[] customerKek)
+    {
+        var (importKey, wrapped) = await ImportKeyForAsync(replica, tenantId, customerKek);
+        return await replica.Keys.ImportKeyAsync(Admin, tenantId, importKey.Id, importKey.Wrappings[0], wrapped);
     }
 
     private static IVaultStore Faulty(IVaultStore store, out FaultyStore faults)
