@@ -13,7 +13,7 @@ namespace PrivateInference.Bench.Vault;
 /// harness sets before each vault call: the data calls run in the caller's async flow. The audit append runs on
 /// the trail's writer task, so it is counted only here, per group.
 /// </remarks>
-internal sealed class TimedVaultStore(IVaultStore inner) : IVaultStore, IAsyncDisposable
+internal sealed class TimedVaultStore(IVaultStore inner) : IVaultStore
 {
     public static readonly AsyncLocal<CallTrace?> Current = new();
 
@@ -102,7 +102,7 @@ internal sealed class TimedVaultStore(IVaultStore inner) : IVaultStore, IAsyncDi
     public Task ListenForTenantChangesAsync(Action<string?> onChanged, CancellationToken cancellationToken) =>
         inner.ListenForTenantChangesAsync(onChanged, cancellationToken);
 
-    public ValueTask DisposeAsync() => inner is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
 
     /// <summary>Zeroes every counter (between phases).</summary>
     public void Reset()

@@ -80,10 +80,7 @@ public sealed class VaultRuntime : IAsyncDisposable
         if (_ownsDependencies)
         {
             Kek.Dispose();
-            if (Store is IAsyncDisposable disposable)
-            {
-                await disposable.DisposeAsync().ConfigureAwait(false);
-            }
+            await Store.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

@@ -23,7 +23,7 @@ internal static class AuditCommand
     private static Command Verify()
     {
         var tenant = new Option<string?>("--tenant") { Description = "Tenant whose chain to verify (\"_system\" for refusals without a tenant); default: every chain" };
-        var command = new Command("verify", "Check the hash chain; exit 1 and name the first bad record when it was edited, deleted or reordered") { tenant };
+        var command = new Command("verify", "Check the hash chain; exit 1 and name the first bad record when it was edited, deleted or reordered; name the key changes whose outcome is unknown") { tenant };
         command.SetAction((parse, _) => VaultSession.RunAsync("audit verify", async session =>
         {
             var chains = parse.GetValue(tenant) is { } one ? [one] : await session.Runtime.Audit.ListChainsAsync(session.Caller).ConfigureAwait(false);
@@ -40,6 +40,11 @@ internal static class AuditCommand
                     Terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{chain}: BROKEN at seq {result.BrokenAtSeq}: record {AuditProblems.Name(result.Break!.Value)} ({result.Verified} records verified before it)"));
                     exit = Broken;
+                }
+
+                if (result.OutcomeUnknown.Count > 0)
+                {
+                    Terminal.Out.WriteLine($"{chain}: {OutcomeUnknown(result.OutcomeUnknown)}");
                 }
             }
 
@@ -58,10 +63,12 @@ internal static class AuditCommand
         {
             var path = parse.GetValue(output);
             var writer = path is null ? Terminal.Out : new StreamWriter(path);
+            var intents = new AuditIntents();
             try
             {
                 await foreach (var r in session.Runtime.Audit.ExportAsync(session.Caller, parse.GetValue(tenant)!, parse.GetValue(from)).ConfigureAwait(false))
                 {
+                    intents.Add(r);
                     await writer.WriteLineAsync(JsonSerializer.Serialize(new
                     {
                         tenant_id = r.TenantId,
@@ -85,8 +92,17 @@ internal static class AuditCommand
                 }
             }
 
+            // On standard error: the JSON Lines stay records only, for the SIEM.
+            if (intents.OutcomeUnknown.Count > 0)
+            {
+                Terminal.Error.WriteLine($"pi audit export: {OutcomeUnknown(intents.OutcomeUnknown)}");
+            }
+
             return 0;
         }));
         return command;
     }
+
+    private static string OutcomeUnknown(IReadOnlyList<long> seqs) =>
+        string.Create(CultureInfo.InvariantCulture, $"outcome unknown for the key change(s) started at seq {string.Join(", ", seqs)} (an intent without an outcome record: the change may have happened)");
 }

@@ -16,7 +16,7 @@ internal static class VaultCommand
         {
             var options = VaultStoreOptions.FromEnvironment();
             var store = VaultStoreFactory.Create(options);
-            await using var disposable = ((IAsyncDisposable)store).ConfigureAwait(false);
+            await using var disposable = store.ConfigureAwait(false);
             try
             {
                 var applied = await store.MigrateAsync(cancellationToken).ConfigureAwait(false);

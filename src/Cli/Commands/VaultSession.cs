@@ -106,7 +106,7 @@ internal sealed class VaultSession : IAsyncDisposable
         catch (VaultStoreUnavailableException ex)
         {
             kek.Dispose();
-            await ((IAsyncDisposable)store).DisposeAsync().ConfigureAwait(false);
+            await store.DisposeAsync().ConfigureAwait(false);
             Terminal.Error.WriteLine($"pi {command}: {ex.Message}");
             return null;
         }

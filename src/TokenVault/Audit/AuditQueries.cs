@@ -26,7 +26,8 @@ public sealed class AuditQueries
         return await TenantKeyring.Stored(() => _store.ListAuditTenantsAsync(cancellationToken)).ConfigureAwait(false);
     }
 
-    /// <summary>Verifies the tenant's whole chain and pinpoints the first broken record.</summary>
+    /// <summary>Verifies the tenant's whole chain, pinpoints the first broken record and names the key changes whose
+    /// outcome is unknown.</summary>
     /// <remarks>The chain must also reach the head the store keeps (read first, so records appended meanwhile only
     /// lie beyond it): deleting the newest records leaves an intact shorter chain that only the head reveals.</remarks>
     public async Task<AuditVerification> VerifyAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default)
@@ -38,6 +39,11 @@ public sealed class AuditQueries
         if (!result.IsIntact)
         {
             detail.Add("broken_at_seq", result.BrokenAtSeq ?? 0).Add("break", result.Break.ToString()!);
+        }
+
+        if (result.OutcomeUnknown.Count > 0)
+        {
+            detail.Add("outcome_unknown", result.OutcomeUnknown.Count);
         }
 
         // Recorded on the chain it checked, after checking it, so the check itself never breaks what it read.

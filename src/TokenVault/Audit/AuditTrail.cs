@@ -30,9 +30,9 @@ internal sealed class AuditTrail : IAsyncDisposable
         _writer = Task.Run(WriteLoopAsync);
     }
 
-    /// <summary>Appends one record and waits until it is stored.</summary>
+    /// <summary>Appends one record and waits until it is stored; returns its seq in the tenant's chain.</summary>
     /// <exception cref="VaultException">UNAVAILABLE when it could not be written.</exception>
-    public Task WriteAsync(string tenantId, Authorization.Caller caller, string action, string outcome, AuditDetail detail)
+    public Task<long> WriteAsync(string tenantId, Authorization.Caller caller, string action, string outcome, AuditDetail detail)
     {
         var at = _time.GetUtcNow();
         at = at.AddTicks(-(at.Ticks % 10)); // microseconds: what PostgreSQL keeps
@@ -48,18 +48,25 @@ internal sealed class AuditTrail : IAsyncDisposable
     /// <summary>Records a refusal; never throws, because the refusal is returned either way and an unwritable trail is
     /// already failing every operation. Refusals without a known tenant go to the system chain, so an unknown or
     /// invalid input never names a chain.</summary>
-    public async Task WriteRefusalAsync(string? tenantId, Authorization.Caller caller, string action, VaultException refusal, AuditDetail detail)
+    public Task WriteRefusalAsync(string? tenantId, Authorization.Caller caller, string action, VaultException refusal, AuditDetail detail)
     {
         var chain = refusal.Reason is "unknown_tenant" or "invalid_tenant_id" || !PseudonymService.IsValidTenantId(tenantId)
             ? SystemTenant
             : tenantId!;
+        return TryWriteAsync(chain, caller, action, "refused:" + refusal.Reason, detail);
+    }
+
+    /// <summary>Appends a record whose failure changes nothing for the caller (the outcome of a call that fails
+    /// either way); never throws.</summary>
+    public async Task TryWriteAsync(string tenantId, Authorization.Caller caller, string action, string outcome, AuditDetail detail)
+    {
         try
         {
-            await WriteAsync(chain, caller, action, "refused:" + refusal.Reason, detail).ConfigureAwait(false);
+            await WriteAsync(tenantId, caller, action, outcome, detail).ConfigureAwait(false);
         }
         catch (VaultException)
         {
-            // The refusal stands either way.
+            // The call's own failure stands either way.
         }
     }
 
@@ -83,10 +90,10 @@ internal sealed class AuditTrail : IAsyncDisposable
 
             try
             {
-                await _store.AppendAuditAsync(group.Select(p => p.Entry).ToArray()).ConfigureAwait(false);
-                foreach (var pending in group)
+                var records = await _store.AppendAuditAsync(group.Select(p => p.Entry).ToArray()).ConfigureAwait(false);
+                for (var i = 0; i < group.Count; i++)
                 {
-                    pending.Done.TrySetResult();
+                    group[i].Done.TrySetResult(records[i].Seq);
                 }
             }
             catch (Exception ex)
@@ -104,6 +111,6 @@ internal sealed class AuditTrail : IAsyncDisposable
 
     private sealed record Pending(AuditEntry Entry)
     {
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<long> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -35,13 +35,28 @@ public sealed record AuditCheckpoint(long Seq, byte[] Hash)
 }
 
 /// <summary>The result of verifying a chain: intact with <see cref="Verified"/> records, or broken at
-/// <see cref="BrokenAtSeq"/>.</summary>
+/// <see cref="BrokenAtSeq"/>; and the key changes among the verified records whose outcome is unknown.</summary>
 /// <param name="Verified">How many records were verified before the end or the break.</param>
 /// <param name="BrokenAtSeq">The seq where the chain breaks: the bad record's, or for a gap the first missing one.</param>
 /// <param name="Break">Why; null when the chain is intact.</param>
 public sealed record AuditVerification(long Verified, long? BrokenAtSeq, AuditBreak? Break)
 {
     public bool IsIntact => Break is null;
+
+    /// <summary>The seqs of the intents among the verified records that no verified record gives an outcome
+    /// (<see cref="AuditIntents"/>): not a break of the chain, but operations that may have changed state unrecorded
+    /// (or are running now). On a broken chain an outcome beyond the break is not seen.</summary>
+    public IReadOnlyList<long> OutcomeUnknown { get; init; } = [];
+
+    public bool Equals(AuditVerification? other) =>
+        other is not null
+        && Verified == other.Verified
+        && BrokenAtSeq == other.BrokenAtSeq
+        && Break == other.Break
+        && OutcomeUnknown.Count == other.OutcomeUnknown.Count
+        && OutcomeUnknown.Zip(other.OutcomeUnknown).All(seqs => seqs.First == seqs.Second);
+
+    public override int GetHashCode() => HashCode.Combine(Verified, BrokenAtSeq, Break, OutcomeUnknown.Count);
 }
 
 /// <summary>Checks one tenant's audit records, in seq order, against <see cref="AuditChain"/>. Pure: no storage,
@@ -51,6 +66,7 @@ public sealed record AuditVerification(long Verified, long? BrokenAtSeq, AuditBr
 /// record's hash as prev_hash; the first one follows the <c>from</c> checkpoint (the genesis by default). Deleting the
 /// newest records leaves an intact shorter chain: only a known head reveals that. Given a <c>head</c> (the store's
 /// own, or better a signed checkpoint), the chain must reach its seq with its hash; records beyond it are verified too.
+/// Along the way it pairs key changes' intents with their outcomes and reports the intents left without one.
 /// </remarks>
 public static class AuditVerifier
 {
@@ -89,13 +105,14 @@ public static class AuditVerifier
         private long _seq = from.Seq;
         private byte[] _hash = from.Hash;
         private string? _tenantId;
+        private readonly AuditIntents _intents = new();
         private long _verified;
 
         /// <summary>After the last record: intact, unless the chain stops short of the head (its newest records deleted).</summary>
         public AuditVerification End() =>
             head is not null && _seq < head.Seq
-                ? new AuditVerification(_verified, _seq + 1, AuditBreak.SeqGap)
-                : new AuditVerification(_verified, null, null);
+                ? Result(_seq + 1, AuditBreak.SeqGap)
+                : Result(null, null);
 
         /// <summary>Checks the next record; null when it is good.</summary>
         public AuditVerification? Advance(AuditRecord record)
@@ -114,14 +131,18 @@ public static class AuditVerifier
                 : null;
             if (fault is { } kind)
             {
-                return new AuditVerification(_verified, kind == AuditBreak.SeqGap ? expected : record.Seq, kind);
+                return Result(kind == AuditBreak.SeqGap ? expected : record.Seq, kind);
             }
 
             _seq = record.Seq;
             _hash = record.Hash;
             _verified++;
+            _intents.Add(record);
             return null;
         }
+
+        private AuditVerification Result(long? brokenAtSeq, AuditBreak? kind) =>
+            new(_verified, brokenAtSeq, kind) { OutcomeUnknown = _intents.OutcomeUnknown };
 
         private static bool HashesToItself(AuditRecord record)
         {

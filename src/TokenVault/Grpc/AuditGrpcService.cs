@@ -17,6 +17,7 @@ internal sealed class AuditGrpcService(AuditQueries audit) : AuditService.AuditS
             Records = result.Verified,
             FirstBadSeq = result.BrokenAtSeq ?? 0,
             Problem = result.Break is { } kind ? AuditProblems.Name(kind) : string.Empty,
+            OutcomeUnknownSeqs = { result.OutcomeUnknown },
         };
     }
 

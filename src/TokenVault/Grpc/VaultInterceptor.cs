@@ -51,15 +51,7 @@ internal sealed class VaultInterceptor(ServiceTokenValidator validator, AuditTra
         }
         catch (VaultException refusal)
         {
-            try
-            {
-                await audit.WriteAsync(AuditTrail.SystemTenant, new Caller("anonymous", VaultRoles.None), MethodName(context), "refused:" + refusal.Reason, new AuditDetail()).ConfigureAwait(false);
-            }
-            catch (VaultException)
-            {
-                // Refused either way.
-            }
-
+            await audit.WriteRefusalAsync(null, new Caller("anonymous", VaultRoles.None), MethodName(context), refusal, new AuditDetail()).ConfigureAwait(false);
             throw;
         }
     }

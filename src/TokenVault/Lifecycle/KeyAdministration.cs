@@ -27,10 +27,20 @@ public sealed record TenantKeyInventory(
 /// destruction and the inventory. Every operation needs the key-admin role and is audited, refusals included.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Key admins manage keys but never see values: this class has no path to plaintext. KEK rotation re-wraps the
 /// few data keys and re-encrypts no value. The kill switch is a database state every replica observes (change
 /// notification, or re-validation within <see cref="VaultOptions.StateRevalidation"/>), backed by disabling the
 /// KEK in the provider too.
+/// </para>
+/// <para>
+/// A key change is on the record before it happens: its intent is written before it changes the store or the
+/// provider, and when that record cannot be written the change does not start (fail closed, UNAVAILABLE). Its outcome
+/// follows, naming the intent (<see cref="AuditOutcome"/>). A change can therefore never be missing from the trail;
+/// at worst its outcome is (the trail could not be written after it), and then the call fails UNAVAILABLE and
+/// verification reports the intent as "outcome unknown". The inventory and import keys change no key and keep one
+/// record, written after.
+/// </para>
 /// </remarks>
 public sealed class KeyAdministration
 {
@@ -54,28 +64,32 @@ public sealed class KeyAdministration
         _time = time;
     }
 
+    /// <summary>Which tenants a key change applies to, checked before its intent is recorded: an operation on an unknown
+    /// tenant is one refusal on the system chain (an unknown tenant gets no chain of its own), a creation of a tenant
+    /// that exists one on its chain.</summary>
+    private enum Applies
+    {
+        ExistingTenant,
+        NewTenant,
+        AnyTenant,
+    }
+
     public string ProviderKind => _kek.IsDevelopmentOnly ? "local-development-only" : _kek.Kind;
 
     public int RequiredApprovals => _options.DestroyApprovals;
 
     /// <summary>Creates a tenant whose first KEK is generated inside the provider.</summary>
     public Task<TenantKeyInventory> CreateTenantAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default) =>
-        AdminAsync(caller, tenantId, "tenant.create", async detail =>
+        ChangeAsync(caller, tenantId, "tenant.create", Applies.NewTenant, arguments: null, async detail =>
         {
-            if (await Stored(() => _store.GetTenantAsync(tenantId, cancellationToken)).ConfigureAwait(false) is not null)
-            {
-                throw new VaultException(VaultErrorKind.AlreadyExists, "The tenant exists already.", "tenant_exists");
-            }
-
-            var kek = new KekId(tenantId, 1);
-            Provider(() => _kek.Create(kek));
+            var kek = GenerateKek(tenantId, current: 0, detail);
             await CreateWithKekAsync(tenantId, kek, KekOrigin.Generated, detail, cancellationToken).ConfigureAwait(false);
             return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        });
+        }, cancellationToken);
 
     /// <summary>The RSA public key a customer wraps key material under for this tenant.</summary>
     public Task<ImportPublicKey> GetImportKeyAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default) =>
-        AdminAsync(caller, tenantId, "kek.import_key", detail =>
+        RecordAfterAsync(caller, tenantId, "kek.import_key", detail =>
         {
             var key = Provider(() => _kek.GetImportPublicKey(tenantId));
             detail.Add("expires_at", key.ExpiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
@@ -107,44 +121,49 @@ public sealed class KeyAdministration
             }
         }, wrappedKey, cancellationToken);
 
-    private Task<TenantKeyInventory> ImportKeyAsync(Caller caller, string tenantId, Func<(ImportKeyId Id, ImportWrapping Wrapping)> arguments, ReadOnlyMemory<byte> wrappedKey, CancellationToken cancellationToken) =>
-        AdminAsync(caller, tenantId, "kek.import", async detail =>
+    private Task<TenantKeyInventory> ImportKeyAsync(Caller caller, string tenantId, Func<(ImportKeyId Id, ImportWrapping Wrapping)> arguments, ReadOnlyMemory<byte> wrappedKey, CancellationToken cancellationToken)
+    {
+        (ImportKeyId Id, ImportWrapping Wrapping) parsed = default;
+        return ChangeAsync(caller, tenantId, "kek.import", Applies.AnyTenant, detail =>
         {
-            var (importKeyId, wrapping) = arguments();
-            detail.Add("wrapping", wrapping.ToString());
+            parsed = arguments();
+            detail.Add("wrapping", parsed.Wrapping.ToString());
+        }, async detail =>
+        {
             var tenant = await Stored(() => _store.GetTenantAsync(tenantId, cancellationToken)).ConfigureAwait(false);
             if (tenant is null)
             {
-                var kek = new KekId(tenantId, 1);
-                Provider(() => _kek.Import(kek, importKeyId, wrappedKey.Span, wrapping));
+                var kek = ImportTarget(tenantId, current: 0);
+                Provider(() => _kek.Import(kek, parsed.Id, wrappedKey.Span, parsed.Wrapping));
                 await CreateWithKekAsync(tenantId, kek, KekOrigin.Imported, detail, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 RequireActive(tenant);
-                var next = new KekId(tenant.KekRef, tenant.KekVersion + 1);
-                Provider(() => _kek.Import(next, importKeyId, wrappedKey.Span, wrapping));
+                var next = ImportTarget(tenant.KekRef, tenant.KekVersion);
+                Provider(() => _kek.Import(next, parsed.Id, wrappedKey.Span, parsed.Wrapping));
                 await RewrapAsync(tenant, next, detail, cancellationToken).ConfigureAwait(false);
             }
 
             return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        });
+        }, cancellationToken);
+    }
 
-    /// <summary>New KEK version generated in the provider; every data key re-wrapped; no value re-encrypted.</summary>
+    /// <summary>New KEK version generated in the provider; every data key re-wrapped; no value re-encrypted. A rotation
+    /// that failed after generating its version is resumed with it (<see cref="GenerateKek"/>).</summary>
     public Task<TenantKeyInventory> RotateKekAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default) =>
-        AdminAsync(caller, tenantId, "kek.rotate", async detail =>
+        ChangeAsync(caller, tenantId, "kek.rotate", Applies.ExistingTenant, arguments: null, async detail =>
         {
             var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
             RequireActive(tenant);
-            var next = new KekId(tenant.KekRef, tenant.KekVersion + 1);
-            Provider(() => _kek.Create(next));
+            var next = GenerateKek(tenant.KekRef, tenant.KekVersion, detail);
             await RewrapAsync(tenant, next, detail, cancellationToken).ConfigureAwait(false);
             return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        });
+        }, cancellationToken);
 
     /// <summary>New value DEK version: new writes use it at once; the re-encryption job moves older rows to it.</summary>
     public Task<TenantKeyInventory> RotateDekAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default) =>
-        AdminAsync(caller, tenantId, "dek.rotate", async detail =>
+        ChangeAsync(caller, tenantId, "dek.rotate", Applies.ExistingTenant, arguments: null, async detail =>
         {
             var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
             RequireActive(tenant);
@@ -155,11 +174,11 @@ public sealed class KeyAdministration
             _keyring.Invalidate(tenantId);
             detail.Add("dek_version", version).Add("kek_version", tenant.KekVersion);
             return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        });
+        }, cancellationToken);
 
     /// <summary>The kill switch: every Tokenize and Detokenize of the tenant fails, on every replica, until enabled.</summary>
     public Task<TenantKeyInventory> DisableAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default) =>
-        AdminAsync(caller, tenantId, "kek.disable", async detail =>
+        ChangeAsync(caller, tenantId, "kek.disable", Applies.ExistingTenant, arguments: null, async detail =>
         {
             var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
             RequireNotDestroyed(tenant);
@@ -170,11 +189,11 @@ public sealed class KeyAdministration
             Provider(() => _kek.Disable(new KekId(tenant.KekRef, tenant.KekVersion)));
             detail.Add("kek_version", tenant.KekVersion);
             return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        });
+        }, cancellationToken);
 
     /// <summary>Lifts the kill switch.</summary>
     public Task<TenantKeyInventory> EnableAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default) =>
-        AdminAsync(caller, tenantId, "kek.enable", async detail =>
+        ChangeAsync(caller, tenantId, "kek.enable", Applies.ExistingTenant, arguments: null, async detail =>
         {
             var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
             RequireNotDestroyed(tenant);
@@ -183,42 +202,51 @@ public sealed class KeyAdministration
             _keyring.Invalidate(tenantId);
             detail.Add("kek_version", tenant.KekVersion);
             return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        });
+        }, cancellationToken);
 
     /// <summary>Records the caller's approval of destroying the tenant's KEK under <paramref name="requestId"/>;
-    /// returns how many distinct admins approved so far.</summary>
+    /// returns how many distinct admins approved so far. A destroyed tenant takes approvals too, for finishing a
+    /// destruction the provider failed (<see cref="DestroyAsync"/>).</summary>
     public Task<int> ApproveDestroyAsync(Caller caller, string tenantId, string requestId, CancellationToken cancellationToken = default) =>
-        AdminAsync(caller, tenantId, "kek.destroy.approve", async detail =>
+        ChangeAsync(caller, tenantId, "kek.destroy.approve", Applies.ExistingTenant, RequestArgument(requestId), async detail =>
         {
-            ValidateRequestId(requestId);
-            var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
-            RequireNotDestroyed(tenant);
             var approval = new ApprovalRecord(tenantId, DestroyAction, requestId, caller.Subject, _time.GetUtcNow());
             var added = await Stored(() => _store.AddApprovalAsync(approval, cancellationToken)).ConfigureAwait(false);
             var approvals = await CurrentApprovalsAsync(tenantId, requestId, cancellationToken).ConfigureAwait(false);
-            detail.Add("request_id", requestId).Add("approvals", approvals).Add("new_approval", added);
+            detail.Add("approvals", approvals).Add("new_approval", added);
             return approvals;
-        });
+        }, cancellationToken);
 
     /// <summary>Destroys every KEK version of the tenant and its data keys and token rows (cryptographic erasure),
-    /// once <see cref="VaultOptions.DestroyApprovals"/> distinct key admins approved <paramref name="requestId"/>.</summary>
+    /// once <see cref="VaultOptions.DestroyApprovals"/> distinct key admins approved <paramref name="requestId"/>.
+    /// On a tenant already destroyed it finishes the provider half, which a failed attempt may have left undone.</summary>
     public Task<TenantKeyInventory> DestroyAsync(Caller caller, string tenantId, string requestId, CancellationToken cancellationToken = default) =>
-        AdminAsync(caller, tenantId, DestroyAction, async detail =>
+        ChangeAsync(caller, tenantId, DestroyAction, Applies.ExistingTenant, RequestArgument(requestId), async detail =>
         {
-            ValidateRequestId(requestId);
             var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
-            RequireNotDestroyed(tenant);
             var approvals = await CurrentApprovalsAsync(tenantId, requestId, cancellationToken).ConfigureAwait(false);
-            detail.Add("request_id", requestId).Add("approvals", approvals);
+            detail.Add("approvals", approvals);
             if (approvals < _options.DestroyApprovals)
             {
                 throw new VaultException(VaultErrorKind.FailedPrecondition, $"Destroying a key needs approvals by {_options.DestroyApprovals} distinct key admins.", "approvals_missing");
             }
 
-            // The database first: every replica stops at once, then the key material goes.
-            await Stored(() => Done(_store.DestroyTenantDataAsync(tenantId, cancellationToken))).ConfigureAwait(false);
-            _keyring.Invalidate(tenantId);
-            for (var version = 1; version <= tenant.KekVersion; version++)
+            // The database first: every replica stops at once, then the key material goes: every version up to the
+            // tenant's, and the versions failed rotations or imports left above it. When the provider fails half-way the
+            // tenant is destroyed in the database but not yet in the provider; the next call, still under the request's
+            // approvals, skips the database half and destroys what is left (the provider's destroy is idempotent).
+            if (tenant.State == TenantState.Destroyed)
+            {
+                detail.Add("resumed", true);
+            }
+            else
+            {
+                await Stored(() => Done(_store.DestroyTenantDataAsync(tenantId, cancellationToken))).ConfigureAwait(false);
+                _keyring.Invalidate(tenantId);
+            }
+
+            var highest = LastLeftover(tenant.KekRef, tenant.KekVersion)?.Id.Version ?? tenant.KekVersion;
+            for (var version = 1; version <= highest; version++)
             {
                 var kek = new KekId(tenant.KekRef, version);
                 Provider(() =>
@@ -234,9 +262,9 @@ public sealed class KeyAdministration
                 });
             }
 
-            detail.Add("kek_versions_destroyed", tenant.KekVersion);
+            detail.Add("kek_versions_destroyed", highest);
             return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        });
+        }, cancellationToken);
 
     /// <summary>Key inventories of one tenant (or all when <paramref name="tenantId"/> is null, recorded on the system
     /// chain).</summary>
@@ -244,7 +272,7 @@ public sealed class KeyAdministration
     {
         if (tenantId is not null)
         {
-            return await AdminAsync<IReadOnlyList<TenantKeyInventory>>(caller, tenantId, ListAction, async _ =>
+            return await RecordAfterAsync<IReadOnlyList<TenantKeyInventory>>(caller, tenantId, ListAction, async _ =>
                 [await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false)]).ConfigureAwait(false);
         }
 
@@ -285,7 +313,7 @@ public sealed class KeyAdministration
         var keys = new[] { NewDataKey(tenantId, kek, DataKeyPurpose.Value, 1), NewDataKey(tenantId, kek, DataKeyPurpose.Fingerprint, 1) };
         if (!await Stored(() => _store.CreateTenantAsync(tenant, keys, cancellationToken)).ConfigureAwait(false))
         {
-            throw new VaultException(VaultErrorKind.AlreadyExists, "The tenant exists already.", "tenant_exists");
+            throw TenantExists();
         }
 
         detail.Add("kek_version", kek.Version).Add("kek_origin", origin.ToString().ToLowerInvariant()).Add("provider", ProviderKind);
@@ -345,8 +373,8 @@ public sealed class KeyAdministration
         }
     }
 
-    /// <summary>Key changes need a usable KEK. A disabled tenant's is refused at the provider, and only after a rotation
-    /// or import made the next KEK version there, which the next attempt could then not make again.</summary>
+    /// <summary>Key changes need a usable KEK. A disabled tenant's is refused at the provider, but only after a rotation
+    /// or import made the next KEK version there: refusing first leaves nothing behind.</summary>
     private static void RequireActive(TenantRecord tenant)
     {
         RequireNotDestroyed(tenant);
@@ -356,15 +384,79 @@ public sealed class KeyAdministration
         }
     }
 
-    private static void ValidateRequestId(string requestId)
+    /// <summary>Checks a dual-control request ID and puts it on the record (intent and outcome).</summary>
+    private static Action<AuditDetail> RequestArgument(string requestId) => detail =>
     {
         if (string.IsNullOrEmpty(requestId) || requestId.Length > 64 || !requestId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
             throw new VaultException(VaultErrorKind.InvalidArgument, "request_id must be 1-64 characters of letters, digits, '-', '_' or '.'.", "invalid_request_id");
         }
+
+        detail.Add("request_id", requestId);
+    };
+
+    /// <summary>The KEK version a rotation or creation moves the tenant to, above <paramref name="current"/> (0 for a new
+    /// tenant): generated in the provider now, or the one a failed attempt generated there and left.</summary>
+    /// <remarks>
+    /// An attempt that fails after generating its version (the re-wrap or the store failed) leaves it in the provider
+    /// while the tenant stays at <paramref name="current"/>. Nothing is wrapped under it: the store writes the data keys
+    /// and the tenant's version in one transaction, and new data keys are wrapped under the tenant's version. The next attempt takes it up when the provider generated it inside and it never left — enabled,
+    /// generated, always sensitive and never extractable (on the development provider, whose keys are files anyway,
+    /// generated is enough): its material exists nowhere else, so it is as good as a key generated now, and two
+    /// concurrent attempts that both take it up still end in one rotation (the store's version check). Anything else
+    /// there (imported material of a failed BYOK import, a version disabled or destroyed out of band) is left alone
+    /// and the new version goes above it. Destroying it instead would let one admin, or whoever rolled the tenant row
+    /// back, erase key material without the approvals destruction needs; and a destroyed version can never be made
+    /// again, so "destroy and recreate" could only ever recreate at the next version anyway. What is left over is
+    /// destroyed with the tenant (<see cref="DestroyAsync"/>).
+    /// </remarks>
+    private KekId GenerateKek(string name, int current, AuditDetail detail)
+    {
+        var leftover = LastLeftover(name, current);
+        if (leftover is { State: KekState.Enabled, Origin: KekOrigin.Generated } && (_kek.IsDevelopmentOnly || (leftover.AlwaysSensitive && leftover.NeverExtractable)))
+        {
+            detail.Add("kek_reused", true);
+            return leftover.Id;
+        }
+
+        var next = new KekId(name, (leftover?.Id.Version ?? current) + 1);
+        Provider(() => _kek.Create(next));
+        return next;
     }
 
-    private async Task<T> AdminAsync<T>(Caller caller, string tenantId, string action, Func<AuditDetail, Task<T>> operation)
+    /// <summary>Where imported key material goes: the first version above <paramref name="current"/> the provider does not
+    /// hold. A failed import's version is never taken up: the import key is single-use, so a retry brings material the
+    /// vault cannot tell from what the failed attempt left (see <see cref="GenerateKek"/>).</summary>
+    private KekId ImportTarget(string name, int current) => new(name, (LastLeftover(name, current)?.Id.Version ?? current) + 1);
+
+    /// <summary>The highest of the versions the provider holds right above <paramref name="current"/> (current + 1,
+    /// current + 2, … up to the first it does not hold), destroyed ones included; null when it holds none.</summary>
+    private KekInfo? LastLeftover(string name, int current)
+    {
+        KekInfo? last = null;
+        for (var version = current + 1; Provider(() => DescribeOrNull(new KekId(name, version))) is { } info; version++)
+        {
+            last = info;
+        }
+
+        return last;
+    }
+
+    private KekInfo? DescribeOrNull(KekId kek)
+    {
+        try
+        {
+            return _kek.Describe(kek);
+        }
+        catch (KeyUnavailableException ex) when (ex.Reason == KeyUnavailableReason.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>An operation that changes no key or tenant state (the inventory, an import key, which changes nothing
+    /// until it is used): one record, after it, or of its refusal.</summary>
+    private async Task<T> RecordAfterAsync<T>(Caller caller, string tenantId, string action, Func<AuditDetail, Task<T>> operation)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var detail = new AuditDetail();
@@ -382,6 +474,70 @@ public sealed class KeyAdministration
             throw;
         }
     }
+
+    /// <summary>A key change, on the record before and after it.</summary>
+    /// <remarks>
+    /// First the checks that need no change: role, tenant ID, <paramref name="arguments"/> (which also put the
+    /// request's payload-free arguments into the detail) and whether the tenant exists as <paramref name="applies"/>
+    /// says; a refusal there is one "refused:&lt;reason&gt;" record. Then the intent, outcome "started": when it cannot be
+    /// written the call fails UNAVAILABLE before <paramref name="change"/> touched the store or the provider. Then the
+    /// change, and its outcome, "ok" or "failed:&lt;reason&gt;", with the intent's seq. When the "ok" cannot be written the
+    /// change has happened, but the call still fails UNAVAILABLE: a caller must not take for done what the trail shows
+    /// only as started, and verification reports that intent as "outcome unknown". A failure's outcome that cannot be
+    /// written changes nothing for the caller, who gets the failure either way.
+    /// </remarks>
+    private async Task<T> ChangeAsync<T>(Caller caller, string tenantId, string action, Applies applies, Action<AuditDetail>? arguments, Func<AuditDetail, Task<T>> change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var detail = new AuditDetail();
+        try
+        {
+            caller.Require(VaultRoles.KeyAdmin);
+            PseudonymService.ValidateTenantId(tenantId);
+            arguments?.Invoke(detail);
+            var exists = await Stored(() => _store.GetTenantAsync(tenantId, cancellationToken)).ConfigureAwait(false) is not null;
+            if (applies == Applies.ExistingTenant && !exists)
+            {
+                throw new VaultException(VaultErrorKind.TenantNotFound, "The tenant does not exist.", "unknown_tenant");
+            }
+
+            if (applies == Applies.NewTenant && exists)
+            {
+                throw TenantExists();
+            }
+        }
+        catch (VaultException ex)
+        {
+            await _audit.WriteRefusalAsync(tenantId, caller, action, ex, detail).ConfigureAwait(false);
+            throw;
+        }
+
+        var intent = await _audit.WriteAsync(tenantId, caller, action, AuditOutcome.Started, detail).ConfigureAwait(false);
+        detail.Add(AuditOutcome.IntentSeq, intent);
+        T result;
+        try
+        {
+            result = await change(detail).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await _audit.TryWriteAsync(tenantId, caller, action, "failed:" + FailureReason(ex), detail).ConfigureAwait(false);
+            throw;
+        }
+
+        await _audit.WriteAsync(tenantId, caller, action, "ok", detail).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>The reason code of a failed change: the vault's own, else a fixed word; never an exception's text.</summary>
+    private static string FailureReason(Exception ex) => ex switch
+    {
+        VaultException vault => vault.Reason,
+        OperationCanceledException => "cancelled",
+        _ => "internal_error",
+    };
+
+    private static VaultException TenantExists() => new(VaultErrorKind.AlreadyExists, "The tenant exists already.", "tenant_exists");
 
     private static T Provider<T>(Func<T> call)
     {

@@ -11,9 +11,10 @@ namespace PrivateInference.TokenVault.Storage;
 /// Every method is tenant-scoped. No argument or column carries a plaintext vault value: values arrive
 /// here already sealed, lookups use keyed fingerprints. Implementations are thread-safe and never put
 /// parameter values into exception messages. Transient database failures surface as
-/// <see cref="VaultStoreUnavailableException"/>.
+/// <see cref="VaultStoreUnavailableException"/>. Disposing releases the connections (PostgreSQL: both data sources;
+/// SQLite: the file's pool).
 /// </remarks>
-public interface IVaultStore
+public interface IVaultStore : IAsyncDisposable
 {
     /// <summary>"postgres" or "sqlite": for audit details, logs and metrics.</summary>
     string Backend { get; }

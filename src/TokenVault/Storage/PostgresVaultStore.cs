@@ -23,7 +23,7 @@ namespace PrivateInference.TokenVault.Storage;
 /// here carries a parameter value.
 /// </para>
 /// </remarks>
-public sealed class PostgresVaultStore : IVaultStore, IAsyncDisposable
+public sealed class PostgresVaultStore : IVaultStore
 {
     private const string ChannelPrefix = "pi_vault_tenant_";
     private const int MaxIdentifierLength = 63;

@@ -18,7 +18,7 @@ namespace PrivateInference.TokenVault.Storage;
 /// cure become <see cref="VaultStoreUnavailableException"/> with a fixed message.
 /// </para>
 /// </remarks>
-public sealed class SqliteVaultStore : IVaultStore, IAsyncDisposable
+public sealed class SqliteVaultStore : IVaultStore
 {
     private const int BusyTimeoutMilliseconds = 30_000;
     private const int MaxParametersPerStatement = 500;

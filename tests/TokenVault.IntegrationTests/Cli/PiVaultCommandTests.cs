@@ -151,9 +151,9 @@ public sealed class PiVaultCommandTests
         Assert.That(refused.Error, Does.Contain("use RSA_AES_KEY_WRAP_SHA256"));
     }
 
-    [TestCase("UPDATE audit_events SET detail = '{\"items\":99}' WHERE tenant_id = 'initech' AND seq = 2", 2, "edited")]
-    [TestCase("DELETE FROM audit_events WHERE tenant_id = 'initech' AND seq = 3", 3, "deleted")]
-    [TestCase("DELETE FROM audit_events WHERE tenant_id = 'initech' AND seq = 5", 5, "deleted")]
+    [TestCase("UPDATE audit_events SET detail = '{\"items\":99}' WHERE tenant_id = 'initech' AND seq = 3", 3, "edited")]
+    [TestCase("DELETE FROM audit_events WHERE tenant_id = 'initech' AND seq = 4", 4, "deleted")]
+    [TestCase("DELETE FROM audit_events WHERE tenant_id = 'initech' AND seq = 6", 6, "deleted")]
     public async Task Audit_verify_exits_1_and_names_the_record_changed_in_the_sqlite_file(string tamper, int seq, string problem)
     {
         var first = await _pi.RunAsync(Embedded, [_canary.Person()], "tokenize", "--tenant", "initech", "--type", "PERSON");
@@ -161,13 +161,32 @@ public sealed class PiVaultCommandTests
         var third = await _pi.RunAsync(Embedded, [_canary.Person()], "tokenize", "--tenant", "initech", "--type", "PERSON");
         var intact = await _pi.RunAsync(Embedded, null, "audit", "verify", "--tenant", "initech");
         Assert.That(new[] { first, second, third }.Select(r => r.ExitCode), Has.All.Zero);
-        Assert.That((intact.ExitCode, intact.Out), Is.EqualTo((0, "initech: intact, 4 records\n")), intact.ToString());
+        Assert.That((intact.ExitCode, intact.Out), Is.EqualTo((0, "initech: intact, 5 records\n")), intact.ToString());
 
         await TamperAsync(tamper);
         var broken = await _pi.RunAsync(Embedded, null, "audit", "verify", "--tenant", "initech");
 
         Assert.That(broken.ExitCode, Is.EqualTo(1), broken.ToString());
         Assert.That(broken.Out, Does.StartWith($"initech: BROKEN at seq {seq}: record {problem}"));
+    }
+
+    [Test]
+    public async Task Audit_verify_and_export_name_a_key_change_whose_outcome_record_is_gone_as_outcome_unknown()
+    {
+        var create = await _pi.RunAsync(Embedded, null, "keys", "create", "--tenant", "umbrella");
+        var rotate = await _pi.RunAsync(Embedded, null, "keys", "rotate", "--tenant", "umbrella");
+        Assert.That(new[] { create, rotate }.Select(r => r.ExitCode), Has.All.Zero, string.Join('\n', create, rotate));
+
+        // Seq 3 is the rotation's intent, seq 4 its outcome.
+        await TamperAsync("DELETE FROM audit_events WHERE tenant_id = 'umbrella' AND seq = 4 AND outcome = 'ok'");
+        var verify = await _pi.RunAsync(Embedded, null, "audit", "verify", "--tenant", "umbrella");
+        var export = await _pi.RunAsync(Embedded, null, "audit", "export", "--tenant", "umbrella");
+
+        const string Unknown = "umbrella: outcome unknown for the key change(s) started at seq 3 (an intent without an outcome record: the change may have happened)";
+        Assert.That((verify.ExitCode, verify.Lines), Is.EqualTo((1, new[] { "umbrella: BROKEN at seq 4: record deleted (3 records verified before it)", Unknown })), verify.ToString());
+        Assert.That(export.ExitCode, Is.Zero, export.ToString());
+        Assert.That(export.Lines.Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("seq").GetInt64()), Is.EqualTo(new long[] { 1, 2, 3, 5, 6 }));
+        Assert.That(export.Error, Does.Contain("pi audit export: outcome unknown for the key change(s) started at seq 3 "));
     }
 
     [Test]

@@ -59,7 +59,7 @@ internal sealed class InProcessVault : IAsyncDisposable
         Channel.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        await ((IAsyncDisposable)_store).DisposeAsync();
+        await _store.DisposeAsync();
     }
 }
 

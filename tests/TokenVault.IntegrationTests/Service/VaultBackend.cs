@@ -24,12 +24,14 @@ internal abstract class VaultBackend : IAsyncDisposable
     public abstract IKekProvider Kek { get; }
 
     /// <summary>Another replica on the database: its own store (PostgreSQL: its own data source) and runtime, the
-    /// shared KEK provider. Disposed with the backend unless disposed earlier.</summary>
-    public async Task<Replica> OpenReplicaAsync(VaultOptions? options = null, TimeProvider? time = null)
+    /// shared KEK provider. Disposed with the backend unless disposed earlier. <paramref name="store"/> may wrap the store
+    /// (to inject faults), <paramref name="kek"/> stand in for the shared provider (a wrapper of <see cref="Kek"/>).</summary>
+    public async Task<Replica> OpenReplicaAsync(VaultOptions? options = null, TimeProvider? time = null, Func<IVaultStore, IVaultStore>? store = null, IKekProvider? kek = null)
     {
-        var store = CreateStore(time);
-        var runtime = await VaultRuntime.OpenAsync(store, Kek, options, time, ownsDependencies: false);
-        var replica = new Replica(runtime, store);
+        var own = CreateStore(time);
+        var wrapped = store?.Invoke(own) ?? own;
+        var runtime = await VaultRuntime.OpenAsync(wrapped, kek ?? Kek, options, time, ownsDependencies: false);
+        var replica = new Replica(runtime, wrapped);
         _replicas.Add(replica);
         return replica;
     }
@@ -127,7 +129,7 @@ internal sealed class Replica(VaultRuntime runtime, IVaultStore store) : IAsyncD
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             await runtime.DisposeAsync();
-            await ((IAsyncDisposable)store).DisposeAsync();
+            await store.DisposeAsync();
         }
     }
 }

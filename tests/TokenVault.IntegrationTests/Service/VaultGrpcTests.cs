@@ -366,23 +366,26 @@ public abstract class VaultGrpcTests
         var verified = await Audit.VerifyChainAsync(new VerifyChainRequest { TenantId = tenantId }, AuditorToken);
         var exported = await ExportAsync(tenantId);
 
-        Assert.That((verified.Intact, verified.Records, verified.FirstBadSeq, verified.Problem), Is.EqualTo((true, 3L, 0L, string.Empty)));
+        Assert.That((verified.Intact, verified.Records, verified.FirstBadSeq, verified.Problem), Is.EqualTo((true, 4L, 0L, string.Empty)));
+        Assert.That(verified.OutcomeUnknownSeqs, Is.Empty);
         Assert.That(exported.Select(r => (r.Seq, r.Action, r.Outcome)), Is.EqualTo(new[]
         {
-            (1L, "tenant.create", "ok"),
-            (2L, "tokenize", "ok"),
-            (3L, "detokenize", "ok"),
-            (4L, "audit.verify", "ok"),
-            (5L, "audit.export", "ok"),
+            (1L, "tenant.create", "started"),
+            (2L, "tenant.create", "ok"),
+            (3L, "tokenize", "ok"),
+            (4L, "detokenize", "ok"),
+            (5L, "audit.verify", "ok"),
+            (6L, "audit.export", "ok"),
         }));
+        Assert.That(exported[1].DetailJson, Does.Contain("\"intent_seq\":1,"), "the outcome names its intent");
         Assert.That(exported.Skip(1).Select(r => r.PrevHash), Is.EqualTo(exported.SkipLast(1).Select(r => r.Hash)), "each record names the previous one's hash");
         Assert.That(exported.Select(r => r.TenantId), Has.All.EqualTo(tenantId));
 
         await Backend.WithoutAppendOnlyGuardAsync(() => Backend.ExecuteAsync(
-            "UPDATE audit_events SET outcome = 'refused:permission_denied' WHERE tenant_id = @TenantId AND seq = 3", new { TenantId = tenantId }));
+            "UPDATE audit_events SET outcome = 'refused:permission_denied' WHERE tenant_id = @TenantId AND seq = 4", new { TenantId = tenantId }));
         var broken = await Audit.VerifyChainAsync(new VerifyChainRequest { TenantId = tenantId }, AuditorToken);
 
-        Assert.That((broken.Intact, broken.Records, broken.FirstBadSeq, broken.Problem), Is.EqualTo((false, 2L, 3L, "edited")));
+        Assert.That((broken.Intact, broken.Records, broken.FirstBadSeq, broken.Problem), Is.EqualTo((false, 3L, 4L, "edited")));
     }
 
     /// <summary>A tenant created over gRPC by the key admin.</summary>

@@ -5,7 +5,7 @@ namespace PrivateInference.TokenVault.IntegrationTests.Service;
 
 public abstract partial class VaultServiceTests
 {
-    /// <summary>What someone with write access to the audit table does to a chain of six records.</summary>
+    /// <summary>What someone with write access to the audit table does to a chain of eight records.</summary>
     public enum AuditTamper
     {
         DetailEdited,
@@ -17,7 +17,7 @@ public abstract partial class VaultServiceTests
     }
 
     [Test]
-    public async Task Every_operation_appends_one_payload_free_record_and_the_chain_verifies()
+    public async Task Every_operation_is_recorded_payload_free_key_changes_before_and_after_and_the_chain_verifies()
     {
         var tenantId = await NewTenantAsync();
         var token = await TokenizeOneAsync(tenantId, "PAN", Canary.Pan());
@@ -39,36 +39,46 @@ public abstract partial class VaultServiceTests
         var chain = await ChainAsync(tenantId);
         Assert.That(chain.Select(r => (r.Action, r.Outcome)), Is.EqualTo(new[]
         {
+            ("tenant.create", "started"),
             ("tenant.create", "ok"),
             ("tokenize", "ok"),
             ("detokenize", "ok"),
             ("tokenize", "refused:sensitive_authentication_data"),
             ("detokenize", "refused:permission_denied"),
+            ("dek.rotate", "started"),
             ("dek.rotate", "ok"),
+            ("kek.rotate", "started"),
             ("kek.rotate", "ok"),
+            ("kek.disable", "started"),
             ("kek.disable", "ok"),
             ("detokenize", "refused:key_disabled"),
+            ("kek.enable", "started"),
             ("kek.enable", "ok"),
             ("keys.list", "ok"),
             ("subject.erase", "ok"),
+            ("kek.destroy.approve", "started"),
             ("kek.destroy.approve", "ok"),
             ("audit.export", "ok"),
             ("audit.verify", "ok"),
         }));
         Assert.That(verification, Is.EqualTo(new AuditVerification(chain.Count - 1, null, null)));
+        Assert.That(verification.OutcomeUnknown, Is.Empty);
         Assert.That(chain.Select(r => r.Seq), Is.EqualTo(Enumerable.Range(1, chain.Count).Select(i => (long)i)));
         Assert.That(AuditVerifier.Verify(chain).IsIntact, Is.True, "the stored chain verifies offline too");
-        Assert.That(chain[1].DetailJson, Is.EqualTo("""{"created":1,"dek_version":1,"items":1,"types":{"PAN":1}}"""));
-        Assert.That(chain[0].DetailJson, Does.Contain("\"provider\":\"" + Vault.Keys.ProviderKind + "\""));
+        AssertEveryIntentHasItsOutcome(chain);
+        Assert.That(chain[2].DetailJson, Is.EqualTo("""{"created":1,"dek_version":1,"items":1,"types":{"PAN":1}}"""));
+        Assert.That(chain[0].DetailJson, Is.EqualTo("{}"), "the intent of a creation has no arguments");
+        Assert.That(chain[1].DetailJson, Does.Contain("\"provider\":\"" + Vault.Keys.ProviderKind + "\"").And.Contain("\"intent_seq\":1,"));
+        Assert.That(chain[17].DetailJson, Is.EqualTo("""{"request_id":"request-7"}"""), "the intent of an approval names its request");
     }
 
-    [TestCase(AuditTamper.DetailEdited, 3, AuditBreak.HashMismatch)]
-    [TestCase(AuditTamper.ActorEdited, 4, AuditBreak.HashMismatch)]
-    [TestCase(AuditTamper.MiddleRecordDeleted, 3, AuditBreak.SeqGap)]
-    [TestCase(AuditTamper.TwoRecordsSwapped, 3, AuditBreak.HashMismatch)]
-    [TestCase(AuditTamper.NewestRecordDeleted, 6, AuditBreak.SeqGap)]
-    [TestCase(AuditTamper.TwoNewestRecordsDeleted, 5, AuditBreak.SeqGap)]
-    public async Task Verification_pinpoints_a_record_changed_with_sql(AuditTamper tamper, long brokenAt, AuditBreak expected)
+    [TestCase(AuditTamper.DetailEdited, 4, AuditBreak.HashMismatch)]
+    [TestCase(AuditTamper.ActorEdited, 5, AuditBreak.HashMismatch)]
+    [TestCase(AuditTamper.MiddleRecordDeleted, 4, AuditBreak.SeqGap)]
+    [TestCase(AuditTamper.TwoRecordsSwapped, 4, AuditBreak.HashMismatch)]
+    [TestCase(AuditTamper.NewestRecordDeleted, 8, AuditBreak.SeqGap, 7L)]
+    [TestCase(AuditTamper.TwoNewestRecordsDeleted, 7, AuditBreak.SeqGap)]
+    public async Task Verification_pinpoints_a_record_changed_with_sql(AuditTamper tamper, long brokenAt, AuditBreak expected, long? outcomeUnknownAt = null)
     {
         var tenantId = await NewTenantAsync();
         var tokens = await TokenizeAsync(tenantId, "PERSON", Canary.Person(), Canary.Person());
@@ -76,22 +86,22 @@ public abstract partial class VaultServiceTests
         await TokenizeAsync(tenantId, "EMAIL", Canary.Email());
         await DetokenizeAsync(tenantId, tokens[0]);
         await Vault.Keys.RotateDekAsync(Admin, tenantId);
-        Assert.That(await ChainAsync(tenantId), Has.Count.EqualTo(6));
+        Assert.That(await ChainAsync(tenantId), Has.Count.EqualTo(8));
         var at = new { TenantId = tenantId };
 
         await Backend.WithoutAppendOnlyGuardAsync(async () =>
         {
             var changed = tamper switch
             {
-                AuditTamper.DetailEdited => await Backend.ExecuteAsync("UPDATE audit_events SET detail = replace(detail, '\"found\":2', '\"found\":0') WHERE tenant_id = @TenantId AND seq = 3", at),
-                AuditTamper.ActorEdited => await Backend.ExecuteAsync("UPDATE audit_events SET actor = 'svc:someone-else' WHERE tenant_id = @TenantId AND seq = 4", at),
-                AuditTamper.MiddleRecordDeleted => await Backend.ExecuteAsync("DELETE FROM audit_events WHERE tenant_id = @TenantId AND seq = 3", at),
+                AuditTamper.DetailEdited => await Backend.ExecuteAsync("UPDATE audit_events SET detail = replace(detail, '\"found\":2', '\"found\":0') WHERE tenant_id = @TenantId AND seq = 4", at),
+                AuditTamper.ActorEdited => await Backend.ExecuteAsync("UPDATE audit_events SET actor = 'svc:someone-else' WHERE tenant_id = @TenantId AND seq = 5", at),
+                AuditTamper.MiddleRecordDeleted => await Backend.ExecuteAsync("DELETE FROM audit_events WHERE tenant_id = @TenantId AND seq = 4", at),
                 AuditTamper.TwoRecordsSwapped => await Backend.ExecuteAsync(
-                    "UPDATE audit_events SET seq = 1000 WHERE tenant_id = @TenantId AND seq = 3; " +
-                    "UPDATE audit_events SET seq = 3 WHERE tenant_id = @TenantId AND seq = 4; " +
-                    "UPDATE audit_events SET seq = 4 WHERE tenant_id = @TenantId AND seq = 1000", at),
-                AuditTamper.NewestRecordDeleted => await Backend.ExecuteAsync("DELETE FROM audit_events WHERE tenant_id = @TenantId AND seq = 6", at),
-                AuditTamper.TwoNewestRecordsDeleted => await Backend.ExecuteAsync("DELETE FROM audit_events WHERE tenant_id = @TenantId AND seq >= 5", at),
+                    "UPDATE audit_events SET seq = 1000 WHERE tenant_id = @TenantId AND seq = 4; " +
+                    "UPDATE audit_events SET seq = 4 WHERE tenant_id = @TenantId AND seq = 5; " +
+                    "UPDATE audit_events SET seq = 5 WHERE tenant_id = @TenantId AND seq = 1000", at),
+                AuditTamper.NewestRecordDeleted => await Backend.ExecuteAsync("DELETE FROM audit_events WHERE tenant_id = @TenantId AND seq = 8", at),
+                AuditTamper.TwoNewestRecordsDeleted => await Backend.ExecuteAsync("DELETE FROM audit_events WHERE tenant_id = @TenantId AND seq >= 7", at),
                 _ => 0,
             };
             Assert.That(changed, Is.GreaterThan(0), "the tampering touched the chain");
@@ -101,9 +111,11 @@ public abstract partial class VaultServiceTests
 
         Assert.That((verification.BrokenAtSeq, verification.Break), Is.EqualTo(((long?)brokenAt, (AuditBreak?)expected)));
         Assert.That(verification.Verified, Is.EqualTo(brokenAt - 1));
+        Assert.That(verification.OutcomeUnknown, Is.EqualTo(outcomeUnknownAt is { } seq ? new[] { seq } : Array.Empty<long>()), "a deleted outcome leaves its intent without one");
         var record = (await ChainAsync(tenantId)).Last();
         Assert.That((record.Actor, record.Action, record.Outcome), Is.EqualTo((Auditor.Subject, "audit.verify", "broken")));
-        Assert.That(record.DetailJson, Is.EqualTo($$"""{"break":"{{expected}}","broken_at_seq":{{brokenAt}},"intact":false,"records":{{brokenAt - 1}}}"""));
+        var unknown = outcomeUnknownAt is null ? string.Empty : ""","outcome_unknown":1""";
+        Assert.That(record.DetailJson, Is.EqualTo($$"""{"break":"{{expected}}","broken_at_seq":{{brokenAt}},"intact":false{{unknown}},"records":{{brokenAt - 1}}}"""));
     }
 
     [Test]

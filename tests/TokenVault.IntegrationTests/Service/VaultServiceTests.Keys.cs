@@ -37,8 +37,12 @@ public abstract partial class VaultServiceTests
         await using var coldReplica = await Backend.OpenReplicaAsync();
         var readCold = await coldReplica.Pseudonyms.DetokenizeAsync(Detokenizer, tenantId, [.. tokens, freshToken]);
         Assert.That(readCold.Select(r => r.Value), Is.EqualTo(values.Append(fresh)), "a replica that unwraps under KEK v2 reads old and new rows");
-        var record = (await ChainAsync(tenantId)).Last(r => r.Action == "kek.rotate");
-        Assert.That(record.DetailJson, Is.EqualTo("""{"data_keys_rewrapped":2,"kek_version":2,"previous_kek_version":1}"""));
+        var rotation = (await ChainAsync(tenantId)).Where(r => r.Action == "kek.rotate").ToList();
+        Assert.That(rotation.Select(r => (r.Outcome, r.DetailJson)), Is.EqualTo(new[]
+        {
+            ("started", "{}"),
+            ("ok", $$"""{"data_keys_rewrapped":2,"intent_seq":{{rotation[0].Seq}},"kek_version":2,"previous_kek_version":1}"""),
+        }));
     }
 
     [Test]
@@ -116,8 +120,8 @@ public abstract partial class VaultServiceTests
         var value = Canary.Pan();
         var token = await TokenizeOneAsync(tenantId, "PAN", value);
         Assert.That(await DetokenizeAsync(tenantId, token), Is.EqualTo(new[] { value }));
-        var records = (await ChainAsync(tenantId)).Select(r => (r.Action, r.Outcome)).Take(2);
-        Assert.That(records, Is.EqualTo(new[] { ("kek.import_key", "ok"), ("kek.import", "ok") }));
+        var records = (await ChainAsync(tenantId)).Select(r => (r.Action, r.Outcome)).Take(3);
+        Assert.That(records, Is.EqualTo(new[] { ("kek.import_key", "ok"), ("kek.import", "started"), ("kek.import", "ok") }));
     }
 
     [Test]
@@ -155,7 +159,10 @@ public abstract partial class VaultServiceTests
 
         Assert.That((refusal.Kind, refusal.Reason), Is.EqualTo((VaultErrorKind.InvalidArgument, "integrity_check_failed")));
         Assert.That(await Vault.Store.GetTenantAsync(tenantId), Is.Null);
-        Assert.That((await ChainAsync(tenantId)).Select(r => r.Outcome), Is.EqualTo(new[] { "ok", "refused:integrity_check_failed" }));
+        var chain = await ChainAsync(tenantId);
+        Assert.That(chain.Select(r => (r.Action, r.Outcome)), Is.EqualTo(new[] { ("kek.import_key", "ok"), ("kek.import", "started"), ("kek.import", "failed:integrity_check_failed") }));
+        Assert.That(chain[1].DetailJson, Is.EqualTo($$"""{"wrapping":"{{wrapping}}"}"""), "the intent names the wrapping, never the key material");
+        AssertEveryIntentHasItsOutcome(chain);
     }
 
     [Test]
@@ -247,18 +254,28 @@ public abstract partial class VaultServiceTests
         }
 
         await Backend.ExecuteAsync("UPDATE tenants SET state = 'destroyed' WHERE tenant_id = @TenantId", new { TenantId = tenantId });
-        var outcomes = (await ChainAsync(tenantId)).Where(r => r.Action.StartsWith("kek.destroy", StringComparison.Ordinal)).Select(r => (r.Actor, r.Action, r.Outcome));
+        var chain = await ChainAsync(tenantId);
+        var outcomes = chain.Where(r => r.Action.StartsWith("kek.destroy", StringComparison.Ordinal)).Select(r => (r.Actor, r.Action, r.Outcome));
         Assert.That(outcomes, Is.EqualTo(new[]
         {
+            (Admin.Subject, "kek.destroy.approve", "started"),
             (Admin.Subject, "kek.destroy.approve", "ok"),
-            (Admin.Subject, "kek.destroy", "refused:approvals_missing"),
+            (Admin.Subject, "kek.destroy", "started"),
+            (Admin.Subject, "kek.destroy", "failed:approvals_missing"),
+            (Admin.Subject, "kek.destroy.approve", "started"),
             (Admin.Subject, "kek.destroy.approve", "ok"),
-            (OtherAdmin.Subject, "kek.destroy", "refused:approvals_missing"),
+            (OtherAdmin.Subject, "kek.destroy", "started"),
+            (OtherAdmin.Subject, "kek.destroy", "failed:approvals_missing"),
+            (OtherAdmin.Subject, "kek.destroy.approve", "started"),
             (OtherAdmin.Subject, "kek.destroy.approve", "ok"),
-            (OtherAdmin.Subject, "kek.destroy", "refused:approvals_missing"),
+            (OtherAdmin.Subject, "kek.destroy", "started"),
+            (OtherAdmin.Subject, "kek.destroy", "failed:approvals_missing"),
+            (OtherAdmin.Subject, "kek.destroy.approve", "started"),
             (OtherAdmin.Subject, "kek.destroy.approve", "ok"),
+            (Admin.Subject, "kek.destroy", "started"),
             (Admin.Subject, "kek.destroy", "ok"),
         }));
+        AssertEveryIntentHasItsOutcome(chain);
     }
 
     /// <summary>Warms replica B, pulls the kill switch on the fixture's replica and times B; then lifts it.</summary>

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using NUnit.Framework;
+using PrivateInference.TokenVault.Audit;
 using PrivateInference.TokenVault.Authorization;
 using PrivateInference.TokenVault.Pseudonymization;
 using PrivateInference.TokenVault.Storage;
@@ -96,6 +98,26 @@ public abstract partial class VaultServiceTests
         var refusal = Assert.ThrowsAsync<VaultException>(call);
         Assert.That(refusal, Is.Not.Null);
         return refusal!;
+    }
+
+    /// <summary>Checks that every outcome naming an intent names an earlier "started" record of the same actor and
+    /// action, and that no intent of the chain is left without its outcome.</summary>
+    private protected static void AssertEveryIntentHasItsOutcome(IReadOnlyList<AuditRecord> chain)
+    {
+        var bySeq = chain.ToDictionary(r => r.Seq);
+        var intents = new AuditIntents();
+        foreach (var record in chain)
+        {
+            intents.Add(record);
+            using var detail = JsonDocument.Parse(record.DetailJson);
+            if (detail.RootElement.TryGetProperty(AuditOutcome.IntentSeq, out var seq))
+            {
+                var intent = bySeq[seq.GetInt64()];
+                Assert.That((intent.Outcome, intent.Actor, intent.Action, intent.Seq < record.Seq), Is.EqualTo((AuditOutcome.Started, record.Actor, record.Action, true)), $"the intent of seq {record.Seq}");
+            }
+        }
+
+        Assert.That(intents.OutcomeUnknown, Is.Empty, "every intent has its outcome");
     }
 
     /// <summary>The records appended to <paramref name="tenantId"/>'s chain since it had <paramref name="before"/> records.</summary>

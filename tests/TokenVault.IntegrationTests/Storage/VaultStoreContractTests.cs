@@ -28,7 +28,7 @@ public abstract partial class VaultStoreContractTests
     public async Task Create_and_migrate_the_database()
     {
         await CreateDatabaseAsync();
-        Store = OpenStore();
+        Store = CreateStore();
         IReadOnlyList<int> applied = await Store.MigrateAsync();
         Assert.That(applied, Is.Not.Empty);
         Assert.That(await Store.MigrateAsync(), Is.Empty, "a second run applies nothing");
@@ -37,15 +37,20 @@ public abstract partial class VaultStoreContractTests
     [OneTimeTearDown]
     public async Task Close_the_stores_and_drop_the_database()
     {
+        if (Store is not null)
+        {
+            await Store.DisposeAsync();
+        }
+
         foreach (IVaultStore store in _stores)
         {
-            await ((IAsyncDisposable)store).DisposeAsync();
+            await store.DisposeAsync();
         }
 
         await DropDatabaseAsync();
     }
 
-    /// <summary>Another store on the fixture's database, disposed at the end of the fixture.</summary>
+    /// <summary>Another store on the fixture's database (besides <see cref="Store"/>), disposed at the end of the fixture.</summary>
     protected IVaultStore OpenStore()
     {
         IVaultStore store = CreateStore();

@@ -70,7 +70,7 @@ public sealed class VaultStoreOptionsTests
         Assert.That(sqlite, Is.InstanceOf<SqliteVaultStore>());
         Assert.That(sqlite.Backend, Is.EqualTo("sqlite"));
 
-        await ((IAsyncDisposable)postgres).DisposeAsync();
-        await ((IAsyncDisposable)sqlite).DisposeAsync();
+        await postgres.DisposeAsync();
+        await sqlite.DisposeAsync();
     }
 }

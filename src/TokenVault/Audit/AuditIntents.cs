@@ -1,0 +1,67 @@
+using System.Text.Json;
+using PrivateInference.TokenVault.Storage;
+
+namespace PrivateInference.TokenVault.Audit;
+
+/// <summary>The outcome words of the audit trail that pair a key change's two records.</summary>
+/// <remarks>
+/// A key change (tenant creation, BYOK import, rotation, the kill switch, destruction and its approvals) is recorded
+/// twice: its intent, outcome <see cref="Started"/>, before it changes anything, and its outcome, "ok" or
+/// "failed:&lt;reason&gt;", after, with the intent's seq in the detail field <see cref="IntentSeq"/>. A refusal before the
+/// intent (role, arguments, unknown tenant) is one record, "refused:&lt;reason&gt;", and changed nothing.
+/// </remarks>
+public static class AuditOutcome
+{
+    /// <summary>The intent of a key change: it is about to change the store or the provider.</summary>
+    public const string Started = "started";
+
+    /// <summary>The detail field of an outcome that names its intent's seq.</summary>
+    public const string IntentSeq = "intent_seq";
+}
+
+/// <summary>Pairs key changes' intents with their outcomes as a chain's records go by in seq order: the intents left
+/// without an outcome are operations whose outcome is unknown (they may have changed state; see
+/// <see cref="AuditOutcome"/>). Pure: the verifier and the exports use it on records they already read.</summary>
+public sealed class AuditIntents
+{
+    private const string IntentSeqMarker = "\"" + AuditOutcome.IntentSeq + "\":";
+
+    private readonly SortedSet<long> _open = [];
+
+    /// <summary>The seqs of the intents seen so far that no later record gave an outcome, in order. An operation
+    /// still running has no outcome yet either.</summary>
+    public IReadOnlyList<long> OutcomeUnknown => [.. _open];
+
+    /// <summary>Takes the chain's next record.</summary>
+    public void Add(AuditRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.Outcome == AuditOutcome.Started)
+        {
+            _open.Add(record.Seq);
+        }
+        else if (_open.Count > 0 && record.DetailJson.Contains(IntentSeqMarker, StringComparison.Ordinal) && IntentOf(record.DetailJson) is { } intent)
+        {
+            _open.Remove(intent);
+        }
+    }
+
+    private static long? IntentOf(string detailJson)
+    {
+        try
+        {
+            using var detail = JsonDocument.Parse(detailJson);
+            return detail.RootElement.ValueKind == JsonValueKind.Object
+                && detail.RootElement.TryGetProperty(AuditOutcome.IntentSeq, out var seq)
+                && seq.ValueKind == JsonValueKind.Number
+                && seq.TryGetInt64(out var value)
+                ? value
+                : null;
+        }
+        catch (JsonException)
+        {
+            // The chain hash covers the detail as text; a detail that is not JSON pairs with nothing.
+            return null;
+        }
+    }
+}
