@@ -9,7 +9,7 @@ public enum RehydrationAction
     /// a policy does not list.</summary>
     Withhold = 0,
 
-    /// <summary>A masked form of the value is shown (see the Masking folder): PAN and SSN last four, initials, year.</summary>
+    /// <summary>A masked form of the value is shown (<see cref="Masking.Masks"/>): PAN and SSN last four, initials, year.</summary>
     Mask = 1,
 
     /// <summary>The value is shown as it was written.</summary>
