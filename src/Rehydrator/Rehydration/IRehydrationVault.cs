@@ -7,7 +7,7 @@ namespace PrivateInference.Rehydrator.Rehydration;
 /// (<see cref="GrpcRehydrationVault"/>), a development host an in-process vault.
 /// </summary>
 /// <remarks>
-/// <para>Failures: throw <see cref="Grpc.Core.RpcException"/> with the vault's status code (the gRPC client does so by
+/// <para>Failures: throw <see cref="global::Grpc.Core.RpcException"/> with the vault's status code (the gRPC client does so by
 /// itself; an in-process adapter maps the vault's error kinds as its interceptor does). <c>FAILED_PRECONDITION</c> (the
 /// tenant's key disabled or destroyed) is reported to the agent as such; every other failure, and any other exception,
 /// is <c>UNAVAILABLE</c>. Either way nothing of the request is revealed.</para>
