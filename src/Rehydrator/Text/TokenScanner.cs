@@ -113,58 +113,31 @@ public sealed class TokenScanner
         while (i < n)
         {
             var c = s[i];
-            if (c == '[')
+            if (c != '[' && !(char.IsAsciiLetter(c) && (i == 0 ? boundaryBefore : !IsWordChar(s[i - 1]))))
             {
-                var bracketed = MatchBracketed(s, i, final);
-                if (bracketed.Kind == Outcome.NeedMore)
-                {
-                    return i;
-                }
-
-                if (bracketed.Kind == Outcome.Match)
-                {
-                    matches.Add(new TokenMatch(i, bracketed.Length, bracketed.Token));
-                    i += bracketed.Length;
-                    continue;
-                }
-
-                if (bracketed.Cut)
-                {
-                    // The input ended inside a bracketed candidate: it stays as written, unresolved.
-                    truncated += bracketed.Partial ? 1 : 0;
-                    return n;
-                }
-
                 i++;
                 continue;
             }
 
-            if (char.IsAsciiLetter(c) && (i == 0 ? boundaryBefore : !IsWordChar(s[i - 1])))
+            var candidate = c == '[' ? MatchBracketed(s, i, final) : MatchBare(s, i, final);
+            if (candidate.Kind == Outcome.NeedMore)
             {
-                var bare = MatchBare(s, i, final);
-                if (bare.Kind == Outcome.NeedMore)
-                {
-                    return i;
-                }
-
-                if (bare.Kind == Outcome.Match)
-                {
-                    matches.Add(new TokenMatch(i, bare.Length, bare.Token));
-                    i += bare.Length;
-                    continue;
-                }
-
-                if (bare.Cut)
-                {
-                    truncated += bare.Partial ? 1 : 0;
-                    return n;
-                }
-
-                i += bare.Length;
-                continue;
+                return i;
             }
 
-            i++;
+            if (candidate.Kind == Outcome.Match)
+            {
+                matches.Add(new TokenMatch(i, candidate.Length, candidate.Token));
+            }
+            else if (candidate.Cut)
+            {
+                // The input ended inside the candidate: it stays as written, unresolved.
+                truncated += candidate.Partial ? 1 : 0;
+                return n;
+            }
+
+            // A match is consumed; no match skips what cannot start a token (a bracket, or a whole word).
+            i += candidate.Length;
         }
 
         // Never end a chunk between the halves of a surrogate pair.
