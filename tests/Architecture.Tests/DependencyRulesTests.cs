@@ -35,7 +35,7 @@ public sealed class DependencyRulesTests
     {
         var names = ProductAssemblies().Select(a => a.GetName().Name).ToArray();
 
-        Assert.That(names, Is.SupersetOf(new[] { "PrivateInference.Contracts", "PrivateInference.Redactor", "PrivateInference.TokenVault", "PrivateInference.Cryptography", "PrivateInference.Cli" }));
+        Assert.That(names, Is.SupersetOf(new[] { "PrivateInference.Contracts", "PrivateInference.Redactor", "PrivateInference.TokenVault", "PrivateInference.Rehydrator", "PrivateInference.Cryptography", "PrivateInference.Cli" }));
     }
 
     [Test]
@@ -86,5 +86,15 @@ public sealed class DependencyRulesTests
         var redactor = ProductAssemblies().Single(a => a.GetName().Name == "PrivateInference.Redactor");
 
         Assert.That(ReferencesOf(redactor), Has.None.StartsWith("Npgsql").And.None.StartsWith("Pkcs11Interop").And.None.StartsWith("Microsoft.Data.Sqlite"));
+    }
+
+    [Test]
+    public void The_rehydrator_references_only_contracts_and_cryptography_of_ours_and_no_storage_or_key_library()
+    {
+        var rehydrator = ProductAssemblies().Single(a => a.GetName().Name == "PrivateInference.Rehydrator");
+        var ours = ReferencesOf(rehydrator).Where(r => r.StartsWith("PrivateInference.", StringComparison.Ordinal));
+
+        Assert.That(ours, Is.SubsetOf(new[] { "PrivateInference.Contracts", "PrivateInference.Cryptography" }));
+        Assert.That(ReferencesOf(rehydrator), Has.None.StartsWith("Npgsql").And.None.StartsWith("Dapper").And.None.StartsWith("Pkcs11Interop").And.None.StartsWith("Microsoft.Data.Sqlite"));
     }
 }

@@ -1,0 +1,37 @@
+using Grpc.Core;
+using PrivateInference.Contracts.Vault.V1;
+
+namespace PrivateInference.Rehydrator.Rehydration;
+
+/// <summary>The TokenVault over gRPC, called with the Rehydrator's own service token (the vault's detokenizer identity).</summary>
+/// <remarks>The vault admits only the detokenizer identity to Detokenize and RecordRehydration: agents never talk to the
+/// vault, and the Rehydrator never holds a tokenizer or key-admin identity. The service token travels as
+/// <c>authorization: Bearer …</c> on every call; every call has a deadline.</remarks>
+public sealed class GrpcRehydrationVault : IRehydrationVault
+{
+    private readonly TokenVaultService.TokenVaultServiceClient _client;
+    private readonly Func<string> _serviceToken;
+    private readonly TimeSpan _timeout;
+
+    /// <summary>A vault client that presents <paramref name="serviceToken"/>'s current value on every call.</summary>
+    public GrpcRehydrationVault(TokenVaultService.TokenVaultServiceClient client, Func<string> serviceToken, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(serviceToken);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        _client = client;
+        _serviceToken = serviceToken;
+        _timeout = timeout;
+    }
+
+    /// <inheritdoc />
+    public async Task<DetokenizeResponse> DetokenizeAsync(DetokenizeRequest request, CancellationToken cancellationToken) =>
+        await _client.DetokenizeAsync(request, Options(cancellationToken)).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async Task RecordRehydrationAsync(RecordRehydrationRequest request, CancellationToken cancellationToken) =>
+        await _client.RecordRehydrationAsync(request, Options(cancellationToken)).ConfigureAwait(false);
+
+    private CallOptions Options(CancellationToken cancellationToken) =>
+        new(new Metadata { { "authorization", "Bearer " + _serviceToken() } }, DateTime.UtcNow + _timeout, cancellationToken);
+}

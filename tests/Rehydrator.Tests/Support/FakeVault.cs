@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using PrivateInference.Contracts.Vault.V1;
+using PrivateInference.Cryptography;
+using PrivateInference.Rehydrator.Rehydration;
+
+namespace PrivateInference.Rehydrator.Tests.Support;
+
+/// <summary>A vault in memory that answers like the real one (in order, canonical tokens, per tenant, type must match)
+/// and remembers every request.</summary>
+internal sealed class FakeVault : IRehydrationVault
+{
+    private readonly ConcurrentDictionary<(string Tenant, string Token), (string Type, string Value)> _rows = new();
+
+    public ConcurrentQueue<DetokenizeRequest> Detokenized { get; } = new();
+
+    public ConcurrentQueue<RecordRehydrationRequest> Recorded { get; } = new();
+
+    /// <summary>When set, every call throws it.</summary>
+    public Exception? Failure { get; set; }
+
+    /// <summary>When set, only RecordRehydration throws it.</summary>
+    public Exception? RecordFailure { get; set; }
+
+    /// <summary>When set, Detokenize answers with this instead.</summary>
+    public Func<DetokenizeRequest, DetokenizeResponse>? Answer { get; set; }
+
+    public static RpcException Status(StatusCode code) => new(new Status(code, "fixed vault message"));
+
+    /// <summary>Stores a value and returns its canonical token.</summary>
+    public string Add(string tenant, string type, string value, string? spelling = null)
+    {
+        var token = new Token(type, TokenId.New(), spelling).Format();
+        _rows[(tenant, token)] = (type, value);
+        return token;
+    }
+
+    public Task<DetokenizeResponse> DetokenizeAsync(DetokenizeRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Detokenized.Enqueue(request.Clone());
+        if (Failure is not null)
+        {
+            throw Failure;
+        }
+
+        if (request.Tokens.Count > 1000)
+        {
+            throw Status(StatusCode.InvalidArgument);
+        }
+
+        if (Answer is not null)
+        {
+            return Task.FromResult(Answer(request));
+        }
+
+        var response = new DetokenizeResponse();
+        foreach (var written in request.Tokens)
+        {
+            if (!Token.TryParseLenient(written, out var token))
+            {
+                response.Results.Add(new DetokenizeResult());
+                continue;
+            }
+
+            var canonical = token.Format();
+            response.Results.Add(_rows.TryGetValue((request.TenantId, canonical), out var row) && row.Type == token.EntityType
+                ? new DetokenizeResult { Token = canonical, Found = true, EntityType = row.Type, Value = row.Value }
+                : new DetokenizeResult { Token = canonical });
+        }
+
+        return Task.FromResult(response);
+    }
+
+    public Task RecordRehydrationAsync(RecordRehydrationRequest request, CancellationToken cancellationToken)
+    {
+        Recorded.Enqueue(request.Clone());
+        if ((Failure ?? RecordFailure) is { } failure)
+        {
+            throw failure;
+        }
+
+        return Task.CompletedTask;
+    }
+}
