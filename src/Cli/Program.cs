@@ -6,6 +6,8 @@ var root = new RootCommand("pi: PrivateInference's command line (redaction-first
 {
     ScanCommand.Create(),
     RedactCommand.Create(),
+    RehydrateCommand.Rehydrate(),
+    RehydrateCommand.DevToken(),
     TokenizeCommands.Tokenize(),
     TokenizeCommands.Detokenize(),
     KeysCommand.Create(),

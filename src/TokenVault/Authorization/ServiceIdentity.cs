@@ -89,7 +89,16 @@ public static class ServiceTokens
     }
 
     /// <summary>Issues a token signed with the development key in <paramref name="directory"/>.</summary>
-    public static string Issue(string directory, string subject, VaultRoles roles, TimeSpan lifetime, string issuer = DefaultIssuer, string audience = DefaultAudience)
+    public static string Issue(string directory, string subject, VaultRoles roles, TimeSpan lifetime, string issuer = DefaultIssuer, string audience = DefaultAudience) =>
+        IssueJwt(directory, issuer, audience, lifetime, new Dictionary<string, object>
+        {
+            ["sub"] = subject,
+            [RolesClaim] = RoleNames.Where(r => (roles & r.Role) != 0).Select(r => r.Name).ToArray(),
+        });
+
+    /// <summary>Issues an ES256 JWT with these claims, signed with the development key in <paramref name="directory"/>
+    /// (e.g. <c>pi dev-token</c>'s agent tokens for the Rehydrator). Development and tests only.</summary>
+    public static string IssueJwt(string directory, string issuer, string audience, TimeSpan lifetime, IDictionary<string, object> claims)
     {
         using var ecdsa = ECDsa.Create();
         ecdsa.ImportFromPem(File.ReadAllText(Path.Combine(directory, "signing-key.pem")));
@@ -101,11 +110,7 @@ public static class ServiceTokens
             IssuedAt = now,
             NotBefore = now,
             Expires = now + lifetime,
-            Claims = new Dictionary<string, object>
-            {
-                ["sub"] = subject,
-                [RolesClaim] = RoleNames.Where(r => (roles & r.Role) != 0).Select(r => r.Name).ToArray(),
-            },
+            Claims = claims,
             SigningCredentials = new SigningCredentials(Uncached(new ECDsaSecurityKey(ecdsa) { KeyId = KeyIdOf(ecdsa) }), SecurityAlgorithms.EcdsaSha256),
         };
         return new JsonWebTokenHandler().CreateToken(descriptor);

@@ -25,7 +25,7 @@ internal sealed class TokenVaultGrpcService(PseudonymService pseudonyms) : Token
 
     public override async Task<DetokenizeResponse> Detokenize(DetokenizeRequest request, ServerCallContext context)
     {
-        var results = await pseudonyms.DetokenizeAsync(context.Caller(), request.TenantId, request.Tokens, ToContext(request.Context), context.CancellationToken).ConfigureAwait(false);
+        var results = await pseudonyms.DetokenizeAsync(context.Caller(), request.TenantId, request.Tokens, VaultWire.FromWire(request.Context), context.CancellationToken).ConfigureAwait(false);
         var response = new DetokenizeResponse();
         foreach (var r in results)
         {
@@ -37,31 +37,9 @@ internal sealed class TokenVaultGrpcService(PseudonymService pseudonyms) : Token
 
     public override async Task<RecordRehydrationResponse> RecordRehydration(RecordRehydrationRequest request, ServerCallContext context)
     {
-        var rehydration = ToContext(request.Context) ?? throw new VaultException(VaultErrorKind.InvalidArgument, "context is required.", "missing_context");
+        var rehydration = VaultWire.FromWire(request.Context) ?? throw new VaultException(VaultErrorKind.InvalidArgument, "context is required.", "missing_context");
         await pseudonyms.RecordRehydrationAsync(context.Caller(), request.TenantId, rehydration, request.RefusalReason.Length == 0 ? null : request.RefusalReason, context.CancellationToken).ConfigureAwait(false);
         return new RecordRehydrationResponse();
-    }
-
-    /// <summary>The service's view of a wire context; unknown action names are refused, never dropped.</summary>
-    private static Pseudonymization.RehydrationContext? ToContext(Contracts.Vault.V1.RehydrationContext? wire)
-    {
-        if (wire is null)
-        {
-            return null;
-        }
-
-        var actions = new List<(string, RehydrationAction, int)>(wire.Actions.Count);
-        foreach (var a in wire.Actions)
-        {
-            if (!Pseudonymization.RehydrationContext.TryParseAction(a.Action, out var action))
-            {
-                throw new VaultException(VaultErrorKind.InvalidArgument, "context.actions[].action must be reveal, mask or withhold.", "invalid_actions");
-            }
-
-            actions.Add((a.EntityType, action, a.Count));
-        }
-
-        return new Pseudonymization.RehydrationContext(wire.Agent, wire.Roles.ToArray(), wire.Purpose, wire.BreakGlassGrant.Length == 0 ? null : wire.BreakGlassGrant, actions);
     }
 
     public override async Task<EraseSubjectResponse> EraseSubject(EraseSubjectRequest request, ServerCallContext context) =>

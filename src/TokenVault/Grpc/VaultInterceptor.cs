@@ -60,16 +60,7 @@ internal sealed class VaultInterceptor(ServiceTokenValidator validator, AuditTra
     {
         if (ex is VaultException vault)
         {
-            var code = vault.Kind switch
-            {
-                VaultErrorKind.InvalidArgument => StatusCode.InvalidArgument,
-                VaultErrorKind.TenantNotFound => StatusCode.NotFound,
-                VaultErrorKind.PermissionDenied => StatusCode.PermissionDenied,
-                VaultErrorKind.Unauthenticated => StatusCode.Unauthenticated,
-                VaultErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
-                VaultErrorKind.AlreadyExists => StatusCode.AlreadyExists,
-                _ => StatusCode.Unavailable,
-            };
+            var code = VaultWire.StatusOf(vault.Kind);
             VaultLog.RequestRefused(logger, context.Method, code, vault.Reason);
             return new RpcException(new Status(code, vault.Message));
         }

@@ -96,6 +96,61 @@ public sealed class PiVaultCommandTests
     }
 
     [Test]
+    public async Task Redact_then_rehydrate_gives_back_the_original_text_to_a_role_that_may_see_everything_and_less_to_others()
+    {
+        var pan = _canary.Pan();
+        var email = _canary.Email();
+        var note = $"Patient: Maria Gonzalez, MRN 4827361, SSN 512-48-7306.\nCard {pan.Replace(' ', '-')} on file; refund to {pan}.\nContact {email}.\n";
+        var work = Directory.CreateTempSubdirectory("pi-note-").FullName;
+        var noteFile = Path.Combine(work, "note.txt");
+        var safeFile = Path.Combine(_home, "safe.txt");
+        await File.WriteAllTextAsync(noteFile, note);
+
+        var redacted = await _pi.RunAsync(Embedded, null, "redact", noteFile);
+        await File.WriteAllTextAsync(safeFile, redacted.Out);
+        var officer = await _pi.RunAsync(Embedded, null, "rehydrate", "--role", "privacy-officer", "--purpose", "operations", safeFile);
+        var clinician = await _pi.RunAsync(Embedded, null, "rehydrate", "--role", "clinician", "--purpose", "treatment", safeFile);
+        var payments = await _pi.RunAsync(Embedded, null, "rehydrate", "--role", "payments-agent", "--purpose", "payment", safeFile);
+
+        Assert.That(new[] { redacted, officer, clinician, payments }.Select(r => r.ExitCode), Has.All.Zero, string.Join('\n', redacted, officer, clinician, payments));
+        Assert.That(_canary.FoundIn(redacted.Out), Is.Empty, "the sanitized text");
+        Assert.That(redacted.Out, Does.Not.Contain(pan.Replace(' ', '-')).And.Not.Contain("512-48-7306").And.Not.Contain("Gonzalez"));
+        var cards = System.Text.RegularExpressions.Regex.Matches(redacted.Out, @"\[PAN_([0-9A-HJKMNP-TV-Z]{10})(-[0-9A-HJKMNP-TV-Z]{2})?\]");
+        Assert.That(cards.Select(m => m.Groups[1].Value).Distinct().Count(), Is.EqualTo(1), "one card, one ID in both spellings");
+        Assert.That(officer.Out, Is.EqualTo(note), "every value back exactly as it was written");
+        Assert.That(officer.Error, Does.Contain("0 withheld, 0 unresolved"));
+        Assert.That(clinician.Out, Does.Contain("Maria Gonzalez").And.Contain(cards[0].Value).And.Contain(cards[1].Value));
+        Assert.That(clinician.Out, Does.Not.Contain(pan).And.Not.Contain(pan.Replace(' ', '-')).And.Not.Contain("512-48-7306"), "PAN and SSN are withheld from a clinician");
+        Assert.That(payments.Out, Does.Contain("-" + pan[^4..] + " on file").And.Contain(" " + pan[^4..] + ".\n"), "the card masked to its last four, in each layout");
+        Assert.That(payments.Out, Does.Not.Contain(pan).And.Not.Contain(pan.Replace(' ', '-')).And.Not.Contain("512-48-7306"));
+        Assert.That(_canary.FoundIn(redacted.Error + officer.Error + clinician.Error + payments.Error), Is.Empty, "stderr");
+        Assert.That(_canary.FoundIn(await ReadAllAsync(_home)), Is.Empty, "the embedded vault's files");
+        Directory.Delete(work, recursive: true);
+    }
+
+    [Test]
+    public async Task Rehydrate_refuses_a_forged_token_a_role_the_token_lacks_and_an_unknown_purpose_and_reveals_nothing()
+    {
+        var pan = _canary.Pan();
+        var redacted = await _pi.RunAsync(Embedded, [$"Card {pan}."], "redact", "-");
+        var devToken = (await _pi.RunAsync(Embedded, null, "dev-token", "--role", "clinician")).Out.Trim();
+        var parts = devToken.Split('.');
+        var forged = parts[0] + "." + parts[1] + "." + new string('A', parts[2].Length);
+
+        var withForged = await _pi.RunAsync(Embedded, [redacted.Out], "rehydrate", "--purpose", "operations", "--token", forged, "-");
+        var wrongRole = await _pi.RunAsync(Embedded, [redacted.Out], "rehydrate", "--role", "privacy-officer", "--purpose", "operations", "--token", devToken, "-");
+        var unknownPurpose = await _pi.RunAsync(Embedded, [redacted.Out], "rehydrate", "--role", "privacy-officer", "--purpose", "curiosity", "-");
+        var audit = await _pi.RunAsync(Embedded, null, "audit", "export", "--tenant", "default");
+
+        Assert.That((withForged.ExitCode, withForged.Out), Is.EqualTo((NoPermission, string.Empty)), withForged.ToString());
+        Assert.That((wrongRole.ExitCode, wrongRole.Out), Is.EqualTo((NoPermission, string.Empty)), wrongRole.ToString());
+        Assert.That(unknownPurpose.ExitCode, Is.Not.Zero, unknownPurpose.ToString());
+        Assert.That(unknownPurpose.Out, Is.Empty);
+        Assert.That(_canary.FoundIn(withForged.Error + wrongRole.Error + unknownPurpose.Error + audit.Out), Is.Empty);
+        Assert.That(audit.Out, Does.Contain("\"action\":\"rehydrate\"").And.Contain("refused:"), "refusals are on the tenant's audit chain");
+    }
+
+    [Test]
     public async Task The_keys_commands_create_rotate_disable_enable_and_list_on_the_embedded_default()
     {
         var create = await _pi.RunAsync(Embedded, null, "keys", "create", "--tenant", "globex");
