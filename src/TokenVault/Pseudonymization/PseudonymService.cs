@@ -125,16 +125,22 @@ public sealed partial class PseudonymService
         try
         {
             caller.Require(VaultRoles.Detokenizer);
-            ValidateTenantId(tenantId);
+            if (refusalReason is null)
+            {
+                ValidateTenantId(tenantId);
+            }
+
             context.Validate();
             if (refusalReason is not null && !RehydrationContext.IsValidReason(refusalReason))
             {
                 throw new VaultException(VaultErrorKind.InvalidArgument, "refusal_reason must be 1-64 characters of a-z and '_'.", "invalid_refusal_reason");
             }
 
-            // Refusals by the Rehydrator can name a tenant the vault does not know (a token's claim); such records go to
-            // the system chain like the vault's own refusals.
-            var chain = await TenantKeyring.Stored(() => _store.GetTenantAsync(tenantId, cancellationToken)).ConfigureAwait(false) is null ? AuditTrail.SystemTenant : tenantId;
+            // Refusals by the Rehydrator can name no tenant or one the vault does not know (a forged token's claim); such
+            // records go to the system chain like the vault's own refusals, with the Rehydrator's reason.
+            var chain = !IsValidTenantId(tenantId) || await TenantKeyring.Stored(() => _store.GetTenantAsync(tenantId, cancellationToken)).ConfigureAwait(false) is null
+                ? AuditTrail.SystemTenant
+                : tenantId;
             await _audit.WriteAsync(chain, caller, RehydrationContext.AuditAction, refusalReason is null ? "ok" : "refused:" + refusalReason, context.AddTo(new AuditDetail())).ConfigureAwait(false);
         }
         catch (VaultException ex) when (ex.Kind != VaultErrorKind.Unavailable)

@@ -143,9 +143,8 @@ public sealed class WithTheVaultTests
         var system = (await AuditAsync("_system")).Skip(systemBefore).Where(r => r.Action == "rehydrate").ToList();
         Assert.That((acme.Action, acme.Outcome), Is.EqualTo(("rehydrate", "refused:invalid_signature")));
         Assert.That(acme.DetailJson, Does.Contain("\"agent\":\"anonymous\""));
-        // The vault files an unknown tenant on its system chain; with no tenant at all it records its own refusal of the
-        // empty tenant ID there (see the report: the vault could accept an empty tenant for refusals).
-        Assert.That(system.Select(r => r.Outcome), Is.EqualTo(new[] { "refused:invalid_signature", "refused:invalid_tenant_id" }));
+        // The vault files an unknown tenant, and no tenant at all, on its system chain with the Rehydrator's reason.
+        Assert.That(system.Select(r => r.Outcome), Is.EqualTo(new[] { "refused:invalid_signature", "refused:invalid_signature" }));
     }
 
     private async Task<List<string>> TokenizeAsync(params (string Type, string Value)[] values)
