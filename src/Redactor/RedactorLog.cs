@@ -14,4 +14,13 @@ internal static partial class RedactorLog
 
     [LoggerMessage(3, LogLevel.Error, "{Method} failed with {ExceptionType}")]
     public static partial void RequestFailed(ILogger logger, string method, string exceptionType);
+
+    [LoggerMessage(4, LogLevel.Information, "Redacted {TextLength} chars: {Tokenized} tokenized, {Masked} masked, {Distinct} distinct values to the vault in {ElapsedMs:F2} ms")]
+    public static partial void Redacted(ILogger logger, int textLength, int tokenized, int masked, int distinct, double elapsedMs);
+
+    [LoggerMessage(5, LogLevel.Warning, "Tokenize failed: {Reason}; the redaction fails closed")]
+    public static partial void VaultFailed(ILogger logger, string reason);
+
+    [LoggerMessage(6, LogLevel.Warning, "Redact is not available: no vault is configured (PI_VAULT_URL)")]
+    public static partial void NoVault(ILogger logger);
 }

@@ -1,17 +1,18 @@
 using System.CommandLine;
-using System.Text;
 using PrivateInference.Cli.Output;
+using Microsoft.Extensions.Logging.Abstractions;
 using PrivateInference.Redactor.Detection;
-using PrivateInference.TokenVault.Pseudonymization;
+using PrivateInference.Redactor.Policy;
+using PrivateInference.Redactor.Redaction;
 
 namespace PrivateInference.Cli.Commands;
 
 /// <summary><c>pi redact [--tenant T] [FILE|-]</c>: the sanitized text on stdout — every value found replaced by its
 /// vault token, sensitive authentication data (CVV, track data) replaced irreversibly.</summary>
 /// <remarks>
-/// First increment of issue 5, on the embedded default or the configured vault: one scan, one batched Tokenize,
-/// then the replacement. The per-tenant redaction policy, surrogates and the gRPC Redact come with the rest of
-/// that issue.
+/// Runs the Redactor's own <see cref="RedactionEngine"/> (the one behind <c>RedactorService.Redact</c>) over the vault
+/// in this process, so the command and the service cannot drift: one scan, one batched Tokenize, then the replacement,
+/// under the tenant's detection and redaction policy (<c>PI_DETECTION_POLICY</c> or <c>$PI_HOME/detection-policy.json</c>).
 /// </remarks>
 internal static class RedactCommand
 {
@@ -39,42 +40,35 @@ internal static class RedactCommand
                 return Task.FromResult(66);
             }
 
+            var policy = ScanCommand.LoadPolicy("redact");
+            if (policy is null)
+            {
+                return Task.FromResult(2);
+            }
+
             return VaultSession.RunAsync("redact", async session =>
             {
                 var tenantId = parse.GetValue(tenant)!;
                 await session.EnsureEmbeddedTenantAsync(tenantId).ConfigureAwait(false);
-                Terminal.Out.Write(await RedactAsync(session, tenantId, text).ConfigureAwait(false));
-                return 0;
+                try
+                {
+                    Terminal.Out.Write(await RedactAsync(session, policy, tenantId, text).ConfigureAwait(false));
+                    return 0;
+                }
+                catch (RedactionException ex)
+                {
+                    Terminal.Error.WriteLine($"pi redact: {ex.Message}");
+                    return ex.Kind == RedactionFailure.InvalidArgument ? 65 : VaultSession.Refused;
+                }
             });
         });
         return command;
     }
 
-    internal static async Task<string> RedactAsync(VaultSession session, string tenantId, string text)
+    internal static async Task<string> RedactAsync(VaultSession session, DetectionPolicy policy, string tenantId, string text)
     {
-        var entities = DetectionEngine.Default.Scan(text);
-        var vaulted = entities.Where(e => !IsSensitiveAuthenticationData(e.Type)).ToArray();
-        IReadOnlyList<string> tokens = vaulted.Length == 0
-            ? []
-            : await session.Runtime.Pseudonyms.TokenizeAsync(
-                session.Caller,
-                tenantId,
-                vaulted.Select(e => new TokenizeInput(e.Type.WireName(), text[e.Start..e.End])).ToArray()).ConfigureAwait(false);
-
-        var builder = new StringBuilder(text.Length);
-        var cursor = 0;
-        var next = 0;
-        foreach (var entity in entities)
-        {
-            builder.Append(text, cursor, entity.Start - cursor);
-            builder.Append(IsSensitiveAuthenticationData(entity.Type) ? $"[{entity.Type.WireName()}_REDACTED]" : tokens[next++]);
-            cursor = entity.End;
-        }
-
-        builder.Append(text, cursor, text.Length - cursor);
-        return builder.ToString();
+        var engine = new RedactionEngine(DetectionEngine.Default, new InProcessRedactionVault(session), int.MaxValue, NullLogger<RedactionEngine>.Instance);
+        var result = await engine.RedactAsync(new RedactionRequest(tenantId, text, policy.For(tenantId, null, 0), policy.RedactionFor(tenantId))).ConfigureAwait(false);
+        return result.Text;
     }
-
-    // The vault's own list: what it refuses to store is exactly what the redaction destroys.
-    private static bool IsSensitiveAuthenticationData(EntityType type) => TokenVault.Pseudonymization.EntityTypes.SensitiveAuthenticationData.Contains(type.WireName());
 }

@@ -36,7 +36,7 @@ internal static class ScanCommand
                 return 2;
             }
 
-            var policy = LoadPolicy();
+            var policy = LoadPolicy("scan");
             if (policy is null)
             {
                 return 2;
@@ -64,7 +64,7 @@ internal static class ScanCommand
 
     /// <summary>The detection policy named by <c>PI_DETECTION_POLICY</c>, else <c>$PI_HOME/detection-policy.json</c>
     /// if it exists, else every type for every tenant. An unreadable policy stops the command.</summary>
-    private static DetectionPolicy? LoadPolicy()
+    internal static DetectionPolicy? LoadPolicy(string command)
     {
         var path = Environment.GetEnvironmentVariable("PI_DETECTION_POLICY");
         if (string.IsNullOrWhiteSpace(path))
@@ -84,7 +84,7 @@ internal static class ScanCommand
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            Terminal.Error.WriteLine($"pi scan: cannot use the detection policy {path}: {(ex is InvalidDataException ? ex.Message : ex.GetType().Name)}");
+            Terminal.Error.WriteLine($"pi {command}: cannot use the detection policy {path}: {(ex is InvalidDataException ? ex.Message : ex.GetType().Name)}");
             return null;
         }
     }

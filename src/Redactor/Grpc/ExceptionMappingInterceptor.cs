@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using PrivateInference.Redactor.Redaction;
 
 namespace PrivateInference.Redactor.Grpc;
 
@@ -21,6 +22,18 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
         {
             RedactorLog.RequestRejected(logger, context.Method, StatusCode.InvalidArgument);
             throw new RpcException(new Status(StatusCode.InvalidArgument, ex.Message));
+        }
+        catch (RedactionException ex)
+        {
+            var status = ex.Kind switch
+            {
+                RedactionFailure.InvalidArgument => StatusCode.InvalidArgument,
+                RedactionFailure.TenantNotFound => StatusCode.NotFound,
+                RedactionFailure.KeyUnavailable => StatusCode.FailedPrecondition,
+                _ => StatusCode.Unavailable,
+            };
+            RedactorLog.RequestRejected(logger, context.Method, status);
+            throw new RpcException(new Status(status, ex.Message));
         }
         catch (Exception ex) when (ex is not RpcException and not OperationCanceledException)
         {

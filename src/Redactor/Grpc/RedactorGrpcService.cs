@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using PrivateInference.Contracts.Redactor.V1;
 using PrivateInference.Redactor.Detection;
 using PrivateInference.Redactor.Hosting;
+using PrivateInference.Redactor.Redaction;
 using WireEntityType = PrivateInference.Contracts.Redactor.V1.EntityType;
 
 namespace PrivateInference.Redactor.Grpc;
@@ -12,6 +13,7 @@ namespace PrivateInference.Redactor.Grpc;
 public sealed class RedactorGrpcService(
     DetectionEngine engine,
     Policy.DetectionPolicy policy,
+    RedactionEngine redaction,
     IOptions<RedactorOptions> options,
     ILogger<RedactorGrpcService> logger) : RedactorService.RedactorServiceBase
 {
@@ -55,6 +57,58 @@ public sealed class RedactorGrpcService(
 
         RedactorLog.Scanned(logger, request.Text.Length, found.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return Task.FromResult(response);
+    }
+
+    public override async Task<RedactResponse> Redact(RedactRequest request, ServerCallContext context)
+    {
+        if (request.MinConfidence is < 0 or > 1 || double.IsNaN(request.MinConfidence))
+        {
+            throw new RequestValidationException("min_confidence must be between 0 and 1");
+        }
+
+        if (request.TenantId.Length is 0 or > 128)
+        {
+            throw new RequestValidationException("tenant_id is required and at most 128 characters");
+        }
+
+        if (request.SubjectRef.Length > 256)
+        {
+            throw new RequestValidationException("subject_ref exceeds 256 characters");
+        }
+
+        TimeSpan? ttl = null;
+        if (request.Ttl is not null)
+        {
+            if (request.Ttl.Seconds < 0 || request.Ttl.Nanos < 0 || (request.Ttl.Seconds == 0 && request.Ttl.Nanos == 0) || request.Ttl.Seconds > 100L * 365 * 24 * 3600)
+            {
+                throw new RequestValidationException("ttl must be positive and at most 100 years");
+            }
+
+            ttl = request.Ttl.ToTimeSpan();
+        }
+
+        var scanOptions = policy.For(
+            request.TenantId,
+            request.EntityTypes.Count == 0 ? null : request.EntityTypes.Select(FromWire).ToHashSet(),
+            request.MinConfidence);
+        var result = await redaction.RedactAsync(
+            new RedactionRequest(request.TenantId, request.Text, scanOptions, policy.RedactionFor(request.TenantId), request.SubjectRef, ttl),
+            context.CancellationToken).ConfigureAwait(false);
+
+        var response = new RedactResponse { Text = result.Text };
+        foreach (var r in result.Replacements)
+        {
+            response.Entities.Add(new RedactedEntity
+            {
+                Type = ToWire(r.Type),
+                Token = r.Text,
+                Start = r.Start,
+                End = r.End,
+                Action = r.Decision == RedactionDecision.Tokenize ? RedactionAction.Tokenized : RedactionAction.Masked,
+            });
+        }
+
+        return response;
     }
 
     // The proto enum lists the engine's types in the same order, offset by the UNSPECIFIED zero value.

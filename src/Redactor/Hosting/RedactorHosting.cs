@@ -1,8 +1,12 @@
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using PrivateInference.Contracts.Vault.V1;
 using PrivateInference.Redactor.Detection;
 using PrivateInference.Redactor.Grpc;
+using PrivateInference.Redactor.Redaction;
 
 namespace PrivateInference.Redactor.Hosting;
 
@@ -13,17 +17,27 @@ public static class RedactorHosting
     public static WebApplicationBuilder AddRedactor(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+        builder.Configuration.AddInMemoryCollection(RedactorEnvironment.Read());
         builder.Services.AddRedactorServices(builder.Configuration);
         return builder;
     }
 
-    /// <summary>Adds the Redactor's services to a container (used by the service host and test hosts).</summary>
-    public static IServiceCollection AddRedactorServices(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Adds the Redactor's services to a container (used by the service host and test hosts).
+    /// <paramref name="vaultFactory"/> replaces the gRPC vault client (test hosts).</summary>
+    public static IServiceCollection AddRedactorServices(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, IRedactionVault>? vaultFactory = null)
     {
         services.AddOptions<RedactorOptions>()
             .Bind(configuration.GetSection(RedactorOptions.SectionName))
             .Validate(o => o.MaxTextLength > 0, "Redactor:MaxTextLength must be positive")
+            .Validate(o => string.IsNullOrWhiteSpace(o.VaultUrl) || Uri.TryCreate(o.VaultUrl, UriKind.Absolute, out _), "Redactor:VaultUrl (PI_VAULT_URL) must be an absolute address")
+            .Validate(o => string.IsNullOrWhiteSpace(o.VaultUrl) || !string.IsNullOrWhiteSpace(o.VaultToken) || !string.IsNullOrWhiteSpace(o.VaultTokenFile), "PI_VAULT_TOKEN or PI_VAULT_TOKEN_FILE must hold the Redactor's service token for the vault")
             .ValidateOnStart();
+        services.AddSingleton(vaultFactory ?? GrpcVault);
+        services.AddSingleton(sp => new RedactionEngine(
+            sp.GetRequiredService<DetectionEngine>(),
+            sp.GetRequiredService<IRedactionVault>(),
+            sp.GetRequiredService<IOptions<RedactorOptions>>().Value.MaxTextLength,
+            sp.GetRequiredService<ILogger<RedactionEngine>>()));
         services.AddSingleton(DetectionEngine.Default);
         services.AddSingleton(sp =>
         {
@@ -46,6 +60,56 @@ public static class RedactorHosting
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcReflectionService();
         return endpoints;
+    }
+
+    private static IRedactionVault GrpcVault(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<RedactorOptions>>().Value;
+        if (string.IsNullOrWhiteSpace(options.VaultUrl))
+        {
+            RedactorLog.NoVault(services.GetRequiredService<ILogger<RedactionEngine>>());
+            return new NoVault();
+        }
+
+        var channel = GrpcChannel.ForAddress(options.VaultUrl);
+        return new GrpcRedactionVault(new TokenVaultService.TokenVaultServiceClient(channel), ServiceToken(options), options.VaultTimeout);
+    }
+
+    /// <summary>The service token: the setting, or the file's content read again whenever the file changes.</summary>
+    private static Func<string> ServiceToken(RedactorOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.VaultTokenFile))
+        {
+            var token = options.VaultToken!.Trim();
+            return () => token;
+        }
+
+        var file = options.VaultTokenFile;
+        var cached = new TokenFile(DateTime.MinValue, string.Empty);
+        return () =>
+        {
+            var current = Volatile.Read(ref cached);
+            var at = File.GetLastWriteTimeUtc(file);
+            if (at != current.At)
+            {
+                current = new TokenFile(at, File.ReadAllText(file).Trim());
+                Volatile.Write(ref cached, current);
+            }
+
+            return current.Token;
+        };
+    }
+
+    private sealed record TokenFile(DateTime At, string Token)
+    {
+        public override string ToString() => "TokenFile(redacted)";
+    }
+
+    /// <summary>No vault configured: every Redact fails closed (UNAVAILABLE); Scan is unaffected.</summary>
+    private sealed class NoVault : IRedactionVault
+    {
+        public Task<TokenizeResponse> TokenizeAsync(TokenizeRequest request, CancellationToken cancellationToken) =>
+            throw new RpcException(new Status(StatusCode.Unavailable, "No vault is configured."));
     }
 
     /// <summary>Lets messages a little over the text limit through gRPC so the service itself can refuse

@@ -1,16 +1,20 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PrivateInference.Redactor.Detection;
+using PrivateInference.Redactor.Redaction;
 
 namespace PrivateInference.Redactor.Policy;
 
 /// <summary>
 /// Which entity types each tenant wants detected, and from what confidence: a payments tenant may not
 /// want dates, a hospital wants everything. Requests narrow their tenant's policy further, never widen it.
+/// Each entry also says what Redact does with what it found (<see cref="RedactionRules"/>): tokenize (the
+/// default), mask irreversibly (<c>mask</c>) or leave as written (<c>leave</c>).
 /// </summary>
 /// <remarks>A tenant without an entry gets the default entry; without a default, every type. A policy
-/// file that names an unknown type or an out-of-range confidence does not load (fail closed: a typo must
-/// not silently switch detection off).</remarks>
+/// file that names an unknown type or an out-of-range confidence, names a type in both <c>mask</c> and
+/// <c>leave</c>, or leaves sensitive authentication data (CVV, TRACK_DATA) does not load (fail closed: a
+/// typo must not silently switch detection or redaction off).</remarks>
 public sealed class DetectionPolicy
 {
     private readonly Dictionary<string, Rule> _tenants;
@@ -23,7 +27,7 @@ public sealed class DetectionPolicy
     }
 
     /// <summary>Every type for every tenant, at the engine's default confidence.</summary>
-    public static DetectionPolicy Everything { get; } = new(new Rule(null, ScanOptions.DefaultMinConfidence), new Dictionary<string, Rule>(StringComparer.Ordinal));
+    public static DetectionPolicy Everything { get; } = new(new Rule(null, ScanOptions.DefaultMinConfidence, RedactionRules.TokenizeAll), new Dictionary<string, Rule>(StringComparer.Ordinal));
 
     /// <summary>Tenants with an explicit entry.</summary>
     public IReadOnlyCollection<string> Tenants => _tenants.Keys;
@@ -32,7 +36,7 @@ public sealed class DetectionPolicy
     /// the higher of the two confidences.</summary>
     public ScanOptions For(string? tenant, IReadOnlySet<EntityType>? requested, double requestedMinConfidence)
     {
-        var rule = tenant is not null && _tenants.TryGetValue(tenant, out var r) ? r : _default;
+        var rule = RuleFor(tenant);
         IReadOnlySet<EntityType>? types = rule.Types;
         if (requested is not null)
         {
@@ -45,6 +49,11 @@ public sealed class DetectionPolicy
             MinConfidence = Math.Max(rule.MinConfidence, requestedMinConfidence > 0 ? requestedMinConfidence : 0),
         };
     }
+
+    /// <summary>What Redact does with each type it finds for <paramref name="tenant"/>.</summary>
+    public RedactionRules RedactionFor(string? tenant) => RuleFor(tenant).Redaction;
+
+    private Rule RuleFor(string? tenant) => tenant is not null && _tenants.TryGetValue(tenant, out var r) ? r : _default;
 
     /// <summary>Reads a policy file (JSON, see <c>deploy/detection-policy.example.json</c>).</summary>
     /// <exception cref="InvalidDataException">The file is not a valid policy; the message names the problem.</exception>
@@ -73,7 +82,7 @@ public sealed class DetectionPolicy
             throw new InvalidDataException("detection policy: empty document");
         }
 
-        var defaultRule = document.Default is null ? new Rule(null, ScanOptions.DefaultMinConfidence) : ToRule("default", document.Default);
+        var defaultRule = document.Default is null ? new Rule(null, ScanOptions.DefaultMinConfidence, RedactionRules.TokenizeAll) : ToRule("default", document.Default);
         var tenants = new Dictionary<string, Rule>(StringComparer.Ordinal);
         foreach (var (tenant, entry) in document.Tenants ?? [])
         {
@@ -90,19 +99,17 @@ public sealed class DetectionPolicy
 
     private static Rule ToRule(string where, PolicyEntry entry)
     {
-        HashSet<EntityType>? types = null;
-        if (entry.Types is not null)
+        var types = entry.Types is null ? null : ParseTypes($"{where}.types", entry.Types);
+        var mask = ParseTypes($"{where}.mask", entry.Mask ?? []);
+        var leave = ParseTypes($"{where}.leave", entry.Leave ?? []);
+        if (mask.Overlaps(leave))
         {
-            types = [];
-            foreach (var name in entry.Types)
-            {
-                if (!EntityTypes.TryParseWireName(name, out var type))
-                {
-                    throw new InvalidDataException($"detection policy: {where}.types names an unknown entity type");
-                }
+            throw new InvalidDataException($"detection policy: {where} names a type in both mask and leave");
+        }
 
-                types.Add(type);
-            }
+        if (leave.Any(t => t.IsSensitiveAuthenticationData()))
+        {
+            throw new InvalidDataException($"detection policy: {where}.leave names sensitive authentication data, which is always masked");
         }
 
         var confidence = entry.MinConfidence ?? ScanOptions.DefaultMinConfidence;
@@ -111,10 +118,26 @@ public sealed class DetectionPolicy
             throw new InvalidDataException($"detection policy: {where}.minConfidence must be between 0 and 1");
         }
 
-        return new Rule(types, confidence);
+        return new Rule(types, confidence, new RedactionRules(mask, leave));
     }
 
-    private sealed record Rule(IReadOnlySet<EntityType>? Types, double MinConfidence);
+    private static HashSet<EntityType> ParseTypes(string where, List<string> names)
+    {
+        var types = new HashSet<EntityType>();
+        foreach (var name in names)
+        {
+            if (!EntityTypes.TryParseWireName(name, out var type))
+            {
+                throw new InvalidDataException($"detection policy: {where} names an unknown entity type");
+            }
+
+            types.Add(type);
+        }
+
+        return types;
+    }
+
+    private sealed record Rule(IReadOnlySet<EntityType>? Types, double MinConfidence, RedactionRules Redaction);
 
     internal sealed class PolicyDocument
     {
@@ -128,6 +151,10 @@ public sealed class DetectionPolicy
         public List<string>? Types { get; set; }
 
         public double? MinConfidence { get; set; }
+
+        public List<string>? Mask { get; set; }
+
+        public List<string>? Leave { get; set; }
     }
 }
 

@@ -22,7 +22,7 @@ internal sealed class InProcessRedactor : IAsyncDisposable
 
     public LogCapture Logs { get; }
 
-    public static async Task<InProcessRedactor> StartAsync(int maxTextLength, string? policyFile = null)
+    public static async Task<InProcessRedactor> StartAsync(int maxTextLength, string? policyFile = null, PrivateInference.Redactor.Redaction.IRedactionVault? vault = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
@@ -32,7 +32,7 @@ internal sealed class InProcessRedactor : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddProvider(logs);
-        builder.Services.AddRedactorServices(builder.Configuration);
+        builder.Services.AddRedactorServices(builder.Configuration, vault is null ? null : _ => vault);
         var app = builder.Build();
         app.MapRedactor();
         await app.StartAsync();

@@ -1,0 +1,332 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Grpc.Core;
+using PrivateInference.Contracts.Redactor.V1;
+using PrivateInference.Contracts.Rehydrator.V1;
+using PrivateInference.Pipeline.FunctionalTests.Support;
+
+namespace PrivateInference.Pipeline.FunctionalTests;
+
+/// <summary>
+/// Redact → Rehydrate through the three services over loopback gRPC, against PostgreSQL and SoftHSM2: the round trip,
+/// the sketch's roles, streaming, bad input, and leak canaries in every log record, status, audit row and column.
+/// </summary>
+[NonParallelizable]
+public sealed partial class RedactRehydrateTests
+{
+    private const string Tenant = "ft-hospital";
+    private const string OtherTenant = "ft-payments";
+
+    private ServicePipeline _pipeline = null!;
+    private PipelineCanaries _canaries = null!;
+    private readonly List<string> _statusDetails = [];
+    private string _clinicalSanitized = null!;
+    private string _paymentsSanitized = null!;
+
+    [OneTimeSetUp]
+    public async Task Start_the_services_and_redact_both_notes()
+    {
+        PipelineEnvironment.RequireServices();
+        _pipeline = await ServicePipeline.StartAsync();
+        await _pipeline.CreateTenantAsync(Tenant);
+        await _pipeline.CreateTenantAsync(OtherTenant);
+        _canaries = new PipelineCanaries();
+        _clinicalSanitized = (await RedactAsync(Tenant, _canaries.ClinicalNote)).Text;
+        _paymentsSanitized = (await RedactAsync(Tenant, _canaries.PaymentsNote)).Text;
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop_the_services()
+    {
+        if (_pipeline is not null)
+        {
+            await _pipeline.DisposeAsync();
+        }
+    }
+
+    [TearDown]
+    public void No_canary_in_any_log_record_or_status()
+    {
+        if (_pipeline is null)
+        {
+            return;
+        }
+
+        Assert.That(_canaries.FoundIn(_pipeline.AllLogs), Is.Empty, "log records of the three services");
+        Assert.That(_canaries.FoundIn(string.Join('\n', _statusDetails)), Is.Empty, "gRPC status details");
+    }
+
+    [Test]
+    public void The_sanitized_notes_carry_none_of_the_values()
+    {
+        Assert.That(_canaries.FoundIn(_clinicalSanitized), Is.Empty);
+        Assert.That(_canaries.FoundIn(_paymentsSanitized), Is.Empty);
+        Assert.That(_clinicalSanitized, Does.Contain("[PERSON_").And.Contain("[PAN_").And.Contain("[SSN_").And.Contain("[MRN_"));
+    }
+
+    [Test]
+    public void A_card_written_two_ways_shares_one_id_each_spelling_its_own_mark()
+    {
+        var clinical = PanToken().Match(_clinicalSanitized);
+        var payments = PanToken().Match(_paymentsSanitized);
+
+        Assert.That(clinical.Success && payments.Success, Is.True);
+        Assert.That(payments.Groups["id"].Value, Is.EqualTo(clinical.Groups["id"].Value), "one ID per card");
+        Assert.That(payments.Value, Is.Not.EqualTo(clinical.Value), "the later spelling carries a mark");
+    }
+
+    [Test]
+    public async Task Privacy_officer_for_operations_gets_each_original_text_back_exactly()
+    {
+        var clinical = await RehydrateAsync(_clinicalSanitized, "privacy-officer", "operations");
+        var payments = await RehydrateAsync(_paymentsSanitized, "privacy-officer", "operations");
+
+        Assert.That(clinical.Text, Is.EqualTo(_canaries.ClinicalNote));
+        Assert.That(payments.Text, Is.EqualTo(_canaries.PaymentsNote));
+        Assert.That(clinical.Summary.Unresolved, Is.Zero);
+    }
+
+    [Test]
+    public async Task Clinician_for_treatment_sees_names_but_not_the_card_or_the_ssn()
+    {
+        var response = await RehydrateAsync(_clinicalSanitized, "clinician", "treatment");
+
+        Assert.That(response.Text, Does.Contain(_canaries.Patient).And.Contain(_canaries.Mrn));
+        Assert.That(response.Text, Does.Not.Contain(_canaries.PanSpaced).And.Not.Contain(_canaries.Ssn));
+        Assert.That(response.Text, Does.Contain("[PAN_").And.Contain("[SSN_"), "withheld tokens stay as written");
+    }
+
+    [Test]
+    public async Task Payments_agent_for_payment_sees_the_card_masked_to_its_last_four()
+    {
+        var response = await RehydrateAsync(_paymentsSanitized, "payments-agent", "payment");
+
+        Assert.That(response.Text, Does.Contain($"****-****-****-{_canaries.Pan[^4..]}"));
+        Assert.That(response.Text, Does.Contain(_canaries.Patient));
+        Assert.That(response.Text, Does.Not.Contain(_canaries.Ssn));
+    }
+
+    [Test]
+    public async Task Payments_supervisor_sees_the_card_masked_and_in_full_only_under_a_break_glass_grant()
+    {
+        var plain = await RehydrateAsync(_paymentsSanitized, "payments-supervisor", "payment");
+        var claims = AgentIdp.Claims(Tenant, "payments-supervisor", "sup-bob");
+        claims["pi_break_glass"] = AgentIdp.Grant("sup-alice", TimeSpan.FromMinutes(5));
+        var granted = await _pipeline.Rehydrator.RehydrateAsync(
+            new RehydrateRequest { Purpose = "payment", Text = _paymentsSanitized },
+            AgentIdp.Bearer(_pipeline.Idp.Sign(claims)));
+
+        Assert.That(plain.Text, Does.Contain($"****-****-****-{_canaries.Pan[^4..]}").And.Not.Contain(_canaries.PanDashed));
+        Assert.That(granted.Text, Does.Contain(_canaries.PanDashed));
+        Assert.That(granted.Summary.BreakGlassGrant, Is.EqualTo("bg-2026-0042"));
+        Assert.That(string.Join('\n', await _pipeline.AuditRowsAsync(Tenant)), Does.Contain("bg-2026-0042"), "the grant is on the audit chain");
+    }
+
+    [Test]
+    public async Task A_stream_in_random_chunks_equals_the_unary_answer()
+    {
+        var text = _clinicalSanitized + _paymentsSanitized;
+        var unary = await RehydrateAsync(text, "privacy-officer", "operations");
+
+        for (var round = 0; round < 12; round++)
+        {
+            var chunks = RandomChunks(text);
+            using var call = _pipeline.Rehydrator.RehydrateStream(_pipeline.Idp.As(Tenant, "privacy-officer"));
+            var output = new StringBuilder();
+            var reading = Task.Run(async () =>
+            {
+                await foreach (var message in call.ResponseStream.ReadAllAsync())
+                {
+                    output.Append(message.Text);
+                }
+            });
+            for (var i = 0; i < chunks.Count; i++)
+            {
+                await call.RequestStream.WriteAsync(new RehydrateStreamRequest { Purpose = i == 0 ? "operations" : string.Empty, Text = chunks[i] });
+            }
+
+            await call.RequestStream.CompleteAsync();
+            await reading;
+
+            Assert.That(output.ToString(), Is.EqualTo(unary.Text), $"round {round}: {chunks.Count} chunks");
+        }
+    }
+
+    [Test]
+    public void Cvv_is_destroyed_and_never_reaches_the_vault()
+    {
+        var note = $"Cardholder {_canaries.Patient} read out card {_canaries.PanDashed}, CVV {_canaries.Cvv}.";
+
+        var response = RedactAsync(Tenant, note).GetAwaiter().GetResult();
+
+        Assert.That(response.Text, Does.Contain("[CVV_REDACTED]"));
+        Assert.That(response.Entities.Single(e => e.Type == Contracts.Redactor.V1.EntityType.Cvv).Action, Is.EqualTo(RedactionAction.Masked));
+    }
+
+    [Test]
+    public async Task The_same_value_gets_the_same_token_in_a_tenant_and_an_unrelated_one_in_another()
+    {
+        var again = (await RedactAsync(Tenant, _canaries.ClinicalNote)).Text;
+        var other = (await RedactAsync(OtherTenant, _canaries.ClinicalNote)).Text;
+
+        Assert.That(again, Is.EqualTo(_clinicalSanitized));
+        Assert.That(PanToken().Match(other).Groups["id"].Value, Is.Not.EqualTo(PanToken().Match(_clinicalSanitized).Groups["id"].Value));
+    }
+
+    [Test, Order(int.MaxValue)]
+    public async Task No_canary_is_in_any_audit_row_or_database_column()
+    {
+        var dump = await _pipeline.DumpDatabaseAsync();
+
+        // Booleans only: a failing constraint would print the dump.
+        Assert.That(dump.Contains("audit_events|", StringComparison.Ordinal) && dump.Contains("tokens|", StringComparison.Ordinal), Is.True, "the dump holds the token rows and the audit chain");
+        Assert.That(_canaries.FoundIn(dump), Is.Empty);
+    }
+
+    public static IEnumerable<TestCaseData> BadAgentTokens()
+    {
+        yield return new TestCaseData("forged", StatusCode.Unauthenticated);
+        yield return new TestCaseData("expired", StatusCode.Unauthenticated);
+        yield return new TestCaseData("wrong audience", StatusCode.Unauthenticated);
+        yield return new TestCaseData("other tenant", StatusCode.PermissionDenied);
+        yield return new TestCaseData("missing", StatusCode.Unauthenticated);
+    }
+
+    [TestCaseSource(nameof(BadAgentTokens))]
+    public async Task A_bad_agent_token_is_refused_reveals_nothing_and_is_audited(string kind, StatusCode expected)
+    {
+        var before = await RefusalsAsync();
+        var claims = AgentIdp.Claims(Tenant, "privacy-officer");
+        var request = new RehydrateRequest { Purpose = "operations", Text = _clinicalSanitized };
+        Metadata headers;
+        switch (kind)
+        {
+            case "forged":
+                headers = AgentIdp.Bearer(_pipeline.Idp.Forged(claims));
+                break;
+            case "expired":
+                headers = AgentIdp.Bearer(_pipeline.Idp.Sign(AgentIdp.Claims(Tenant, "privacy-officer", now: DateTimeOffset.UtcNow.AddHours(-2))));
+                break;
+            case "wrong audience":
+                claims["aud"] = "someone-else";
+                headers = AgentIdp.Bearer(_pipeline.Idp.Sign(claims));
+                break;
+            case "other tenant":
+                headers = _pipeline.Idp.As(OtherTenant, "privacy-officer");
+                request.TenantId = Tenant;
+                break;
+            default:
+                headers = [];
+                break;
+        }
+
+        var ex = Refused(() => _pipeline.Rehydrator.RehydrateAsync(request, headers).ResponseAsync);
+
+        Assert.That(ex.StatusCode, Is.EqualTo(expected));
+        Assert.That(await RefusalsAsync(), Is.GreaterThan(before), "the refusal is on an audit chain (the tenant's, the agent's, or _system without one)");
+    }
+
+    private async Task<int> RefusalsAsync()
+    {
+        var count = 0;
+        foreach (var chain in new[] { Tenant, OtherTenant, "_system" })
+        {
+            count += (await _pipeline.AuditRowsAsync(chain)).Count(r => r.Contains("|refused:", StringComparison.Ordinal));
+        }
+
+        return count;
+    }
+
+    [TestCase("")]
+    [TestCase("marketing")]
+    public void A_missing_or_unknown_purpose_is_invalid(string purpose)
+    {
+        var ex = Refused(() => _pipeline.Rehydrator.RehydrateAsync(new RehydrateRequest { Purpose = purpose, Text = _clinicalSanitized }, _pipeline.Idp.As(Tenant, "privacy-officer")).ResponseAsync);
+
+        Assert.That(ex.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+    }
+
+    [Test]
+    public async Task Another_tenants_and_unknown_tokens_are_left_as_written_and_counted()
+    {
+        var foreign = (await RedactAsync(OtherTenant, _canaries.PaymentsNote)).Text;
+        var text = foreign + " and [PERSON_0000000000].";
+
+        var response = await _pipeline.Rehydrator.RehydrateAsync(new RehydrateRequest { Purpose = "operations", Text = text }, _pipeline.Idp.As(Tenant, "privacy-officer"));
+
+        Assert.That(response.Text == text, Is.True, "nothing resolved");
+        Assert.That(response.Summary.Unresolved, Is.GreaterThanOrEqualTo(4));
+    }
+
+    [Test]
+    public void Text_over_the_limit_is_invalid_at_both_services()
+    {
+        var text = new string('a', ServicePipeline.MaxTextLength + 1);
+
+        var redact = Refused(() => _pipeline.Redactor.RedactAsync(new RedactRequest { TenantId = Tenant, Text = text }).ResponseAsync);
+        var rehydrate = Refused(() => _pipeline.Rehydrator.RehydrateAsync(new RehydrateRequest { Purpose = "operations", Text = text }, _pipeline.Idp.As(Tenant, "privacy-officer")).ResponseAsync);
+
+        Assert.That((redact.StatusCode, rehydrate.StatusCode), Is.EqualTo((StatusCode.InvalidArgument, StatusCode.InvalidArgument)));
+    }
+
+    [Test]
+    public async Task A_stream_ending_mid_token_flushes_the_fragment_as_written_and_counts_it()
+    {
+        var cut = _clinicalSanitized[.._clinicalSanitized.IndexOf("[PAN_", StringComparison.Ordinal)] + "[PAN_7QH2";
+        using var call = _pipeline.Rehydrator.RehydrateStream(_pipeline.Idp.As(Tenant, "privacy-officer"));
+        var output = new StringBuilder();
+        RehydrationSummary? summary = null;
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var message in call.ResponseStream.ReadAllAsync())
+            {
+                output.Append(message.Text);
+                summary = message.Summary ?? summary;
+            }
+        });
+        await call.RequestStream.WriteAsync(new RehydrateStreamRequest { Purpose = "operations", Text = cut });
+        await call.RequestStream.CompleteAsync();
+        await reading;
+
+        Assert.That(output.ToString().EndsWith("[PAN_7QH2", StringComparison.Ordinal), Is.True);
+        Assert.That(summary!.Unresolved, Is.EqualTo(1));
+    }
+
+    [GeneratedRegex(@"\[PAN_(?<id>[0-9A-HJKMNP-TV-Z]{10})(-[0-9A-HJKMNP-TV-Z]{2})?\]")]
+    private static partial Regex PanToken();
+
+    private static List<string> RandomChunks(string text)
+    {
+        var chunks = new List<string>();
+        var at = 0;
+        var max = RandomNumberGenerator.GetInt32(1, 40);
+        while (at < text.Length)
+        {
+            var length = Math.Min(text.Length - at, RandomNumberGenerator.GetInt32(1, max + 1));
+            if (char.IsHighSurrogate(text[at + length - 1]) && at + length < text.Length)
+            {
+                length++;
+            }
+
+            chunks.Add(text.Substring(at, length));
+            at += length;
+        }
+
+        return chunks;
+    }
+
+    private async Task<RedactResponse> RedactAsync(string tenant, string text) =>
+        await _pipeline.Redactor.RedactAsync(new RedactRequest { TenantId = tenant, Text = text });
+
+    private async Task<RehydrateResponse> RehydrateAsync(string text, string role, string purpose) =>
+        await _pipeline.Rehydrator.RehydrateAsync(new RehydrateRequest { Purpose = purpose, Text = text }, _pipeline.Idp.As(Tenant, role));
+
+    /// <summary>Runs a call that must be refused; its status detail is kept for the leak check.</summary>
+    private RpcException Refused(Func<Task> call)
+    {
+        var ex = Assert.ThrowsAsync<RpcException>(async () => await call())!;
+        _statusDetails.Add(ex.Status.Detail);
+        return ex;
+    }
+}

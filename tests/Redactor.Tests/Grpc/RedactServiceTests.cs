@@ -1,0 +1,122 @@
+using Grpc.Core;
+using PrivateInference.Contracts.Redactor.V1;
+using PrivateInference.Redactor.Tests.Redaction;
+using WireEntityType = PrivateInference.Contracts.Redactor.V1.EntityType;
+
+namespace PrivateInference.Redactor.Tests.Grpc;
+
+/// <summary>RedactorService.Redact over the real gRPC pipeline in memory, with a fake vault.</summary>
+public sealed class RedactServiceTests
+{
+    private string _policyFile = null!;
+    private FakeRedactionVault _vault = null!;
+    private InProcessRedactor _server = null!;
+    private RedactorService.RedactorServiceClient _client = null!;
+    private Canaries _canaries = null!;
+
+    [OneTimeSetUp]
+    public async Task StartServer()
+    {
+        _policyFile = Path.Combine(Path.GetTempPath(), $"pi-policy-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(_policyFile, """{"tenants":{"acme-payments":{"types":["PAN","CVV","SSN","PERSON"],"mask":["SSN"],"leave":["PERSON"]}}}""");
+        _vault = new FakeRedactionVault();
+        _server = await InProcessRedactor.StartAsync(4096, _policyFile, _vault);
+        _client = new RedactorService.RedactorServiceClient(_server.Channel);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopServer()
+    {
+        await _server.DisposeAsync();
+        File.Delete(_policyFile);
+    }
+
+    [SetUp]
+    public void SetUp()
+    {
+        _canaries = Canaries.Create();
+        _vault.Failure = null;
+        _vault.Requests.Clear();
+    }
+
+    [Test]
+    public async Task Redact_returns_the_sanitized_text_and_where_each_replacement_is()
+    {
+        var response = await _client.RedactAsync(new RedactRequest { TenantId = "st-example-hospital", Text = _canaries.PaymentsNote });
+
+        Assert.That(_canaries.FoundIn(response.Text), Is.Empty);
+        Assert.That(response.Entities, Is.Not.Empty);
+        foreach (var e in response.Entities)
+        {
+            Assert.That(response.Text[e.Start..e.End], Is.EqualTo(e.Token));
+        }
+
+        var cvv = response.Entities.Single(e => e.Type == WireEntityType.Cvv);
+        Assert.That((cvv.Token, cvv.Action), Is.EqualTo(("[CVV_REDACTED]", RedactionAction.Masked)));
+        Assert.That(response.Entities.Single(e => e.Type == WireEntityType.Pan).Action, Is.EqualTo(RedactionAction.Tokenized));
+        Assert.That(_vault.Requests, Has.Count.EqualTo(1));
+        Assert.That(_canaries.FoundIn(string.Join("\n", _server.Logs.Records)), Is.Empty);
+    }
+
+    [Test]
+    public async Task Redact_applies_the_tenant_redaction_policy()
+    {
+        var response = await _client.RedactAsync(new RedactRequest { TenantId = "acme-payments", Text = _canaries.PaymentsNote });
+
+        Assert.That(response.Text, Does.Contain("[SSN_REDACTED]").And.Contain(_canaries.Surname));
+        Assert.That(response.Entities.Select(e => e.Type), Is.EquivalentTo(new[] { WireEntityType.Pan, WireEntityType.Cvv, WireEntityType.Ssn }));
+        Assert.That(_vault.ValuesSent, Has.None.EqualTo(_canaries.Ssn));
+    }
+
+    [Test]
+    public void A_vault_failure_is_unavailable_with_a_fixed_message()
+    {
+        _vault.Failure = FakeRedactionVault.Status(StatusCode.Unavailable);
+
+        var ex = Assert.ThrowsAsync<RpcException>(async () => await _client.RedactAsync(new RedactRequest { TenantId = "t", Text = _canaries.PaymentsNote }));
+
+        Assert.That(ex!.StatusCode, Is.EqualTo(StatusCode.Unavailable));
+        Assert.That(_canaries.FoundIn(ex.Status.Detail + string.Join("\n", _server.Logs.Records)), Is.Empty);
+    }
+
+    [Test]
+    public void Text_over_the_limit_is_invalid_argument()
+    {
+        var ex = Assert.ThrowsAsync<RpcException>(async () => await _client.RedactAsync(new RedactRequest { TenantId = "t", Text = new string('x', 4097) }));
+
+        Assert.That(ex!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+        Assert.That(ex.Status.Detail, Does.Contain("4096"));
+    }
+
+    [Test]
+    public void A_missing_tenant_is_invalid_argument()
+    {
+        var ex = Assert.ThrowsAsync<RpcException>(async () => await _client.RedactAsync(new RedactRequest { Text = _canaries.PaymentsNote }));
+
+        Assert.That(ex!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+        Assert.That(_vault.Requests, Is.Empty);
+    }
+
+    [Test]
+    public void A_negative_ttl_is_invalid_argument()
+    {
+        var request = new RedactRequest { TenantId = "t", Text = _canaries.PaymentsNote, Ttl = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(-5)) };
+
+        var ex = Assert.ThrowsAsync<RpcException>(async () => await _client.RedactAsync(request));
+
+        Assert.That(ex!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+    }
+
+    [Test]
+    public async Task Without_a_configured_vault_redact_is_unavailable_and_scan_still_works()
+    {
+        await using var server = await InProcessRedactor.StartAsync(4096);
+        var client = new RedactorService.RedactorServiceClient(server.Channel);
+
+        var ex = Assert.ThrowsAsync<RpcException>(async () => await client.RedactAsync(new RedactRequest { TenantId = "t", Text = _canaries.PaymentsNote }));
+        var scan = await client.ScanAsync(new ScanRequest { Text = _canaries.PaymentsNote });
+
+        Assert.That(ex!.StatusCode, Is.EqualTo(StatusCode.Unavailable));
+        Assert.That(scan.Entities, Is.Not.Empty);
+    }
+}
