@@ -26,41 +26,26 @@ namespace PrivateInference.Bench.Pipeline;
 /// Logging below Warning is off in both hosts: the services log nothing per request at Information that matters
 /// here, and console logging would measure the terminal.
 /// </remarks>
-internal sealed class PipelineServices : IAsyncDisposable
+internal sealed class PipelineServices(DirectoryInfo folder, WebApplication vault, WebApplication rehydrator, TimedVaultStore store, IKekProvider kek) : IAsyncDisposable
 {
     public const string AgentIssuer = "https://idp.bench.example.test";
     public const string AgentAudience = "privateinference-rehydrator";
 
-    private readonly DirectoryInfo _folder;
-    private readonly WebApplication _vault;
-    private readonly WebApplication _rehydrator;
+    public string VaultUrl { get; } = vault.Urls.First();
 
-    private PipelineServices(DirectoryInfo folder, WebApplication vault, WebApplication rehydrator, TimedVaultStore store, IKekProvider kek)
-    {
-        _folder = folder;
-        _vault = vault;
-        _rehydrator = rehydrator;
-        Store = store;
-        Kek = kek;
-        VaultUrl = vault.Urls.First();
-        RehydratorUrl = rehydrator.Urls.First();
-    }
+    public string RehydratorUrl { get; } = rehydrator.Urls.First();
 
-    public string VaultUrl { get; }
+    public TimedVaultStore Store => store;
 
-    public string RehydratorUrl { get; }
-
-    public TimedVaultStore Store { get; }
-
-    public IKekProvider Kek { get; }
+    public IKekProvider Kek => kek;
 
     public string VaultJwks => Path.Combine(VaultIdentity, "jwks.json");
 
     public string AgentJwks => Path.Combine(AgentIdentity, "jwks.json");
 
-    private string VaultIdentity => Path.Combine(_folder.FullName, "vault-identity");
+    private string VaultIdentity => Path.Combine(folder.FullName, "vault-identity");
 
-    private string AgentIdentity => Path.Combine(_folder.FullName, "agent-idp");
+    private string AgentIdentity => Path.Combine(folder.FullName, "agent-idp");
 
     /// <summary>Starts both services over <paramref name="store"/> (disposed with them); <paramref name="revealsPerMinute"/>
     /// is the Rehydrator's per-caller rate limit.</summary>
@@ -120,11 +105,11 @@ internal sealed class PipelineServices : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _rehydrator.StopAsync().ConfigureAwait(false);
-        await _rehydrator.DisposeAsync().ConfigureAwait(false);
-        await _vault.StopAsync().ConfigureAwait(false);
-        await _vault.DisposeAsync().ConfigureAwait(false);
-        _folder.Delete(recursive: true);
+        await rehydrator.StopAsync().ConfigureAwait(false);
+        await rehydrator.DisposeAsync().ConfigureAwait(false);
+        await vault.StopAsync().ConfigureAwait(false);
+        await vault.DisposeAsync().ConfigureAwait(false);
+        folder.Delete(recursive: true);
     }
 
     private static void Quiet(WebApplicationBuilder builder)
