@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using PrivateInference.Bench;
 using PrivateInference.Bench.Corpus;
+using PrivateInference.Bench.Pipeline;
 using PrivateInference.Bench.Vault;
 using PrivateInference.Redactor.Detection;
 
@@ -41,6 +42,10 @@ switch (command)
     case "vault":
         // Tokenize and Detokenize on a real PostgreSQL (PI_BENCH_POSTGRES); scripts/bench-vault.sh starts one.
         return await VaultBenchmark.RunAsync(args[1..]);
+    case "pipeline":
+        // Rehydrate and RehydrateStream end to end over gRPC on loopback (TokenVault and Rehydrator as Kestrel
+        // services); SQLite by default, PostgreSQL and SoftHSM2 through scripts/bench-pipeline.sh.
+        return await PipelineBenchmark.RunAsync(args[1..]);
     case "loop":
         // A plain scan loop to run under a profiler (dotnet-trace, dotnet-counters): the corpus (input 0),
         // or the 128 KiB version of adversarial input N (1-based, as listed by "adversarial"); every
@@ -51,7 +56,7 @@ switch (command)
             args.Length > 3 && args[3] == "card" ? ScanThroughput.CardDataOptions : null);
         break;
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- scan | adversarial | breakdown | all | crypto | corpus [file] | loop [seconds] [adversarial input, 0 = corpus] [card] | vault [seconds per level]");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- scan | adversarial | breakdown | all | crypto | corpus [file] | loop [seconds] [adversarial input, 0 = corpus] [card] | vault [seconds per level] | pipeline [seconds per level]");
         return 2;
 }
 

@@ -8,12 +8,15 @@
 #                                      comparison only, a crash may lose the last acknowledged tokens
 #   PI_BENCH_SHARED_BUFFERS=1GB bash scripts/bench-vault.sh       PostgreSQL's shared_buffers (default 128MB)
 #   PI_KEEP_RUN_DIR=1 bash scripts/bench-vault.sh                 keep the run folder (server log) for debugging
+#   PI_BENCH_COMMAND=pipeline bash scripts/bench-vault.sh          another bench command on the same services (what
+#                                      scripts/bench-pipeline.sh does)
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
 
 token_label=pi-bench
+bench_command="${PI_BENCH_COMMAND:-vault}"
 synchronous_commit="${PI_BENCH_SYNCHRONOUS_COMMIT:-on}"
 shared_buffers="${PI_BENCH_SHARED_BUFFERS:-128MB}"
 
@@ -46,6 +49,8 @@ trap 'exit 143' TERM
 
 [[ "$synchronous_commit" =~ ^(on|off|local|remote_write|remote_apply)$ ]] \
   || { log "PI_BENCH_SYNCHRONOUS_COMMIT must be on, off, local, remote_write or remote_apply"; exit 2; }
+[[ "$bench_command" =~ ^(vault|pipeline)$ ]] \
+  || { log "PI_BENCH_COMMAND must be vault or pipeline"; exit 2; }
 [[ "$shared_buffers" =~ ^[0-9]+(kB|MB|GB)$ ]] \
   || { log "PI_BENCH_SHARED_BUFFERS must be a size such as 128MB or 1GB"; exit 2; }
 
@@ -66,8 +71,8 @@ export PI_PKCS11_MODULE="$pkcs11_module"
 export PI_PKCS11_TOKEN="$token_label"
 export PI_PKCS11_PIN="$pkcs11_pin"
 
-# What `dotnet run -c Release --project bench -- vault` runs, started directly so that the trap's TERM reaches
+# What `dotnet run -c Release --project bench -- vault` (or pipeline) runs, started directly so that the trap's TERM reaches
 # it; in the background and waited for, so INT and TERM reach the trap at once.
-dotnet bench/bin/Release/net10.0/PrivateInference.Bench.dll vault "$@" &
+dotnet bench/bin/Release/net10.0/PrivateInference.Bench.dll "$bench_command" "$@" &
 bench_pid=$!
 wait "$bench_pid"

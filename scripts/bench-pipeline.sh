@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs the pipeline benchmark (dotnet run -c Release --project bench -- pipeline: Rehydrate and RehydrateStream over
+# gRPC, the TokenVault and the Rehydrator as Kestrel services) with the vault on real services: the throw-away
+# PostgreSQL cluster (durable settings) and SoftHSM2 token that scripts/bench-vault.sh starts and removes.
+#
+# Usage: bash scripts/bench-pipeline.sh [seconds per level, default 20]
+#   The PI_BENCH_* variables of scripts/bench-vault.sh apply (synchronous_commit, shared_buffers, keeping the run folder).
+set -euo pipefail
+PI_BENCH_COMMAND=pipeline exec bash "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/bench-vault.sh" "$@"
