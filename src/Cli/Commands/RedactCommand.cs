@@ -26,27 +26,21 @@ internal static class RedactCommand
         {
             file, tenant,
         };
-        command.SetAction((parse, _) =>
+        command.SetAction(async (parse, _) =>
         {
-            var path = parse.GetValue(file) ?? "-";
-            string text;
-            try
+            var text = await Terminal.ReadInputAsync(parse.GetValue(file) ?? "-", "redact").ConfigureAwait(false);
+            if (text is null)
             {
-                text = path == "-" ? new StreamReader(Terminal.OpenStandardInput()).ReadToEnd() : File.ReadAllText(path);
-            }
-            catch (IOException ex)
-            {
-                Terminal.Error.WriteLine($"pi redact: cannot read the file ({ex.GetType().Name})");
-                return Task.FromResult(66);
+                return 66;
             }
 
             var policy = ScanCommand.LoadPolicy("redact");
             if (policy is null)
             {
-                return Task.FromResult(2);
+                return 2;
             }
 
-            return VaultSession.RunAsync("redact", async session =>
+            return await VaultSession.RunAsync("redact", async session =>
             {
                 var tenantId = parse.GetValue(tenant)!;
                 await session.EnsureEmbeddedTenantAsync(tenantId).ConfigureAwait(false);
@@ -60,7 +54,7 @@ internal static class RedactCommand
                     Terminal.Error.WriteLine($"pi redact: {ex.Message}");
                     return ex.Kind == RedactionFailure.InvalidArgument ? 65 : VaultSession.Refused;
                 }
-            });
+            }).ConfigureAwait(false);
         });
         return command;
     }

@@ -49,7 +49,7 @@ internal static class RehydrateCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var text = await ReadInputAsync(parse.GetValue(file) ?? "-", "rehydrate").ConfigureAwait(false);
+            var text = await Terminal.ReadInputAsync(parse.GetValue(file) ?? "-", "rehydrate").ConfigureAwait(false);
             if (text is null)
             {
                 return 66;
@@ -201,21 +201,6 @@ internal static class RehydrateCommand
         string Of(RehydrationAction action) => summary.Total(action).ToString(CultureInfo.InvariantCulture);
         var grant = summary.BreakGlassGrant is null ? string.Empty : $", under break-glass grant {summary.BreakGlassGrant}";
         return $"pi rehydrate: {Of(RehydrationAction.Reveal)} revealed, {Of(RehydrationAction.Mask)} masked, {Of(RehydrationAction.Withhold)} withheld, {summary.Unresolved} unresolved{grant}";
-    }
-
-    internal static async Task<string?> ReadInputAsync(string path, string command)
-    {
-        try
-        {
-            return path == "-"
-                ? await new StreamReader(Terminal.OpenStandardInput()).ReadToEndAsync().ConfigureAwait(false)
-                : await File.ReadAllTextAsync(path).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            Terminal.Error.WriteLine($"pi {command}: cannot read the file ({ex.GetType().Name})");
-            return null;
-        }
     }
 
     /// <summary>The vault in this process, behind the Rehydrator's vault interface: the same calls, audit records and

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using PrivateInference.Contracts.Vault.V1;
+using PrivateInference.VaultClient;
 using PrivateInference.Redactor.Detection;
 using PrivateInference.Redactor.Grpc;
 using PrivateInference.Redactor.Redaction;
@@ -72,37 +73,7 @@ public static class RedactorHosting
         }
 
         var channel = GrpcChannel.ForAddress(options.VaultUrl);
-        return new GrpcRedactionVault(new TokenVaultService.TokenVaultServiceClient(channel), ServiceToken(options), options.VaultTimeout);
-    }
-
-    /// <summary>The service token: the setting, or the file's content read again whenever the file changes.</summary>
-    private static Func<string> ServiceToken(RedactorOptions options)
-    {
-        if (string.IsNullOrWhiteSpace(options.VaultTokenFile))
-        {
-            var token = options.VaultToken!.Trim();
-            return () => token;
-        }
-
-        var file = options.VaultTokenFile;
-        var cached = new TokenFile(DateTime.MinValue, string.Empty);
-        return () =>
-        {
-            var current = Volatile.Read(ref cached);
-            var at = File.GetLastWriteTimeUtc(file);
-            if (at != current.At)
-            {
-                current = new TokenFile(at, File.ReadAllText(file).Trim());
-                Volatile.Write(ref cached, current);
-            }
-
-            return current.Token;
-        };
-    }
-
-    private sealed record TokenFile(DateTime At, string Token)
-    {
-        public override string ToString() => "TokenFile(redacted)";
+        return new GrpcRedactionVault(new TokenVaultService.TokenVaultServiceClient(channel), VaultCallCredentials.Create(options.VaultToken, options.VaultTokenFile, options.VaultTimeout));
     }
 
     /// <summary>No vault configured: every Redact fails closed (UNAVAILABLE); Scan is unaffected.</summary>

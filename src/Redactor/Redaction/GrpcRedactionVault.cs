@@ -1,5 +1,5 @@
-using Grpc.Core;
 using PrivateInference.Contracts.Vault.V1;
+using PrivateInference.VaultClient;
 
 namespace PrivateInference.Redactor.Redaction;
 
@@ -10,24 +10,24 @@ namespace PrivateInference.Redactor.Redaction;
 public sealed class GrpcRedactionVault : IRedactionVault
 {
     private readonly TokenVaultService.TokenVaultServiceClient _client;
-    private readonly Func<string> _serviceToken;
-    private readonly TimeSpan _timeout;
+    private readonly VaultCallCredentials _credentials;
 
     /// <summary>A vault client that presents <paramref name="serviceToken"/>'s current value on every call.</summary>
     public GrpcRedactionVault(TokenVaultService.TokenVaultServiceClient client, Func<string> serviceToken, TimeSpan timeout)
+        : this(client, VaultCallCredentials.FromFunction(serviceToken, timeout))
+    {
+    }
+
+    /// <summary>A vault client that calls with <paramref name="credentials"/>.</summary>
+    public GrpcRedactionVault(TokenVaultService.TokenVaultServiceClient client, VaultCallCredentials credentials)
     {
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(serviceToken);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(credentials);
         _client = client;
-        _serviceToken = serviceToken;
-        _timeout = timeout;
+        _credentials = credentials;
     }
 
     /// <inheritdoc />
     public async Task<TokenizeResponse> TokenizeAsync(TokenizeRequest request, CancellationToken cancellationToken) =>
-        await _client.TokenizeAsync(
-            request,
-            new CallOptions(new Metadata { { "authorization", "Bearer " + _serviceToken() } }, DateTime.UtcNow + _timeout, cancellationToken))
-            .ConfigureAwait(false);
+        await _client.TokenizeAsync(request, _credentials.For(cancellationToken)).ConfigureAwait(false);
 }

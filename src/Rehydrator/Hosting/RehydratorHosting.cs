@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using PrivateInference.Contracts.Vault.V1;
+using PrivateInference.VaultClient;
 using PrivateInference.Rehydrator.Authorization;
 using PrivateInference.Rehydrator.Grpc;
 using PrivateInference.Rehydrator.Policy;
@@ -74,37 +75,7 @@ public static class RehydratorHosting
     {
         var options = Options(services);
         var channel = GrpcChannel.ForAddress(options.VaultUrl!);
-        return new GrpcRehydrationVault(new TokenVaultService.TokenVaultServiceClient(channel), ServiceToken(options), options.VaultTimeout);
-    }
-
-    /// <summary>The service token: the setting, or the file's content read again whenever the file changes.</summary>
-    private static Func<string> ServiceToken(RehydratorOptions options)
-    {
-        if (string.IsNullOrWhiteSpace(options.VaultTokenFile))
-        {
-            var token = options.VaultToken!.Trim();
-            return () => token;
-        }
-
-        var file = options.VaultTokenFile;
-        var cached = new TokenFile(DateTime.MinValue, string.Empty);
-        return () =>
-        {
-            var current = Volatile.Read(ref cached);
-            var at = File.GetLastWriteTimeUtc(file);
-            if (at != current.At)
-            {
-                current = new TokenFile(at, File.ReadAllText(file).Trim());
-                Volatile.Write(ref cached, current);
-            }
-
-            return current.Token;
-        };
-    }
-
-    private sealed record TokenFile(DateTime At, string Token)
-    {
-        public override string ToString() => "TokenFile(redacted)";
+        return new GrpcRehydrationVault(new TokenVaultService.TokenVaultServiceClient(channel), VaultCallCredentials.Create(options.VaultToken, options.VaultTokenFile, options.VaultTimeout));
     }
 
     /// <summary>Builds the policy, the authenticator and the engine when the host starts, so a broken setting stops it

@@ -1,3 +1,4 @@
+using PrivateInference.Cryptography;
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -128,7 +129,7 @@ public sealed partial class RehydrationPolicy
 
         var actions = new Dictionary<string, RehydrationAction>(StringComparer.Ordinal);
         var widened = false;
-        foreach (var type in KnownEntityTypes.Vaulted)
+        foreach (var type in TokenEntityTypes.Vaulted)
         {
             var normal = RehydrationAction.Withhold;
             var wide = RehydrationAction.Withhold;
@@ -332,10 +333,10 @@ public sealed partial class RehydrationPolicy
             while (ReadProperty(ref reader, path, types, out var type, out var typeAt))
             {
                 var typePath = path + "." + type;
-                var sensitiveAuthentication = KnownEntityTypes.SensitiveAuthenticationData.Contains(type);
-                if (type != Wildcard && !KnownEntityTypes.Vaulted.Contains(type) && !sensitiveAuthentication)
+                var sensitiveAuthentication = TokenEntityTypes.SensitiveAuthenticationData.Contains(type);
+                if (type != Wildcard && !TokenEntityTypes.Vaulted.Contains(type) && !sensitiveAuthentication)
                 {
-                    throw Error(typeAt, typePath, $"unknown entity type '{type}' (expected one of {string.Join(", ", KnownEntityTypes.Vaulted.Order(StringComparer.Ordinal))}, or \"*\")");
+                    throw Error(typeAt, typePath, $"unknown entity type '{type}' (expected one of {string.Join(", ", TokenEntityTypes.Vaulted.Order(StringComparer.Ordinal))}, or \"*\")");
                 }
 
                 var rule = ParseRule(ref reader, typePath);

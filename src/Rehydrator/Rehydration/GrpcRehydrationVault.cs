@@ -1,5 +1,5 @@
-using Grpc.Core;
 using PrivateInference.Contracts.Vault.V1;
+using PrivateInference.VaultClient;
 
 namespace PrivateInference.Rehydrator.Rehydration;
 
@@ -10,28 +10,29 @@ namespace PrivateInference.Rehydrator.Rehydration;
 public sealed class GrpcRehydrationVault : IRehydrationVault
 {
     private readonly TokenVaultService.TokenVaultServiceClient _client;
-    private readonly Func<string> _serviceToken;
-    private readonly TimeSpan _timeout;
+    private readonly VaultCallCredentials _credentials;
 
     /// <summary>A vault client that presents <paramref name="serviceToken"/>'s current value on every call.</summary>
     public GrpcRehydrationVault(TokenVaultService.TokenVaultServiceClient client, Func<string> serviceToken, TimeSpan timeout)
+        : this(client, VaultCallCredentials.FromFunction(serviceToken, timeout))
+    {
+    }
+
+    /// <summary>A vault client that calls with <paramref name="credentials"/>.</summary>
+    public GrpcRehydrationVault(TokenVaultService.TokenVaultServiceClient client, VaultCallCredentials credentials)
     {
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(serviceToken);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(credentials);
         _client = client;
-        _serviceToken = serviceToken;
-        _timeout = timeout;
+        _credentials = credentials;
     }
 
     /// <inheritdoc />
     public async Task<DetokenizeResponse> DetokenizeAsync(DetokenizeRequest request, CancellationToken cancellationToken) =>
-        await _client.DetokenizeAsync(request, Options(cancellationToken)).ConfigureAwait(false);
+        await _client.DetokenizeAsync(request, _credentials.For(cancellationToken)).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task RecordRehydrationAsync(RecordRehydrationRequest request, CancellationToken cancellationToken) =>
-        await _client.RecordRehydrationAsync(request, Options(cancellationToken)).ConfigureAwait(false);
+        await _client.RecordRehydrationAsync(request, _credentials.For(cancellationToken)).ConfigureAwait(false);
 
-    private CallOptions Options(CancellationToken cancellationToken) =>
-        new(new Metadata { { "authorization", "Bearer " + _serviceToken() } }, DateTime.UtcNow + _timeout, cancellationToken);
 }

@@ -1,3 +1,4 @@
+using PrivateInference.Cryptography;
 using System.Diagnostics;
 using System.Text;
 using Grpc.Core;
@@ -138,7 +139,7 @@ public sealed class RehydrationSession
         foreach (var match in scanned.Tokens)
         {
             var type = match.Token.EntityType;
-            if (!KnownEntityTypes.Vaulted.Contains(type))
+            if (!TokenEntityTypes.Vaulted.Contains(type))
             {
                 continue;
             }
@@ -259,7 +260,7 @@ public sealed class RehydrationSession
             at = match.Start + match.Length;
             var type = match.Token.EntityType;
             var action = _decision.ActionFor(type);
-            if (KnownEntityTypes.Vaulted.Contains(type) && action == RehydrationAction.Withhold)
+            if (TokenEntityTypes.Vaulted.Contains(type) && action == RehydrationAction.Withhold)
             {
                 Count(type, action);
                 output.Append(text, match.Start, match.Length);

@@ -425,12 +425,12 @@ public sealed partial class PseudonymService
 
         foreach (var item in items)
         {
-            if (EntityTypes.SensitiveAuthenticationData.Contains(item.EntityType))
+            if (TokenEntityTypes.SensitiveAuthenticationData.Contains(item.EntityType))
             {
                 throw new VaultException(VaultErrorKind.InvalidArgument, "Sensitive authentication data (CVV, track data, PIN blocks) is never vaulted.", "sensitive_authentication_data");
             }
 
-            if (!EntityTypes.Vaulted.Contains(item.EntityType))
+            if (!TokenEntityTypes.Vaulted.Contains(item.EntityType))
             {
                 throw new VaultException(VaultErrorKind.InvalidArgument, "entity_type is not a type the vault stores.", "unknown_entity_type");
             }

@@ -112,17 +112,18 @@ public sealed class PiVaultCommandTests
         var clinician = await _pi.RunAsync(Embedded, null, "rehydrate", "--role", "clinician", "--purpose", "treatment", safeFile);
         var payments = await _pi.RunAsync(Embedded, null, "rehydrate", "--role", "payments-agent", "--purpose", "payment", safeFile);
 
-        Assert.That(new[] { redacted, officer, clinician, payments }.Select(r => r.ExitCode), Has.All.Zero, string.Join('\n', redacted, officer, clinician, payments));
+        Assert.That(new[] { redacted, officer, clinician, payments }.Select(r => r.ExitCode), Has.All.Zero, string.Join('\n', new[] { redacted, officer, clinician, payments }.Select(r => r.Error)));
         Assert.That(_canary.FoundIn(redacted.Out), Is.Empty, "the sanitized text");
-        Assert.That(redacted.Out, Does.Not.Contain(pan.Replace(' ', '-')).And.Not.Contain("512-48-7306").And.Not.Contain("Gonzalez"));
+        // Booleans, not Does.Contain: a failing assertion must not print the text with the values in it.
+        Assert.That(new[] { pan.Replace(' ', '-'), "512-48-7306", "Gonzalez" }.Any(redacted.Out.Contains), Is.False, "a value in the sanitized text");
         var cards = System.Text.RegularExpressions.Regex.Matches(redacted.Out, @"\[PAN_([0-9A-HJKMNP-TV-Z]{10})(-[0-9A-HJKMNP-TV-Z]{2})?\]");
         Assert.That(cards.Select(m => m.Groups[1].Value).Distinct().Count(), Is.EqualTo(1), "one card, one ID in both spellings");
-        Assert.That(officer.Out, Is.EqualTo(note), "every value back exactly as it was written");
+        Assert.That(officer.Out == note, Is.True, "every value back exactly as it was written");
         Assert.That(officer.Error, Does.Contain("0 withheld, 0 unresolved"));
-        Assert.That(clinician.Out, Does.Contain("Maria Gonzalez").And.Contain(cards[0].Value).And.Contain(cards[1].Value));
-        Assert.That(clinician.Out, Does.Not.Contain(pan).And.Not.Contain(pan.Replace(' ', '-')).And.Not.Contain("512-48-7306"), "PAN and SSN are withheld from a clinician");
-        Assert.That(payments.Out, Does.Contain("-" + pan[^4..] + " on file").And.Contain(" " + pan[^4..] + ".\n"), "the card masked to its last four, in each layout");
-        Assert.That(payments.Out, Does.Not.Contain(pan).And.Not.Contain(pan.Replace(' ', '-')).And.Not.Contain("512-48-7306"));
+        Assert.That(new[] { "Maria Gonzalez", cards[0].Value, cards[1].Value }.All(clinician.Out.Contains), Is.True, "names revealed, cards left as tokens");
+        Assert.That(new[] { pan, pan.Replace(' ', '-'), "512-48-7306" }.Any(clinician.Out.Contains), Is.False, "PAN and SSN are withheld from a clinician");
+        Assert.That(payments.Out.Contains("-" + pan[^4..] + " on file") && payments.Out.Contains(" " + pan[^4..] + ".\n"), Is.True, "the card masked to its last four, in each layout");
+        Assert.That(new[] { pan, pan.Replace(' ', '-'), "512-48-7306" }.Any(payments.Out.Contains), Is.False, "no full card number or SSN for a payments agent");
         Assert.That(_canary.FoundIn(redacted.Error + officer.Error + clinician.Error + payments.Error), Is.Empty, "stderr");
         Assert.That(_canary.FoundIn(await ReadAllAsync(_home)), Is.Empty, "the embedded vault's files");
         Directory.Delete(work, recursive: true);

@@ -1,13 +1,14 @@
 using System.Collections.Frozen;
 
-namespace PrivateInference.Rehydrator.Policy;
+namespace PrivateInference.Cryptography;
 
-/// <summary>The entity types the vault stores, in the token grammar's spelling: the only types a token can resolve to.</summary>
-/// <remarks>The same list as the vault's <c>EntityTypes.Vaulted</c> (a test keeps them in step; the Rehydrator may not
-/// reference the vault's assembly). A token-shaped span of any other type is left as written and counted as unresolved.
-/// Sensitive authentication data (CVV, track data, PIN blocks) is never vaulted, so it can never be rehydrated; a policy
-/// may still name it, as <c>withhold</c> only.</remarks>
-public static class KnownEntityTypes
+/// <summary>The token grammar's vocabulary: the entity types a vault token can have, and the sensitive authentication data
+/// that never gets a token.</summary>
+/// <remarks>One list for the vault (which refuses any other type) and the Rehydrator (which resolves only these). Sensitive
+/// authentication data (CVV, track data, PIN blocks) is never vaulted: PCI DSS forbids storing it after authorization. The
+/// Redactor destroys it irreversibly; the vault refuses it as a second line of defence; a rehydration policy may name it
+/// only to withhold it.</remarks>
+public static class TokenEntityTypes
 {
     /// <summary>Types a vault token can have.</summary>
     public static FrozenSet<string> Vaulted { get; } = new[]
