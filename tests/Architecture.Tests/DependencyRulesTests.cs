@@ -89,12 +89,21 @@ public sealed class DependencyRulesTests
     }
 
     [Test]
-    public void The_rehydrator_references_only_contracts_and_cryptography_of_ours_and_no_storage_or_key_library()
+    public void The_rehydrator_references_only_contracts_cryptography_and_the_vault_client_of_ours_and_no_storage_or_key_library()
     {
         var rehydrator = ProductAssemblies().Single(a => a.GetName().Name == "PrivateInference.Rehydrator");
         var ours = ReferencesOf(rehydrator).Where(r => r.StartsWith("PrivateInference.", StringComparison.Ordinal));
 
-        Assert.That(ours, Is.SubsetOf(new[] { "PrivateInference.Contracts", "PrivateInference.Cryptography" }));
+        Assert.That(ours, Is.SubsetOf(new[] { "PrivateInference.Contracts", "PrivateInference.Cryptography", "PrivateInference.VaultClient" }));
         Assert.That(ReferencesOf(rehydrator), Has.None.StartsWith("Npgsql").And.None.StartsWith("Dapper").And.None.StartsWith("Pkcs11Interop").And.None.StartsWith("Microsoft.Data.Sqlite"));
+    }
+
+    [Test]
+    public void The_vault_client_is_a_leaf_with_no_product_reference_and_no_storage_or_key_library()
+    {
+        var client = ProductAssemblies().Single(a => a.GetName().Name == "PrivateInference.VaultClient");
+
+        Assert.That(ReferencesOf(client).Where(r => r.StartsWith("PrivateInference.", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(ReferencesOf(client), Has.None.StartsWith("Npgsql").And.None.StartsWith("Pkcs11Interop").And.None.StartsWith("Microsoft.Data.Sqlite"));
     }
 }
