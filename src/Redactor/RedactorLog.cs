@@ -21,6 +21,6 @@ internal static partial class RedactorLog
     [LoggerMessage(5, LogLevel.Warning, "Tokenize failed: {Reason}; the redaction fails closed")]
     public static partial void VaultFailed(ILogger logger, string reason);
 
-    [LoggerMessage(6, LogLevel.Warning, "Redact is not available: no vault is configured (PI_VAULT_URL)")]
+    [LoggerMessage(6, LogLevel.Warning, "Redact is disabled: no vault is configured (PI_VAULT_URL is not set); Scan is served, every Redact answers UNAVAILABLE")]
     public static partial void NoVault(ILogger logger);
 }

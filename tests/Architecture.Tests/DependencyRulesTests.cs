@@ -89,12 +89,12 @@ public sealed class DependencyRulesTests
     }
 
     [Test]
-    public void The_rehydrator_references_only_contracts_cryptography_and_the_vault_client_of_ours_and_no_storage_or_key_library()
+    public void The_rehydrator_references_only_contracts_cryptography_the_vault_client_and_telemetry_of_ours_and_no_storage_or_key_library()
     {
         var rehydrator = ProductAssemblies().Single(a => a.GetName().Name == "PrivateInference.Rehydrator");
         var ours = ReferencesOf(rehydrator).Where(r => r.StartsWith("PrivateInference.", StringComparison.Ordinal));
 
-        Assert.That(ours, Is.SubsetOf(new[] { "PrivateInference.Contracts", "PrivateInference.Cryptography", "PrivateInference.VaultClient" }));
+        Assert.That(ours, Is.SubsetOf(new[] { "PrivateInference.Contracts", "PrivateInference.Cryptography", "PrivateInference.VaultClient", "PrivateInference.Telemetry" }));
         Assert.That(ReferencesOf(rehydrator), Has.None.StartsWith("Npgsql").And.None.StartsWith("Dapper").And.None.StartsWith("Pkcs11Interop").And.None.StartsWith("Microsoft.Data.Sqlite"));
     }
 
@@ -105,5 +105,17 @@ public sealed class DependencyRulesTests
 
         Assert.That(ReferencesOf(client).Where(r => r.StartsWith("PrivateInference.", StringComparison.Ordinal)), Is.Empty);
         Assert.That(ReferencesOf(client), Has.None.StartsWith("Npgsql").And.None.StartsWith("Pkcs11Interop").And.None.StartsWith("Microsoft.Data.Sqlite"));
+    }
+
+    [Test]
+    public void Telemetry_is_a_leaf_every_service_uses_and_holds_no_storage_or_key_library()
+    {
+        var assemblies = ProductAssemblies().ToList();
+        var telemetry = assemblies.Single(a => a.GetName().Name == "PrivateInference.Telemetry");
+        var users = assemblies.Where(a => ReferencesOf(a).Contains("PrivateInference.Telemetry")).Select(a => a.GetName().Name);
+
+        Assert.That(ReferencesOf(telemetry).Where(r => r.StartsWith("PrivateInference.", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(ReferencesOf(telemetry), Has.None.StartsWith("Npgsql").And.None.StartsWith("Pkcs11Interop").And.None.StartsWith("Microsoft.Data.Sqlite").And.None.StartsWith("BouncyCastle"));
+        Assert.That(users, Is.SupersetOf(new[] { "PrivateInference.Redactor", "PrivateInference.TokenVault", "PrivateInference.Rehydrator" }));
     }
 }

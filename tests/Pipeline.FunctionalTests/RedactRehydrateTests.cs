@@ -62,7 +62,7 @@ public sealed partial class RedactRehydrateTests
     {
         Assert.That(_canaries.FoundIn(_clinicalSanitized), Is.Empty);
         Assert.That(_canaries.FoundIn(_paymentsSanitized), Is.Empty);
-        Assert.That(_clinicalSanitized, Does.Contain("[PERSON_").And.Contain("[PAN_").And.Contain("[SSN_").And.Contain("[MRN_"));
+        Assert.That(ContainsAll(_clinicalSanitized, "[PERSON_", "[PAN_", "[SSN_", "[MRN_"), Is.True, "the clinical note carries PERSON, PAN, SSN and MRN tokens");
     }
 
     [Test]
@@ -82,8 +82,8 @@ public sealed partial class RedactRehydrateTests
         var clinical = await RehydrateAsync(_clinicalSanitized, "privacy-officer", "operations");
         var payments = await RehydrateAsync(_paymentsSanitized, "privacy-officer", "operations");
 
-        Assert.That(clinical.Text, Is.EqualTo(_canaries.ClinicalNote));
-        Assert.That(payments.Text, Is.EqualTo(_canaries.PaymentsNote));
+        Assert.That(clinical.Text == _canaries.ClinicalNote, Is.True, "the clinical note came back exactly as written (the card with spaces)");
+        Assert.That(payments.Text == _canaries.PaymentsNote, Is.True, "the payments note came back exactly as written (the card with dashes)");
         Assert.That(clinical.Summary.Unresolved, Is.Zero);
     }
 
@@ -92,9 +92,9 @@ public sealed partial class RedactRehydrateTests
     {
         var response = await RehydrateAsync(_clinicalSanitized, "clinician", "treatment");
 
-        Assert.That(response.Text, Does.Contain(_canaries.Patient).And.Contain(_canaries.Mrn));
-        Assert.That(response.Text, Does.Not.Contain(_canaries.PanSpaced).And.Not.Contain(_canaries.Ssn));
-        Assert.That(response.Text, Does.Contain("[PAN_").And.Contain("[SSN_"), "withheld tokens stay as written");
+        Assert.That(ContainsAll(response.Text, _canaries.Patient, _canaries.Mrn), Is.True, "the patient's name and MRN are revealed");
+        Assert.That(ContainsAny(response.Text, _canaries.PanSpaced, _canaries.Ssn), Is.False, "neither the card nor the SSN is shown");
+        Assert.That(ContainsAll(response.Text, "[PAN_", "[SSN_"), Is.True, "withheld tokens stay as written");
     }
 
     [Test]
@@ -102,9 +102,10 @@ public sealed partial class RedactRehydrateTests
     {
         var response = await RehydrateAsync(_paymentsSanitized, "payments-agent", "payment");
 
-        Assert.That(response.Text, Does.Contain($"****-****-****-{_canaries.Pan[^4..]}"));
-        Assert.That(response.Text, Does.Contain(_canaries.Patient));
-        Assert.That(response.Text, Does.Not.Contain(_canaries.Ssn));
+        Assert.That(ContainsAll(response.Text, $"****-****-****-{_canaries.Pan[^4..]}"), Is.True, "the card is masked to its last four, dashes kept");
+        Assert.That(ContainsAny(response.Text, _canaries.PanDashed), Is.False, "the full card is not shown");
+        Assert.That(ContainsAll(response.Text, _canaries.Patient), Is.True, "the cardholder's name is revealed");
+        Assert.That(ContainsAny(response.Text, _canaries.Ssn), Is.False, "the SSN is withheld");
     }
 
     [Test]
@@ -117,10 +118,10 @@ public sealed partial class RedactRehydrateTests
             new RehydrateRequest { Purpose = "payment", Text = _paymentsSanitized },
             AgentIdp.Bearer(_pipeline.Idp.Sign(claims)));
 
-        Assert.That(plain.Text, Does.Contain($"****-****-****-{_canaries.Pan[^4..]}").And.Not.Contain(_canaries.PanDashed));
-        Assert.That(granted.Text, Does.Contain(_canaries.PanDashed));
+        Assert.That(ContainsAll(plain.Text, $"****-****-****-{_canaries.Pan[^4..]}") && !ContainsAny(plain.Text, _canaries.PanDashed), Is.True, "without a grant the card is masked to its last four");
+        Assert.That(ContainsAll(granted.Text, _canaries.PanDashed), Is.True, "under the grant the card is revealed as written");
         Assert.That(granted.Summary.BreakGlassGrant, Is.EqualTo("bg-2026-0042"));
-        Assert.That(string.Join('\n', await _pipeline.AuditRowsAsync(Tenant)), Does.Contain("bg-2026-0042"), "the grant is on the audit chain");
+        Assert.That((await _pipeline.AuditRowsAsync(Tenant)).Any(r => r.Contains("bg-2026-0042", StringComparison.Ordinal)), Is.True, "the grant is on the audit chain");
     }
 
     [Test]
@@ -149,7 +150,7 @@ public sealed partial class RedactRehydrateTests
             await call.RequestStream.CompleteAsync();
             await reading;
 
-            Assert.That(output.ToString(), Is.EqualTo(unary.Text), $"round {round}: {chunks.Count} chunks");
+            Assert.That(output.ToString() == unary.Text, Is.True, $"round {round}: the stream of {chunks.Count} chunks differs from the unary answer");
         }
     }
 
@@ -160,7 +161,7 @@ public sealed partial class RedactRehydrateTests
 
         var response = RedactAsync(Tenant, note).GetAwaiter().GetResult();
 
-        Assert.That(response.Text, Does.Contain("[CVV_REDACTED]"));
+        Assert.That(ContainsAll(response.Text, "[CVV_REDACTED]") && !ContainsAny(response.Text, _canaries.Cvv), Is.True, "the CVV is replaced by [CVV_REDACTED]");
         Assert.That(response.Entities.Single(e => e.Type == Contracts.Redactor.V1.EntityType.Cvv).Action, Is.EqualTo(RedactionAction.Masked));
     }
 
@@ -170,7 +171,7 @@ public sealed partial class RedactRehydrateTests
         var again = (await RedactAsync(Tenant, _canaries.ClinicalNote)).Text;
         var other = (await RedactAsync(OtherTenant, _canaries.ClinicalNote)).Text;
 
-        Assert.That(again, Is.EqualTo(_clinicalSanitized));
+        Assert.That(again == _clinicalSanitized, Is.True, "the same note redacts to the same text in the same tenant");
         Assert.That(PanToken().Match(other).Groups["id"].Value, Is.Not.EqualTo(PanToken().Match(_clinicalSanitized).Groups["id"].Value));
     }
 
@@ -292,6 +293,10 @@ public sealed partial class RedactRehydrateTests
         Assert.That(output.ToString().EndsWith("[PAN_7QH2", StringComparison.Ordinal), Is.True);
         Assert.That(summary!.Unresolved, Is.EqualTo(1));
     }
+
+    private static bool ContainsAll(string text, params string[] parts) => parts.All(p => text.Contains(p, StringComparison.Ordinal));
+
+    private static bool ContainsAny(string text, params string[] parts) => parts.Any(p => text.Contains(p, StringComparison.Ordinal));
 
     [GeneratedRegex(@"\[PAN_(?<id>[0-9A-HJKMNP-TV-Z]{10})(-[0-9A-HJKMNP-TV-Z]{2})?\]")]
     private static partial Regex PanToken();

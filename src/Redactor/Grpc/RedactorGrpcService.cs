@@ -14,6 +14,7 @@ public sealed class RedactorGrpcService(
     DetectionEngine engine,
     Policy.DetectionPolicy policy,
     RedactionEngine redaction,
+    IRedactionVault vault,
     IOptions<RedactorOptions> options,
     ILogger<RedactorGrpcService> logger) : RedactorService.RedactorServiceBase
 {
@@ -56,11 +57,17 @@ public sealed class RedactorGrpcService(
         }
 
         RedactorLog.Scanned(logger, request.Text.Length, found.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        RedactorTelemetry.Scanned(context, request.Text.Length, found);
         return Task.FromResult(response);
     }
 
     public override async Task<RedactResponse> Redact(RedactRequest request, ServerCallContext context)
     {
+        if (vault is UnconfiguredVault)
+        {
+            throw new RedactionException(RedactionFailure.VaultUnavailable, UnconfiguredVault.Message);
+        }
+
         if (request.MinConfidence is < 0 or > 1 || double.IsNaN(request.MinConfidence))
         {
             throw new RequestValidationException("min_confidence must be between 0 and 1");
@@ -95,6 +102,7 @@ public sealed class RedactorGrpcService(
             new RedactionRequest(request.TenantId, request.Text, scanOptions, policy.RedactionFor(request.TenantId), request.SubjectRef, ttl),
             context.CancellationToken).ConfigureAwait(false);
 
+        RedactorTelemetry.Redacted(context, request.Text.Length, result);
         var response = new RedactResponse { Text = result.Text };
         foreach (var r in result.Replacements)
         {

@@ -1,4 +1,3 @@
-using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -8,6 +7,7 @@ using PrivateInference.VaultClient;
 using PrivateInference.Redactor.Detection;
 using PrivateInference.Redactor.Grpc;
 using PrivateInference.Redactor.Redaction;
+using PrivateInference.Telemetry;
 
 namespace PrivateInference.Redactor.Hosting;
 
@@ -34,6 +34,8 @@ public static class RedactorHosting
             .Validate(o => string.IsNullOrWhiteSpace(o.VaultUrl) || !string.IsNullOrWhiteSpace(o.VaultToken) || !string.IsNullOrWhiteSpace(o.VaultTokenFile), "PI_VAULT_TOKEN or PI_VAULT_TOKEN_FILE must hold the Redactor's service token for the vault")
             .ValidateOnStart();
         services.AddSingleton(vaultFactory ?? GrpcVault);
+        // Resolves the vault at start-up, so a Redactor without one says so once when it starts, not at the first call.
+        services.AddHostedService<VaultAtStartUp>();
         services.AddSingleton(sp => new RedactionEngine(
             sp.GetRequiredService<DetectionEngine>(),
             sp.GetRequiredService<IRedactionVault>(),
@@ -47,7 +49,12 @@ public static class RedactorHosting
             return string.IsNullOrWhiteSpace(file) ? Policy.DetectionPolicy.Everything : Policy.DetectionPolicy.Load(file);
         });
         services.AddSingleton<ExceptionMappingInterceptor>();
-        services.AddGrpc(grpc => grpc.Interceptors.Add<ExceptionMappingInterceptor>());
+        services.AddGrpc(grpc =>
+        {
+            // Telemetry outermost: it records the status the exception mapping gives the caller.
+            grpc.Interceptors.Add<TelemetryInterceptor>(RedactorTelemetry.Service);
+            grpc.Interceptors.Add<ExceptionMappingInterceptor>();
+        });
         services.AddSingleton<IConfigureOptions<global::Grpc.AspNetCore.Server.GrpcServiceOptions>, ReceiveLimitSetup>();
         services.AddGrpcHealthChecks().AddCheck("redactor", () => HealthCheckResult.Healthy());
         services.AddGrpcReflection();
@@ -69,18 +76,23 @@ public static class RedactorHosting
         if (string.IsNullOrWhiteSpace(options.VaultUrl))
         {
             RedactorLog.NoVault(services.GetRequiredService<ILogger<RedactionEngine>>());
-            return new NoVault();
+            return new UnconfiguredVault();
         }
 
         var channel = GrpcChannel.ForAddress(options.VaultUrl);
         return new GrpcRedactionVault(new TokenVaultService.TokenVaultServiceClient(channel), VaultCallCredentials.Create(options.VaultToken, options.VaultTokenFile, options.VaultTimeout));
     }
 
-    /// <summary>No vault configured: every Redact fails closed (UNAVAILABLE); Scan is unaffected.</summary>
-    private sealed class NoVault : IRedactionVault
+    /// <summary>Creates the vault client (or <see cref="UnconfiguredVault"/>, logged) when the host starts.</summary>
+    private sealed class VaultAtStartUp(IServiceProvider services) : IHostedService
     {
-        public Task<TokenizeResponse> TokenizeAsync(TokenizeRequest request, CancellationToken cancellationToken) =>
-            throw new RpcException(new Status(StatusCode.Unavailable, "No vault is configured."));
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            services.GetRequiredService<IRedactionVault>();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>Lets messages a little over the text limit through gRPC so the service itself can refuse

@@ -16,6 +16,7 @@ public sealed class RehydratorGrpcService(RehydrationEngine engine, AgentAuthent
         ArgumentNullException.ThrowIfNull(context);
         var agent = await AuthenticateAsync(context, request.TenantId, request.Purpose).ConfigureAwait(false);
         var result = await engine.RehydrateAsync(agent, request.TenantId, request.Purpose, request.Text, context.CancellationToken).ConfigureAwait(false);
+        RehydratorTelemetry.Rehydrated(context, request.Purpose, request.Text.Length, result.Summary);
         return new RehydrateResponse { Text = result.Text, Summary = ToWire(result.Summary) };
     }
 
@@ -32,6 +33,7 @@ public sealed class RehydratorGrpcService(RehydrationEngine engine, AgentAuthent
         var session = await engine.OpenStreamAsync(agent, first.TenantId, first.Purpose, cancellationToken).ConfigureAwait(false);
         var message = first;
         var later = false;
+        var (chunksIn, chunksOut, length) = (0, 1, 0L);
         while (any)
         {
             if (later && (Changed(message.Purpose, first.Purpose) || Changed(message.TenantId, first.TenantId)))
@@ -41,10 +43,12 @@ public sealed class RehydratorGrpcService(RehydrationEngine engine, AgentAuthent
                 throw refusal;
             }
 
+            (chunksIn, length) = (chunksIn + 1, length + message.Text.Length);
             var text = await session.WriteAsync(message.Text, cancellationToken).ConfigureAwait(false);
             if (text.Length > 0)
             {
                 await responseStream.WriteAsync(new RehydrateStreamResponse { Text = text }, cancellationToken).ConfigureAwait(false);
+                chunksOut++;
             }
 
             any = await requestStream.MoveNext(cancellationToken).ConfigureAwait(false);
@@ -54,6 +58,8 @@ public sealed class RehydratorGrpcService(RehydrationEngine engine, AgentAuthent
 
         var end = await session.CompleteAsync(cancellationToken).ConfigureAwait(false);
         await responseStream.WriteAsync(new RehydrateStreamResponse { Text = end.Text, Summary = ToWire(end.Summary) }, cancellationToken).ConfigureAwait(false);
+        RehydratorTelemetry.Streamed(context, chunksIn, chunksOut);
+        RehydratorTelemetry.Rehydrated(context, first.Purpose, length, end.Summary);
     }
 
     /// <summary>The summary in the contract's types.</summary>
@@ -84,7 +90,9 @@ public sealed class RehydratorGrpcService(RehydrationEngine engine, AgentAuthent
         var token = AgentAuthenticator.BearerToken(context.RequestHeaders.GetValue("authorization"));
         try
         {
-            return await authenticator.AuthenticateAsync(token).ConfigureAwait(false);
+            var agent = await authenticator.AuthenticateAsync(token).ConfigureAwait(false);
+            RehydratorTelemetry.Authenticated(context, agent);
+            return agent;
         }
         catch (RehydrationException refusal)
         {

@@ -8,6 +8,7 @@ using PrivateInference.Rehydrator.Authorization;
 using PrivateInference.Rehydrator.Grpc;
 using PrivateInference.Rehydrator.Policy;
 using PrivateInference.Rehydrator.Rehydration;
+using PrivateInference.Telemetry;
 
 namespace PrivateInference.Rehydrator.Hosting;
 
@@ -55,7 +56,12 @@ public static class RehydratorHosting
         });
         services.AddHostedService<StartupCheck>();
         services.AddSingleton<ExceptionMappingInterceptor>();
-        services.AddGrpc(grpc => grpc.Interceptors.Add<ExceptionMappingInterceptor>());
+        services.AddGrpc(grpc =>
+        {
+            // Telemetry outermost: it records the status the exception mapping gives the caller.
+            grpc.Interceptors.Add<TelemetryInterceptor>(RehydratorTelemetry.Service);
+            grpc.Interceptors.Add<ExceptionMappingInterceptor>();
+        });
         services.AddSingleton<IConfigureOptions<global::Grpc.AspNetCore.Server.GrpcServiceOptions>, ReceiveLimitSetup>();
         services.AddGrpcHealthChecks().AddCheck("rehydrator", () => HealthCheckResult.Healthy());
         return services;

@@ -18,6 +18,7 @@ internal sealed class TokenVaultGrpcService(PseudonymService pseudonyms) : Token
         }
 
         var tokens = await pseudonyms.TokenizeAsync(context.Caller(), request.TenantId, items, context.CancellationToken).ConfigureAwait(false);
+        VaultTelemetry.Tokenized(context, items.Select(i => i.EntityType), items.Length);
         var response = new TokenizeResponse();
         response.Tokens.AddRange(tokens);
         return response;
@@ -26,6 +27,7 @@ internal sealed class TokenVaultGrpcService(PseudonymService pseudonyms) : Token
     public override async Task<DetokenizeResponse> Detokenize(DetokenizeRequest request, ServerCallContext context)
     {
         var results = await pseudonyms.DetokenizeAsync(context.Caller(), request.TenantId, request.Tokens, VaultWire.FromWire(request.Context), context.CancellationToken).ConfigureAwait(false);
+        VaultTelemetry.Detokenized(context, results.Where(r => r.Found).Select(r => r.EntityType), request.Tokens.Count);
         var response = new DetokenizeResponse();
         foreach (var r in results)
         {
@@ -42,6 +44,10 @@ internal sealed class TokenVaultGrpcService(PseudonymService pseudonyms) : Token
         return new RecordRehydrationResponse();
     }
 
-    public override async Task<EraseSubjectResponse> EraseSubject(EraseSubjectRequest request, ServerCallContext context) =>
-        new() { Erased = await pseudonyms.EraseSubjectAsync(context.Caller(), request.TenantId, request.SubjectRef, context.CancellationToken).ConfigureAwait(false) };
+    public override async Task<EraseSubjectResponse> EraseSubject(EraseSubjectRequest request, ServerCallContext context)
+    {
+        var erased = await pseudonyms.EraseSubjectAsync(context.Caller(), request.TenantId, request.SubjectRef, context.CancellationToken).ConfigureAwait(false);
+        VaultTelemetry.Erased(context, erased);
+        return new EraseSubjectResponse { Erased = erased };
+    }
 }

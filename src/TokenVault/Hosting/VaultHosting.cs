@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PrivateInference.TokenVault.Authorization;
 using PrivateInference.TokenVault.Grpc;
 using PrivateInference.TokenVault.Keys;
+using PrivateInference.Telemetry;
 using PrivateInference.TokenVault.Storage;
 
 namespace PrivateInference.TokenVault.Hosting;
@@ -41,6 +42,8 @@ public static class VaultHosting
         services.AddSingleton<VaultInterceptor>();
         services.AddGrpc(grpc =>
         {
+            // Telemetry outermost: it records the status the vault's interceptor gives the caller.
+            grpc.Interceptors.Add<TelemetryInterceptor>(VaultTelemetry.Service);
             grpc.Interceptors.Add<VaultInterceptor>();
         });
         services.AddGrpcHealthChecks().AddCheck("vault", () => HealthCheckResult.Healthy());

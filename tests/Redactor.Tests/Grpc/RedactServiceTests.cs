@@ -63,9 +63,10 @@ public sealed class RedactServiceTests
     {
         var response = await _client.RedactAsync(new RedactRequest { TenantId = "acme-payments", Text = _canaries.PaymentsNote });
 
-        Assert.That(response.Text, Does.Contain("[SSN_REDACTED]").And.Contain(_canaries.Surname));
+        Assert.That(response.Text.Contains("[SSN_REDACTED]", StringComparison.Ordinal), Is.True, "the tenant masks SSNs");
+        Assert.That(response.Text.Contains(_canaries.Surname, StringComparison.Ordinal), Is.True, "the tenant leaves names as written");
         Assert.That(response.Entities.Select(e => e.Type), Is.EquivalentTo(new[] { WireEntityType.Pan, WireEntityType.Cvv, WireEntityType.Ssn }));
-        Assert.That(_vault.ValuesSent, Has.None.EqualTo(_canaries.Ssn));
+        Assert.That(_vault.ValuesSent.Any(v => v == _canaries.Ssn), Is.False, "the masked SSN did not go to the vault");
     }
 
     [Test]
@@ -112,11 +113,29 @@ public sealed class RedactServiceTests
     {
         await using var server = await InProcessRedactor.StartAsync(4096);
         var client = new RedactorService.RedactorServiceClient(server.Channel);
+        var atStartUp = DisabledLines(server);
 
         var ex = Assert.ThrowsAsync<RpcException>(async () => await client.RedactAsync(new RedactRequest { TenantId = "t", Text = _canaries.PaymentsNote }));
+        var again = Assert.ThrowsAsync<RpcException>(async () => await client.RedactAsync(new RedactRequest { TenantId = "t", Text = _canaries.PaymentsNote }));
         var scan = await client.ScanAsync(new ScanRequest { Text = _canaries.PaymentsNote });
 
-        Assert.That(ex!.StatusCode, Is.EqualTo(StatusCode.Unavailable));
+        Assert.That(atStartUp, Is.EqualTo(1), "one start-up line says Redact is disabled, before any call");
+        Assert.That(DisabledLines(server), Is.EqualTo(1), "and only that one");
+        Assert.That((ex!.StatusCode, again!.StatusCode), Is.EqualTo((StatusCode.Unavailable, StatusCode.Unavailable)));
+        Assert.That(ex.Status.Detail, Does.Contain("Redact is disabled").And.Contain("no vault configured").And.Contain("PI_VAULT_URL"));
         Assert.That(scan.Entities, Is.Not.Empty);
+        Assert.That(_canaries.FoundIn(ex.Status.Detail + string.Join("\n", server.Logs.Records)), Is.Empty);
     }
+
+    [Test]
+    public async Task With_a_vault_nothing_says_redact_is_disabled()
+    {
+        var response = await _client.RedactAsync(new RedactRequest { TenantId = "t", Text = _canaries.PaymentsNote });
+
+        Assert.That(response.Entities, Is.Not.Empty);
+        Assert.That(DisabledLines(_server), Is.Zero);
+    }
+
+    private static int DisabledLines(InProcessRedactor server) =>
+        server.Logs.Records.Count(r => r.Contains("Redact is disabled: no vault is configured", StringComparison.Ordinal));
 }

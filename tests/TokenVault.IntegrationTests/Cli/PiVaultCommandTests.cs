@@ -84,14 +84,14 @@ public sealed class PiVaultCommandTests
         var redacted = await _pi.RunAsync(Embedded, note, "redact", "-");
 
         Assert.That(redacted.ExitCode, Is.Zero, redacted.ToString());
-        Assert.That(redacted.Lines[0], Does.Match(@"^Caller paid with card \[PAN_[0-9A-HJKMNP-TV-Z]{10}\], CVV \[CVV_REDACTED\], and asked for a receipt at \[EMAIL_[0-9A-HJKMNP-TV-Z]{10}\]\.$"));
+        Assert.That(System.Text.RegularExpressions.Regex.IsMatch(redacted.Lines[0], @"^Caller paid with card \[PAN_[0-9A-HJKMNP-TV-Z]{10}\], CVV \[CVV_REDACTED\], and asked for a receipt at \[EMAIL_[0-9A-HJKMNP-TV-Z]{10}\]\.$"), Is.True, "the card and the e-mail are tokenized, the CVV masked, the rest as written");
         Assert.That(redacted.Lines[1], Is.EqualTo("Order #100045672 shipped."), "text without values is left as it is");
         Assert.That(_canary.FoundIn(redacted.Out + redacted.Error), Is.Empty);
 
         var tokens = System.Text.RegularExpressions.Regex.Matches(redacted.Lines[0], @"\[(PAN|EMAIL)_[0-9A-Z]{10}\]").Select(m => m.Value).ToArray();
         var values = await _pi.RunAsync(Embedded, tokens, "detokenize", "--tenant", "default");
 
-        Assert.That(values.Lines, Is.EqualTo(new[] { pan, email }));
+        Canaries.AssertSameValues(values.Lines, [pan, email], "pi detokenize gives back the card and the e-mail");
         Assert.That(_canary.FoundIn(await ReadAllAsync(_home)), Is.Empty, "the embedded vault's files");
     }
 
@@ -304,7 +304,8 @@ public sealed class PiVaultCommandTests
             Assert.That(anonymous.Error, Does.Contain("against PostgreSQL the vault needs an identity"));
             Assert.That((wrongRole.ExitCode, wrongRole.Out), Is.EqualTo((NoPermission, string.Empty)), wrongRole.ToString());
             Assert.That((forged.ExitCode, forged.Out), Is.EqualTo((NoPermission, string.Empty)), forged.ToString());
-            Assert.That((allowed.ExitCode, allowed.Lines), Is.EqualTo((0, new[] { value })), allowed.ToString());
+            Assert.That(allowed.ExitCode, Is.Zero, "the detokenizer identity may detokenize");
+            Canaries.AssertSameValues(allowed.Lines, [value], "the detokenizer identity gets the value back");
             Assert.That(_canary.FoundIn(string.Concat(anonymous, wrongRole, forged, create, tokens.Error, allowed.Error)), Is.Empty);
         }
         finally

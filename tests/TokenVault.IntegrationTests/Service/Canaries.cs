@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using NUnit.Framework;
 using PrivateInference.Redactor.Tests.Detection.Support;
 
 namespace PrivateInference.TokenVault.IntegrationTests.Service;
@@ -13,6 +14,20 @@ internal sealed class Canaries
 {
     private readonly Lock _gate = new();
     private readonly List<string> _needles = [];
+
+    /// <summary>Asserts that <paramref name="actual"/> holds exactly <paramref name="expected"/>, in order, without
+    /// printing either: a failure says how many values differ and where, never what they are.</summary>
+    public static void AssertSameValues(IEnumerable<string?> actual, IEnumerable<string?> expected, string because = "the values read back")
+    {
+        var (got, want) = (actual.ToList(), expected.ToList());
+        var differing = Enumerable.Range(0, Math.Min(got.Count, want.Count)).Where(i => !string.Equals(got[i], want[i], StringComparison.Ordinal)).ToList();
+        Assert.That(got.Count == want.Count && differing.Count == 0, Is.True,
+            $"{because}: {got.Count} values, {want.Count} expected; positions that differ: [{string.Join(", ", differing)}]");
+    }
+
+    /// <summary>Asserts that <paramref name="actual"/> is <paramref name="expected"/> without printing either.</summary>
+    public static void AssertSameValue(string? actual, string? expected, string because = "the value read back") =>
+        AssertSameValues([actual], [expected], because);
 
     /// <summary>Every spelling of every value issued so far.</summary>
     public IReadOnlyList<string> Needles

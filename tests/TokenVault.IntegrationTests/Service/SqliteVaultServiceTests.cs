@@ -25,6 +25,6 @@ public sealed class SqliteVaultServiceTests : VaultServiceTests
         Assert.That(importKey.Wrappings, Does.Contain(wrapping));
         Assert.That(Vault.Keys.ProviderKind, Is.EqualTo("local-development-only"));
         var token = await TokenizeOneAsync(tenantId, "PERSON", value);
-        Assert.That(await DetokenizeAsync(tenantId, token), Is.EqualTo(new[] { value }));
+        Canaries.AssertSameValues(await DetokenizeAsync(tenantId, token), new[] { value });
     }
 }

@@ -163,13 +163,14 @@ public abstract class VaultGrpcTests
         detokenize.Tokens.Add(tokens);
         detokenize.Tokens.Add("[PAN_0000000000]");
         var results = (await Vault.DetokenizeAsync(detokenize, DetokenizerToken)).Results;
-        Assert.That(results.Select(r => (r.Token, r.Found, r.EntityType, r.Value)), Is.EqualTo(new[]
+        Assert.That(results.Select(r => (r.Token, r.Found, r.EntityType)), Is.EqualTo(new[]
         {
-            (tokens[0], true, "PAN", pan),
-            (tokens[1], true, "PERSON", name),
-            (tokens[2], true, "PAN", pan.Replace(' ', '-')),
-            ("[PAN_0000000000]", false, string.Empty, string.Empty),
+            (tokens[0], true, "PAN"),
+            (tokens[1], true, "PERSON"),
+            (tokens[2], true, "PAN"),
+            ("[PAN_0000000000]", false, string.Empty),
         }));
+        Canaries.AssertSameValues(results.Select(r => r.Value), [pan, name, pan.Replace(' ', '-'), string.Empty], "each value as written, nothing for the unknown token");
 
         var erased = await Vault.EraseSubjectAsync(new EraseSubjectRequest { TenantId = tenantId, SubjectRef = subject }, _identities.For("privacy:dave", VaultRoles.Eraser));
 
@@ -321,7 +322,7 @@ public abstract class VaultGrpcTests
         Assert.That((dekRotated.DekVersion, dekRotated.Rows, dekRotated.RowsBelowCurrentDek), Is.EqualTo((2, 1L, 1L)));
         Assert.That((disabled.State, enabled.State), Is.EqualTo(("disabled", "active")));
         Assert.That(listed.Single(t => t.TenantId == tenantId).KekVersion, Is.EqualTo(2));
-        Assert.That((await Vault.DetokenizeAsync(Detokenize(tenantId, token), DetokenizerToken)).Results.Single().Value, Is.EqualTo(value));
+        Canaries.AssertSameValue((await Vault.DetokenizeAsync(Detokenize(tenantId, token), DetokenizerToken)).Results.Single().Value, value);
 
         var bob = _identities.For("admin:bob", VaultRoles.KeyAdmin);
         var first = await Keys.ApproveDestroyAsync(new ApproveDestroyRequest { TenantId = tenantId, RequestId = "erase-1" }, AdminToken);
@@ -353,7 +354,7 @@ public abstract class VaultGrpcTests
         Assert.That((imported.TenantId, imported.State, imported.KekVersion), Is.EqualTo((tenantId, "active", 1)));
         var value = _canary.Pan();
         var token = (await Vault.TokenizeAsync(Tokenize(tenantId, ("PAN", value)), TokenizerToken)).Tokens.Single();
-        Assert.That((await Vault.DetokenizeAsync(Detokenize(tenantId, token), DetokenizerToken)).Results.Single().Value, Is.EqualTo(value));
+        Canaries.AssertSameValue((await Vault.DetokenizeAsync(Detokenize(tenantId, token), DetokenizerToken)).Results.Single().Value, value);
     }
 
     [Test]

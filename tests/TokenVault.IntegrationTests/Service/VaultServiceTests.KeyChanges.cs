@@ -80,7 +80,7 @@ public abstract partial class VaultServiceTests
         var intent = (await ChainAsync(tenantId))[^1];
         Assert.That((intent.Action, intent.Outcome, intent.DetailJson), Is.EqualTo(("kek.rotate", AuditOutcome.Started, "{}")), "the attempt is on the record");
         Assert.That((await Vault.Store.GetTenantAsync(tenantId))!.KekVersion, Is.EqualTo(2), "the rotation itself happened");
-        Assert.That(await DetokenizeAsync(tenantId, token), Is.EqualTo(new[] { value }));
+        Canaries.AssertSameValues(await DetokenizeAsync(tenantId, token), new[] { value });
         var chain = await ChainAsync(tenantId);
 
         var verification = await Vault.Audit.VerifyAsync(Auditor, tenantId);
@@ -125,7 +125,7 @@ public abstract partial class VaultServiceTests
         await using (var coldReplica = await Backend.OpenReplicaAsync())
         {
             var read = await coldReplica.Pseudonyms.DetokenizeAsync(Detokenizer, tenantId, tokens);
-            Assert.That(read.Select(r => r.Value), Is.EqualTo(values), "a replica that unwraps under v2 reads every row");
+            Canaries.AssertSameValues(read.Select(r => r.Value), values, "a replica that unwraps under v2 reads every row");
         }
 
         var rotations = (await ChainAsync(tenantId)).Where(r => r.Action == "kek.rotate").ToList();
@@ -153,7 +153,7 @@ public abstract partial class VaultServiceTests
         Assert.That(created.KekVersion, Is.EqualTo(1));
         Assert.That(KekVersions(tenantId), Has.Length.EqualTo(1));
         var value = Canary.Mrn();
-        Assert.That(await DetokenizeAsync(tenantId, await TokenizeOneAsync(tenantId, "MRN", value)), Is.EqualTo(new[] { value }));
+        Canaries.AssertSameValues(await DetokenizeAsync(tenantId, await TokenizeOneAsync(tenantId, "MRN", value)), new[] { value });
         var chain = await ChainAsync(tenantId);
         Assert.That(chain.Select(r => r.Outcome), Is.EqualTo(new[] { AuditOutcome.Started, "failed:database_unavailable", AuditOutcome.Started, "ok", "ok", "ok" }));
         Assert.That(chain[3].DetailJson, Does.Contain("\"kek_reused\":true"));
@@ -185,7 +185,7 @@ public abstract partial class VaultServiceTests
         Assert.That(imported.KekVersion, Is.EqualTo(5), "above the v4 the failed retry left");
         Assert.That(KekVersions(tenantId).Skip(3), Is.EqualTo(new[] { (4, KekState.Enabled, KekOrigin.Imported), (5, KekState.Enabled, KekOrigin.Imported) }));
         await AssertDataKeysOpenWithAsync(tenantId, customerKek, kekVersion: 5);
-        Assert.That(await DetokenizeAsync(tenantId, token), Is.EqualTo(new[] { value }));
+        Canaries.AssertSameValues(await DetokenizeAsync(tenantId, token), new[] { value });
 
         await Vault.Keys.ApproveDestroyAsync(Admin, tenantId, "erase-1");
         await Vault.Keys.ApproveDestroyAsync(OtherAdmin, tenantId, "erase-1");

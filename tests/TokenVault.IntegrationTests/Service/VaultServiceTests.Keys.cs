@@ -29,14 +29,14 @@ public abstract partial class VaultServiceTests
         var rewrapped = await WrappedKeysAsync(tenantId);
         Assert.That(rewrapped.Select(k => k.KekVersion), Has.All.EqualTo(2));
         Assert.That(rewrapped.Select(k => k.Wrapped), Has.None.EqualTo(wrapped[0].Wrapped).And.None.EqualTo(wrapped[1].Wrapped));
-        Assert.That(await DetokenizeAsync(tenantId, [.. tokens]), Is.EqualTo(values));
+        Canaries.AssertSameValues(await DetokenizeAsync(tenantId, [.. tokens]), values);
         Assert.That(await TokenizeAsync(tenantId, "PAN", values), Is.EqualTo(tokens), "the fingerprint key is the same key");
         var fresh = Canary.Pan();
         var freshToken = await TokenizeOneAsync(tenantId, "PAN", fresh);
 
         await using var coldReplica = await Backend.OpenReplicaAsync();
         var readCold = await coldReplica.Pseudonyms.DetokenizeAsync(Detokenizer, tenantId, [.. tokens, freshToken]);
-        Assert.That(readCold.Select(r => r.Value), Is.EqualTo(values.Append(fresh)), "a replica that unwraps under KEK v2 reads old and new rows");
+        Canaries.AssertSameValues(readCold.Select(r => r.Value), values.Append(fresh), "a replica that unwraps under KEK v2 reads old and new rows");
         var rotation = (await ChainAsync(tenantId)).Where(r => r.Action == "kek.rotate").ToList();
         Assert.That(rotation.Select(r => (r.Outcome, r.DetailJson)), Is.EqualTo(new[]
         {
@@ -60,7 +60,7 @@ public abstract partial class VaultServiceTests
         Assert.That((rotated.DekVersion, rotated.RowsBelowCurrentDek), Is.EqualTo((2, 7L)));
         Assert.That(await DekVersionsAsync(tenantId, newToken), Is.EqualTo(new[] { 2 }));
         Assert.That(await DekVersionsAsync(tenantId, [.. oldTokens]), Has.All.EqualTo(1));
-        Assert.That(await DetokenizeAsync(tenantId, [.. oldTokens, newToken]), Is.EqualTo(oldValues.Append(newValue)), "old rows open under v1 meanwhile");
+        Canaries.AssertSameValues(await DetokenizeAsync(tenantId, [.. oldTokens, newToken]), oldValues.Append(newValue), "old rows open under v1 meanwhile");
 
         await Vault.Runtime.RunMaintenanceOnceAsync();
 
@@ -69,7 +69,7 @@ public abstract partial class VaultServiceTests
         Assert.That(await DekVersionsAsync(tenantId, [.. oldTokens, newToken]), Has.All.EqualTo(2));
         var reencrypted = await CiphertextsAsync(tenantId);
         Assert.That(before.Keys.Where(id => reencrypted[id].SequenceEqual(before[id])), Is.Empty, "every old row was sealed again");
-        Assert.That(await DetokenizeAsync(tenantId, [.. oldTokens, newToken]), Is.EqualTo(oldValues.Append(newValue)));
+        Canaries.AssertSameValues(await DetokenizeAsync(tenantId, [.. oldTokens, newToken]), oldValues.Append(newValue));
         Assert.That(await TokenizeAsync(tenantId, "PERSON", oldValues), Is.EqualTo(oldTokens));
         var job = (await ChainAsync(tenantId)).Where(r => r.Action == "dek.reencrypt").Select(r => (r.Actor, r.DetailJson));
         Assert.That(job, Is.EqualTo(new[] { ("system:vault", """{"dek_version":2,"rows":7}""") }));
@@ -94,7 +94,7 @@ public abstract partial class VaultServiceTests
 
             Assert.That((failure.Kind, failure.Reason), Is.EqualTo((VaultErrorKind.FailedPrecondition, "kek_unavailable")), "the pass still reports the tenant it could not do");
             Assert.That((await Vault.Keys.ListAsync(Admin, tenantId)).Single().RowsBelowCurrentDek, Is.Zero, "the other tenant was re-encrypted");
-            Assert.That(await DetokenizeAsync(tenantId, [.. tokens]), Is.EqualTo(values));
+            Canaries.AssertSameValues(await DetokenizeAsync(tenantId, [.. tokens]), values);
         }
         finally
         {
@@ -119,7 +119,7 @@ public abstract partial class VaultServiceTests
         await AssertDataKeysOpenWithAsync(tenantId, customerKek, kekVersion: 1);
         var value = Canary.Pan();
         var token = await TokenizeOneAsync(tenantId, "PAN", value);
-        Assert.That(await DetokenizeAsync(tenantId, token), Is.EqualTo(new[] { value }));
+        Canaries.AssertSameValues(await DetokenizeAsync(tenantId, token), new[] { value });
         var records = (await ChainAsync(tenantId)).Select(r => (r.Action, r.Outcome)).Take(3);
         Assert.That(records, Is.EqualTo(new[] { ("kek.import_key", "ok"), ("kek.import", "started"), ("kek.import", "ok") }));
     }
@@ -141,9 +141,9 @@ public abstract partial class VaultServiceTests
         Assert.That(Backend.Kek.Describe(new KekId(tenantId, 2)).Origin, Is.EqualTo(KekOrigin.Imported));
         await AssertDataKeysOpenWithAsync(tenantId, customerKek, kekVersion: 2);
         Assert.That(await CiphertextsAsync(tenantId), Is.EqualTo(ciphertexts));
-        Assert.That(await DetokenizeAsync(tenantId, [.. tokens]), Is.EqualTo(values));
+        Canaries.AssertSameValues(await DetokenizeAsync(tenantId, [.. tokens]), values);
         await using var coldReplica = await Backend.OpenReplicaAsync();
-        Assert.That((await coldReplica.Pseudonyms.DetokenizeAsync(Detokenizer, tenantId, tokens)).Select(r => r.Value), Is.EqualTo(values));
+        Canaries.AssertSameValues((await coldReplica.Pseudonyms.DetokenizeAsync(Detokenizer, tenantId, tokens)).Select(r => r.Value), values);
     }
 
     [Test]
@@ -206,7 +206,7 @@ public abstract partial class VaultServiceTests
         var rotated = await Vault.Keys.RotateKekAsync(Admin, tenantId);
         var dekRotated = await Vault.Keys.RotateDekAsync(Admin, tenantId);
         Assert.That((rotated.KekVersion, dekRotated.DekVersion), Is.EqualTo((2, 2)));
-        Assert.That(await DetokenizeAsync(tenantId, token), Is.EqualTo(new[] { value }));
+        Canaries.AssertSameValues(await DetokenizeAsync(tenantId, token), new[] { value });
     }
 
     [Test]
@@ -227,7 +227,7 @@ public abstract partial class VaultServiceTests
         var otherRequest = Refusal(() => Vault.Keys.DestroyAsync(OtherAdmin, tenantId, Request));
 
         Assert.That(new[] { oneApproval, sameAdminTwice, otherRequest }.Select(r => (r.Kind, r.Reason)), Has.All.EqualTo((VaultErrorKind.FailedPrecondition, "approvals_missing")));
-        Assert.That(await DetokenizeAsync(tenantId, [.. tokens]), Is.EqualTo(values), "nothing destroyed yet");
+        Canaries.AssertSameValues(await DetokenizeAsync(tenantId, [.. tokens]), values, "nothing destroyed yet");
 
         Assert.That(await Vault.Keys.ApproveDestroyAsync(OtherAdmin, tenantId, Request), Is.EqualTo(2));
         var destroyed = await Vault.Keys.DestroyAsync(Admin, tenantId, Request);
@@ -284,7 +284,7 @@ public abstract partial class VaultServiceTests
         var tenantId = await NewTenantAsync();
         var value = Canary.Pan();
         var token = (await replicaB.Pseudonyms.TokenizeAsync(Tokenizer, tenantId, Items("PAN", value))).Single();
-        Assert.That((await replicaB.Pseudonyms.DetokenizeAsync(Detokenizer, tenantId, [token])).Single().Value, Is.EqualTo(value));
+        Canaries.AssertSameValue((await replicaB.Pseudonyms.DetokenizeAsync(Detokenizer, tenantId, [token])).Single().Value, value);
 
         var disabled = await Vault.Keys.DisableAsync(Admin, tenantId);
         var clock = Stopwatch.StartNew();
@@ -303,8 +303,8 @@ public abstract partial class VaultServiceTests
         var tokenOnB = await FirstSuccessAsync(() => replicaB.Pseudonyms.TokenizeAsync(Tokenizer, tenantId, Items("PAN", value)));
         Assert.That(clock.Elapsed, Is.LessThan(KillSwitchDeadline), "replica B serves again within two seconds");
         Assert.That(tokenOnB.Single(), Is.EqualTo(token));
-        Assert.That((await replicaB.Pseudonyms.DetokenizeAsync(Detokenizer, tenantId, [token])).Single().Value, Is.EqualTo(value));
-        Assert.That(await DetokenizeAsync(tenantId, token), Is.EqualTo(new[] { value }));
+        Canaries.AssertSameValue((await replicaB.Pseudonyms.DetokenizeAsync(Detokenizer, tenantId, [token])).Single().Value, value);
+        Canaries.AssertSameValues(await DetokenizeAsync(tenantId, token), new[] { value });
     }
 
     /// <summary>Calls until the call is refused (at most 5 s); the refusal, or null when it never came.</summary>

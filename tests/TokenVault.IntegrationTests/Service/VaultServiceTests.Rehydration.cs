@@ -19,7 +19,7 @@ public abstract partial class VaultServiceTests
         var values = await Vault.Pseudonyms.DetokenizeAsync(Detokenizer, tenantId, tokens, context);
         await Vault.Pseudonyms.RecordRehydrationAsync(Detokenizer, tenantId, context with { Actions = [("SSN", RehydrationAction.Withhold, 1)] }, "rate_limited");
 
-        Assert.That(values.Select(v => v.Value), Is.EqualTo(new[] { pan, name }));
+        Canaries.AssertSameValues(values.Select(v => v.Value), new[] { pan, name });
         var records = await AppendedAsync(tenantId, before);
         Assert.That(records.Select(r => (r.Action, r.Outcome, r.Actor)), Is.EqualTo(new[]
         {
