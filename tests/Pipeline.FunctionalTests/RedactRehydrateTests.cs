@@ -10,7 +10,8 @@ namespace PrivateInference.Pipeline.FunctionalTests;
 
 /// <summary>
 /// Redact → Rehydrate through the three services over loopback gRPC, against PostgreSQL and SoftHSM2: the round trip,
-/// the sketch's roles, streaming, bad input, and leak canaries in every log record, status, audit row and column.
+/// the sketch's roles, streaming, bad input, and leak canaries in every log record, status, span, measurement, audit row
+/// and column.
 /// </summary>
 [NonParallelizable]
 public sealed partial class RedactRehydrateTests
@@ -20,6 +21,7 @@ public sealed partial class RedactRehydrateTests
 
     private ServicePipeline _pipeline = null!;
     private PipelineCanaries _canaries = null!;
+    private TelemetryCapture _telemetry = null!;
     private readonly List<string> _statusDetails = [];
     private string _clinicalSanitized = null!;
     private string _paymentsSanitized = null!;
@@ -28,6 +30,7 @@ public sealed partial class RedactRehydrateTests
     public async Task Start_the_services_and_redact_both_notes()
     {
         PipelineEnvironment.RequireServices();
+        _telemetry = new TelemetryCapture();
         _pipeline = await ServicePipeline.StartAsync();
         await _pipeline.CreateTenantAsync(Tenant);
         await _pipeline.CreateTenantAsync(OtherTenant);
@@ -43,6 +46,8 @@ public sealed partial class RedactRehydrateTests
         {
             await _pipeline.DisposeAsync();
         }
+
+        _telemetry?.Dispose();
     }
 
     [TearDown]
@@ -55,6 +60,35 @@ public sealed partial class RedactRehydrateTests
 
         Assert.That(_canaries.FoundIn(_pipeline.AllLogs), Is.Empty, "log records of the three services");
         Assert.That(_canaries.FoundIn(string.Join('\n', _statusDetails)), Is.Empty, "gRPC status details");
+        Assert.That(_canaries.FoundIn(_telemetry.AllText()), Is.Empty, "span names, tags, baggage, statuses, events and metric tags of every source and meter");
+    }
+
+    [Test]
+    public async Task Every_service_traces_and_counts_its_calls_with_shape_tags_only()
+    {
+        var sanitized = (await RedactAsync(Tenant, _canaries.ClinicalNote)).Text;
+        await RehydrateAsync(sanitized, "payments-agent", "payment");
+        using (var call = _pipeline.Rehydrator.RehydrateStream(_pipeline.Idp.As(Tenant, "privacy-officer")))
+        {
+            await call.RequestStream.WriteAsync(new RehydrateStreamRequest { Purpose = "operations", Text = sanitized[..20] });
+            await call.RequestStream.WriteAsync(new RehydrateStreamRequest { Text = sanitized[20..] });
+            await call.RequestStream.CompleteAsync();
+            await foreach (var unused in call.ResponseStream.ReadAllAsync())
+            {
+            }
+        }
+
+        Refused(() => _pipeline.Rehydrator.RehydrateAsync(new RehydrateRequest { Purpose = "operations", Text = sanitized }, []).ResponseAsync);
+
+        // Booleans and counts only: a failing constraint must not print what the listeners captured.
+        Assert.That(_telemetry.SpansWith("|PrivateInference.Redactor|Redactor.Redact|", "status=Ok", "tag:pi.tenant=ft-hospital", "tag:pi.entity_counts=", "PAN=1", "tag:pi.entities.tokenize=", "tag:pi.text.length="), Is.Positive, "a Redact span with tenant, counts per type and length");
+        Assert.That(_telemetry.SpansWith("|PrivateInference.TokenVault|TokenVault.Tokenize|", "tag:pi.tenant=ft-hospital", "tag:pi.batch.size=", "tag:pi.entity_counts="), Is.Positive, "a Tokenize span with tenant, batch size and counts per type");
+        Assert.That(_telemetry.SpansWith("|PrivateInference.TokenVault|TokenVault.Detokenize|", "tag:pi.found=", "tag:rpc.grpc.status_code=0"), Is.Positive, "a Detokenize span with the tokens found");
+        Assert.That(_telemetry.SpansWith("|PrivateInference.Rehydrator|Rehydrator.Rehydrate|", "tag:pi.tenant=ft-hospital", "tag:pi.purpose=payment", "PAN:mask=", "tag:pi.unresolved="), Is.Positive, "a Rehydrate span with tenant, purpose and counts per type and action");
+        Assert.That(_telemetry.SpansWith("|PrivateInference.Rehydrator|Rehydrator.RehydrateStream|", "tag:pi.chunks.in=2", "tag:pi.purpose=operations"), Is.Positive, "a RehydrateStream span with its chunks");
+        Assert.That(_telemetry.SpansWith("|PrivateInference.Rehydrator|Rehydrator.Rehydrate|", "status=Error:Unauthenticated", "tag:rpc.grpc.status_code=16"), Is.Positive, "a refused call's span carries the status code, not a message");
+        Assert.That(new[] { "Microsoft.AspNetCore", "System.Net.Http", "Grpc.Net.Client" }.All(_telemetry.SawSource), Is.True, "ASP.NET Core's server spans and the gRPC clients' spans are captured too");
+        Assert.That(new[] { "PrivateInference.Redactor|pi.redactor.calls", "PrivateInference.Redactor|pi.redactor.entities", "PrivateInference.TokenVault|pi.vault.values", "PrivateInference.TokenVault|pi.vault.call.duration", "PrivateInference.Rehydrator|pi.rehydrator.entities", "PrivateInference.Rehydrator|pi.rehydrator.stream.chunks" }.All(_telemetry.SawMeasurement), Is.True, "each service's meter records");
     }
 
     [Test]
