@@ -6,6 +6,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Npgsql;
 using PrivateInference.Bench.Vault;
+using PrivateInference.Contracts.Redactor.V1;
 using PrivateInference.Contracts.Rehydrator.V1;
 using PrivateInference.Contracts.Vault.V1;
 using PrivateInference.Rehydrator.Authorization;
@@ -16,15 +17,17 @@ using PrivateInference.TokenVault.Storage;
 namespace PrivateInference.Bench.Pipeline;
 
 /// <summary>
-/// <c>pipeline</c>: the Rehydrator end to end over gRPC on loopback, against the targets of issue 5 §6. The TokenVault
-/// and the Rehydrator run as real Kestrel services (<see cref="PipelineServices"/>); the client calls the Rehydrator
-/// over HTTP/2 with an agent JWT, the Rehydrator calls the vault over HTTP/2 with its service token, the vault
-/// detokenizes and commits its audit record. Embedded SQLite and a local key by default; PostgreSQL when
+/// <c>pipeline</c>: the Rehydrator and the Redactor end to end over gRPC on loopback, against the targets of issue 5 §6.
+/// The TokenVault, the Redactor and the Rehydrator run as real Kestrel services (<see cref="PipelineServices"/>); the
+/// client calls the Rehydrator over HTTP/2 with an agent JWT, the Rehydrator calls the vault over HTTP/2 with its
+/// service token, the vault detokenizes and commits its audit record; likewise the client calls the Redactor's Redact
+/// with the note as written, the Redactor scans it and calls the vault's Tokenize with its tokenizer service token. Embedded SQLite and a local key by default; PostgreSQL when
 /// <c>PI_BENCH_POSTGRES</c> is set and PKCS#11 when <c>PI_PKCS11_*</c> are (<c>scripts/bench-pipeline.sh</c>).
 /// </summary>
 /// <remarks>
 /// The note (<see cref="PipelineNote"/>, about 2 KB, 20 identifiers) is tokenized through the vault's gRPC Tokenize
-/// first; every rehydrated text is compared with the original, so the figures are of correct answers. The Rehydrator's
+/// first; every rehydrated text is compared with the original, and every redacted text with the first one (whose
+/// rehydration must give back the original), so the figures are of correct answers. The Rehydrator's
 /// per-caller rate limit is raised for the run (see <see cref="RevealsPerMinute"/>): at the default 600 values a minute
 /// one caller would be refused after 30 notes.
 /// </remarks>
@@ -101,23 +104,24 @@ internal static class PipelineBenchmark
 
             await PartsAsync(services, headers, detokenizer, tokenized).ConfigureAwait(false);
 
-            // Redact (issue 5 §6, first half): RedactorService.Redact is not on this branch yet. When it is, add a
-            // RedactorService host to PipelineServices and a phase here that redacts PipelineNote.Original() at 1
-            // and 16 callers, checking each response's text against the tokens the vault returns for the values.
-            Console.WriteLine("Redact: not measured (RedactorService.Redact is not in this build).");
-            Console.WriteLine();
+            using var redactorChannel = GrpcChannel.ForAddress(services.RedactorUrl);
+            var redactor = new RedactorService.RedactorServiceClient(redactorChannel);
+            var redact = await RedactAsync(bench, redactor, client, headers, tenantId, original, seconds, warmUp, phase).ConfigureAwait(false);
 
             var wrong = bench.Wrong;
             Console.WriteLine(wrong == 0
-                ? "every rehydrated text checked against the original note: all equal"
-                : FormattableString.Invariant($"WRONG RESULTS: {wrong:N0} rehydrated texts differ from the original note"));
+                ? "every rehydrated text checked against the original note, every redacted text against the first: all equal"
+                : FormattableString.Invariant($"WRONG RESULTS: {wrong:N0} rehydrated or redacted texts differ from what they must be"));
             Console.WriteLine(FormattableString.Invariant($"load average at the end: {VaultBenchmark.LoadAverage()}"));
             Console.WriteLine();
 
             var top = unary[16];
+            var topRedact = redact[16];
             var topStream = stream[16];
             var rows = new (string Figure, string Measured, string Target, bool Passed)[]
             {
+                ("Redact p50, 16 callers", FormattableString.Invariant($"**{topRedact.Percentile(50):F2} ms**"), FormattableString.Invariant($"≤ {P50Target:F0} ms"), topRedact.Percentile(50) <= P50Target),
+                ("Redact p99, 16 callers", FormattableString.Invariant($"**{topRedact.Percentile(99):F2} ms**"), FormattableString.Invariant($"≤ {P99Target:F0} ms"), topRedact.Percentile(99) <= P99Target),
                 ("Rehydrate p50, 16 callers", FormattableString.Invariant($"**{top.Percentile(50):F2} ms**"), FormattableString.Invariant($"≤ {P50Target:F0} ms"), top.Percentile(50) <= P50Target),
                 ("Rehydrate p99, 16 callers", FormattableString.Invariant($"**{top.Percentile(99):F2} ms**"), FormattableString.Invariant($"≤ {P99Target:F0} ms"), top.Percentile(99) <= P99Target),
                 ("RehydrateStream p99 per chunk, 16 callers", FormattableString.Invariant($"**{topStream.ChunkPercentile(99):F2} ms**"), FormattableString.Invariant($"≤ {ChunkP99Target:F0} ms"), topStream.ChunkPercentile(99) <= ChunkP99Target),
@@ -147,7 +151,7 @@ internal static class PipelineBenchmark
 
     private static void Describe(PipelineServices services, string? postgres, double seconds, TimeSpan warmUp)
     {
-        Console.WriteLine("pipeline benchmark: client → Rehydrator → TokenVault, each a Kestrel gRPC service on loopback (HTTP/2, no TLS), one process");
+        Console.WriteLine("pipeline benchmark: client → Rehydrator → TokenVault and client → Redactor → TokenVault, each a Kestrel gRPC service on loopback (HTTP/2, no TLS), one process");
         Console.WriteLine(postgres is { Length: > 0 }
             ? $"vault store: PostgreSQL at {new NpgsqlConnectionStringBuilder(postgres).Host}:{new NpgsqlConnectionStringBuilder(postgres).Port}, a fresh schema (PI_BENCH_POSTGRES)"
             : "vault store: embedded SQLite in a temporary folder (set PI_BENCH_POSTGRES, or run scripts/bench-pipeline.sh, for PostgreSQL)");
@@ -156,6 +160,34 @@ internal static class PipelineBenchmark
             $"Rehydrator: RevealsPerMinute raised to {RevealsPerMinute:N0} for the benchmark (default 600); agent JWT (ES256) checked on every call; logging at Warning and above"));
         Console.WriteLine(FormattableString.Invariant(
             $"machine: {Environment.ProcessorCount} logical CPUs, load average at start {VaultBenchmark.LoadAverage()}; .NET {Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC{(GCSettings.LatencyMode == GCLatencyMode.Batch ? " (non-concurrent)" : "")}; warm-up {warmUp.TotalSeconds:F0} s, {seconds:F0} s per measured level"));
+    }
+
+    /// <summary>Redact of the note as written at 1 and 16 callers (issue 5 §6, first half): the client calls the
+    /// Redactor, which scans and calls the vault's Tokenize once. The first answer is the reference: it must rehydrate
+    /// (privacy-officer) to the original note exactly, and every later answer must equal it (the same values get the
+    /// same tokens).</summary>
+    private static async Task<Dictionary<int, Measurement>> RedactAsync(Run bench, RedactorService.RedactorServiceClient redactor, RehydratorService.RehydratorServiceClient rehydrator, Metadata headers, string tenantId, string original, double seconds, TimeSpan warmUp, TimeSpan phase)
+    {
+        var request = new RedactRequest { TenantId = tenantId, Text = original };
+        var reference = await redactor.RedactAsync(request).ConfigureAwait(false);
+        var back = await rehydrator.RehydrateAsync(new RehydrateRequest { Purpose = Purpose, Text = reference.Text }, headers).ConfigureAwait(false);
+        bench.Expect(back.Text, original);
+        var visible = PipelineNote.Values.Count(v => reference.Text.Contains(v.Value, StringComparison.Ordinal));
+        Console.WriteLine(FormattableString.Invariant(
+            $"Redact of the note as written: {reference.Entities.Count} entities replaced ({reference.Entities.Count(e => e.Action == RedactionAction.Tokenized)} tokenized), {visible} of the {PipelineNote.Values.Length} planted values left as written by the detector; rehydrated by privacy-officer: {(back.Text == original ? "the original note exactly" : "DIFFERS from the original note")}"));
+
+        async Task RedactOnceAsync(List<double> chunkTimes) => bench.Expect((await redactor.RedactAsync(request).ConfigureAwait(false)).Text, reference.Text);
+
+        await bench.MeasureAsync("warm-up, redact", 4, warmUp, RedactOnceAsync, print: false).ConfigureAwait(false);
+        Console.WriteLine(FormattableString.Invariant($"Redact, the note as written (scan, one Tokenize of its values, tokenizer service token), {seconds:F0} s per level:"));
+        var measured = new Dictionary<int, Measurement>();
+        foreach (var callers in CallerCounts)
+        {
+            measured[callers] = await bench.MeasureAsync(FormattableString.Invariant($"{callers,2} callers"), callers, phase, RedactOnceAsync).ConfigureAwait(false);
+        }
+
+        Console.WriteLine();
+        return measured;
     }
 
     /// <summary>Creates the tenant and tokenizes the note's values through the vault's gRPC API, as the Redactor would.</summary>
@@ -295,21 +327,24 @@ internal static class PipelineBenchmark
                     $"      per chunk (write → its output): p50 {m.ChunkPercentile(50):F2} ms, p90 {m.ChunkPercentile(90):F2}, p99 {m.ChunkPercentile(99):F2}, max {m.ChunkPercentile(100):F1}; {m.Chunks.Length:N0} chunks"));
             }
 
-            var get = store.GetTokens;
+            var get = store.GetTokens.Calls > 0 ? store.GetTokens : store.FindIds;
             var audit = store.Audit;
             Console.WriteLine(FormattableString.Invariant(
-                $"      vault store: GetTokens {get.MeanMilliseconds:F2} ms × {(double)get.Calls / calls:F2} per note; audit append {audit.MeanMilliseconds:F2} ms, {audit.ItemsPerCall:F1} records each, {(double)audit.Calls / calls:F2} per note ({audit.TotalMilliseconds / m.Elapsed.TotalMilliseconds:P0} of the time busy)"));
+                $"      vault store: {get.Name} {get.MeanMilliseconds:F2} ms × {(double)get.Calls / calls:F2} per note; audit append {audit.MeanMilliseconds:F2} ms, {audit.ItemsPerCall:F1} records each, {(double)audit.Calls / calls:F2} per note ({audit.TotalMilliseconds / m.Elapsed.TotalMilliseconds:P0} of the time busy)"));
             Console.WriteLine(FormattableString.Invariant(
-                $"      CPU of this process (client, Rehydrator, vault): {cpu.TotalMilliseconds / calls:F2} ms per note, {cpu.TotalMilliseconds / m.Elapsed.TotalMilliseconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores"));
+                $"      CPU of this process (client and services): {cpu.TotalMilliseconds / calls:F2} ms per note, {cpu.TotalMilliseconds / m.Elapsed.TotalMilliseconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores"));
         }
 
-        private void Check(string text)
+        /// <summary>Counts <paramref name="text"/> as wrong unless it is <paramref name="expected"/>.</summary>
+        public void Expect(string text, string expected)
         {
-            if (!string.Equals(text, original, StringComparison.Ordinal))
+            if (!string.Equals(text, expected, StringComparison.Ordinal))
             {
                 Interlocked.Increment(ref _wrong);
             }
         }
+
+        private void Check(string text) => Expect(text, original);
     }
 
     /// <summary>One phase: wall time, every note's latency and every stream chunk's, in ms (sorted).</summary>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PrivateInference.Bench.Vault;
+using PrivateInference.Redactor.Hosting;
 using PrivateInference.Rehydrator.Hosting;
 using PrivateInference.TokenVault;
 using PrivateInference.TokenVault.Authorization;
@@ -16,22 +17,25 @@ using PrivateInference.TokenVault.Storage;
 namespace PrivateInference.Bench.Pipeline;
 
 /// <summary>
-/// The TokenVault and the Rehydrator as real Kestrel gRPC services on loopback ports of their own (HTTP/2 without TLS,
-/// as inside the compose network), in this process, configured the way their hosts are (<see cref="VaultHosting"/>,
-/// <see cref="RehydratorHosting"/>) except for the store, which the benchmark opens so it can time its calls.
+/// The TokenVault, the Redactor and the Rehydrator as real Kestrel gRPC services on loopback ports of their own (HTTP/2
+/// without TLS, as inside the compose network), in this process, configured the way their hosts are
+/// (<see cref="VaultHosting"/>, <see cref="RedactorHosting"/>, <see cref="RehydratorHosting"/>) except for the store,
+/// which the benchmark opens so it can time its calls.
 /// </summary>
 /// <remarks>
-/// Development identities in a temporary folder: the vault's service-token issuer (the Rehydrator's detokenizer token
-/// and the benchmark's own key-admin and tokenizer tokens) and a stand-in enterprise identity provider for agent JWTs.
-/// Logging below Warning is off in both hosts (ASP.NET Core's per-request Information lines to a console would
+/// Development identities in a temporary folder: the vault's service-token issuer (the Redactor's tokenizer token, the
+/// Rehydrator's detokenizer token and the benchmark's own key-admin and tokenizer tokens) and a stand-in enterprise identity provider for agent JWTs.
+/// Logging below Warning is off in every host (ASP.NET Core's per-request Information lines to a console would
 /// measure the terminal); the figures say so.
 /// </remarks>
-internal sealed class PipelineServices(DirectoryInfo folder, WebApplication vault, WebApplication rehydrator, TimedVaultStore store, IKekProvider kek) : IAsyncDisposable
+internal sealed class PipelineServices(DirectoryInfo folder, WebApplication vault, WebApplication redactor, WebApplication rehydrator, TimedVaultStore store, IKekProvider kek) : IAsyncDisposable
 {
     public const string AgentIssuer = "https://idp.bench.example.test";
     public const string AgentAudience = "privateinference-rehydrator";
 
     public string VaultUrl { get; } = vault.Urls.First();
+
+    public string RedactorUrl { get; } = redactor.Urls.First();
 
     public string RehydratorUrl { get; } = rehydrator.Urls.First();
 
@@ -47,7 +51,7 @@ internal sealed class PipelineServices(DirectoryInfo folder, WebApplication vaul
 
     private string AgentIdentity => Path.Combine(folder.FullName, "agent-idp");
 
-    /// <summary>Starts both services over <paramref name="store"/> (disposed with them); <paramref name="revealsPerMinute"/>
+    /// <summary>Starts the three services over <paramref name="store"/> (disposed with them); <paramref name="revealsPerMinute"/>
     /// is the Rehydrator's per-caller rate limit.</summary>
     public static async Task<PipelineServices> StartAsync(IVaultStore store, int revealsPerMinute)
     {
@@ -69,6 +73,20 @@ internal sealed class PipelineServices(DirectoryInfo folder, WebApplication vaul
         vault.MapTokenVault();
         await vault.StartAsync().ConfigureAwait(false);
 
+        // The Redactor as its host configures it (RedactorHosting.AddRedactor): every type, every one tokenized.
+        var redactorBuilder = WebApplication.CreateBuilder();
+        Quiet(redactorBuilder);
+        redactorBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+        redactorBuilder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Redactor:VaultUrl"] = vault.Urls.First(),
+            ["Redactor:VaultToken"] = ServiceTokens.Issue(Path.Combine(folder.FullName, "vault-identity"), "svc:redactor", VaultRoles.Tokenizer, TimeSpan.FromHours(2)),
+        });
+        redactorBuilder.AddRedactor();
+        var redactor = redactorBuilder.Build();
+        redactor.MapRedactor();
+        await redactor.StartAsync().ConfigureAwait(false);
+
         var rehydratorToken = ServiceTokens.Issue(Path.Combine(folder.FullName, "vault-identity"), "svc:rehydrator", VaultRoles.Detokenizer, TimeSpan.FromHours(2));
         var rehydratorBuilder = WebApplication.CreateBuilder();
         Quiet(rehydratorBuilder);
@@ -88,7 +106,7 @@ internal sealed class PipelineServices(DirectoryInfo folder, WebApplication vaul
         var rehydrator = rehydratorBuilder.Build();
         rehydrator.MapRehydrator();
         await rehydrator.StartAsync().ConfigureAwait(false);
-        return new PipelineServices(folder, vault, rehydrator, timed, kek);
+        return new PipelineServices(folder, vault, redactor, rehydrator, timed, kek);
     }
 
     /// <summary>A service token of the vault's issuer (key-admin, tokenizer, auditor for the benchmark itself).</summary>
@@ -107,6 +125,8 @@ internal sealed class PipelineServices(DirectoryInfo folder, WebApplication vaul
     {
         await rehydrator.StopAsync().ConfigureAwait(false);
         await rehydrator.DisposeAsync().ConfigureAwait(false);
+        await redactor.StopAsync().ConfigureAwait(false);
+        await redactor.DisposeAsync().ConfigureAwait(false);
         await vault.StopAsync().ConfigureAwait(false);
         await vault.DisposeAsync().ConfigureAwait(false);
         folder.Delete(recursive: true);

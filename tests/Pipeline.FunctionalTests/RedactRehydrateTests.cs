@@ -22,6 +22,9 @@ public sealed partial class RedactRehydrateTests
     private ServicePipeline _pipeline = null!;
     private PipelineCanaries _canaries = null!;
     private TelemetryCapture _telemetry = null!;
+
+    /// <summary>The self-check's source and meter, which the fixture's capture ignores.</summary>
+    private const string SelfCheck = "PrivateInference.Pipeline.FunctionalTests.SelfCheck";
     private readonly List<string> _statusDetails = [];
     private string _clinicalSanitized = null!;
     private string _paymentsSanitized = null!;
@@ -30,7 +33,7 @@ public sealed partial class RedactRehydrateTests
     public async Task Start_the_services_and_redact_both_notes()
     {
         PipelineEnvironment.RequireServices();
-        _telemetry = new TelemetryCapture();
+        _telemetry = new TelemetryCapture(except: SelfCheck);
         _pipeline = await ServicePipeline.StartAsync();
         await _pipeline.CreateTenantAsync(Tenant);
         await _pipeline.CreateTenantAsync(OtherTenant);
@@ -61,6 +64,43 @@ public sealed partial class RedactRehydrateTests
         Assert.That(_canaries.FoundIn(_pipeline.AllLogs), Is.Empty, "log records of the three services");
         Assert.That(_canaries.FoundIn(string.Join('\n', _statusDetails)), Is.Empty, "gRPC status details");
         Assert.That(_canaries.FoundIn(_telemetry.AllText()), Is.Empty, "span names, tags, baggage, statuses, events and metric tags of every source and meter");
+    }
+
+    [Test]
+    public void The_capture_would_find_a_canary_in_a_tag_baggage_item_event_status_or_metric_tag()
+    {
+        using var source = new System.Diagnostics.ActivitySource(SelfCheck);
+        using var meter = new System.Diagnostics.Metrics.Meter(SelfCheck);
+        var counter = meter.CreateCounter<long>("self_check");
+        var places = new List<Action<System.Diagnostics.Activity>>
+        {
+            a => a.SetTag("t", _canaries.Patient),
+            a => a.SetTag("t", new[] { "x", _canaries.Mrn }),
+            a => a.SetBaggage("b", _canaries.Email),
+            a => a.AddEvent(new System.Diagnostics.ActivityEvent("e", tags: new System.Diagnostics.ActivityTagsCollection { ["t"] = _canaries.Ssn })),
+            a => a.SetStatus(System.Diagnostics.ActivityStatusCode.Error, _canaries.Phone),
+            a => a.DisplayName = _canaries.PanSpaced,
+        };
+
+        var found = new List<bool>();
+        foreach (var place in places)
+        {
+            using var capture = new TelemetryCapture();
+            using (var activity = source.StartActivity("self-check"))
+            {
+                place(activity!);
+            }
+
+            found.Add(_canaries.FoundIn(capture.AllText()).Count > 0);
+        }
+
+        using (var capture = new TelemetryCapture())
+        {
+            counter.Add(1, new KeyValuePair<string, object?>("t", _canaries.Pan));
+            found.Add(_canaries.FoundIn(capture.AllText()).Count > 0);
+        }
+
+        Assert.That(found, Has.All.True, "each place a value could hide in is read by the capture");
     }
 
     [Test]

@@ -24,18 +24,28 @@ internal sealed class TelemetryCapture : IDisposable
     private readonly ActivityListener _activities;
     private readonly MeterListener _meters;
 
-    public TelemetryCapture()
+    /// <summary>Listens to every source and meter except those named <paramref name="except"/> (a self-check's own).</summary>
+    public TelemetryCapture(string? except = null)
     {
         _activities = new ActivityListener
         {
-            ShouldListenTo = _ => true,
+            ShouldListenTo = source => source.Name != except,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             SampleUsingParentId = (ref ActivityCreationOptions<string> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = Keep,
         };
         ActivitySource.AddActivityListener(_activities);
 
-        _meters = new MeterListener { InstrumentPublished = (instrument, listener) => listener.EnableMeasurementEvents(instrument) };
+        _meters = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name != except)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
         _meters.SetMeasurementEventCallback<byte>((i, v, t, _) => Keep(i, v, t));
         _meters.SetMeasurementEventCallback<short>((i, v, t, _) => Keep(i, v, t));
         _meters.SetMeasurementEventCallback<int>((i, v, t, _) => Keep(i, v, t));
