@@ -43,8 +43,8 @@ switch (command)
         // Tokenize and Detokenize on a real PostgreSQL (PI_BENCH_POSTGRES); scripts/bench-vault.sh starts one.
         return await VaultBenchmark.RunAsync(args[1..]);
     case "pipeline":
-        // Rehydrate and RehydrateStream end to end over gRPC on loopback (TokenVault and Rehydrator as Kestrel
-        // services); SQLite by default, PostgreSQL and SoftHSM2 through scripts/bench-pipeline.sh.
+        // Rehydrate, RehydrateStream and Redact end to end over gRPC on loopback (TokenVault, Rehydrator and Redactor as
+        // Kestrel services); SQLite by default, PostgreSQL and SoftHSM2 through scripts/bench-pipeline.sh.
         return await PipelineBenchmark.RunAsync(args[1..]);
     case "loop":
         // A plain scan loop to run under a profiler (dotnet-trace, dotnet-counters): the corpus (input 0),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the pipeline benchmark (dotnet run -c Release --project bench -- pipeline: Rehydrate and RehydrateStream over
-# gRPC, the TokenVault and the Rehydrator as Kestrel services) with the vault on real services: the throw-away
+# Runs the pipeline benchmark (dotnet run -c Release --project bench -- pipeline: Rehydrate, RehydrateStream and Redact
+# over gRPC, the TokenVault, the Rehydrator and the Redactor as Kestrel services) with the vault on real services: the throw-away
 # PostgreSQL cluster (durable settings) and SoftHSM2 token that scripts/bench-vault.sh starts and removes.
 #
 # Usage: bash scripts/bench-pipeline.sh [seconds per level, default 20]
