@@ -7,32 +7,13 @@ namespace PrivateInference.TokenVault.Grpc;
 /// <summary>Tokenize, Detokenize and EraseSubject over gRPC: map the messages, call <see cref="PseudonymService"/>.</summary>
 internal sealed class TokenVaultGrpcService(PseudonymService pseudonyms) : TokenVaultService.TokenVaultServiceBase
 {
-    public override async Task<TokenizeResponse> Tokenize(TokenizeRequest request, ServerCallContext context)
-    {
-        var items = new TokenizeInput[request.Items.Count];
-        for (var i = 0; i < items.Length; i++)
-        {
-            var item = request.Items[i];
-            TimeSpan? ttl = item.Ttl is null ? null : item.Ttl.ToTimeSpan();
-            items[i] = new TokenizeInput(item.EntityType, item.Value, item.SubjectRef.Length == 0 ? null : item.SubjectRef, ttl);
-        }
-
-        var tokens = await pseudonyms.TokenizeAsync(context.Caller(), request.TenantId, items, context.CancellationToken).ConfigureAwait(false);
-        var response = new TokenizeResponse();
-        response.Tokens.AddRange(tokens);
-        return response;
-    }
+    public override async Task<TokenizeResponse> Tokenize(TokenizeRequest request, ServerCallContext context) =>
+        VaultWire.ToWire(await pseudonyms.TokenizeAsync(context.Caller(), request.TenantId, VaultWire.FromWire(request), request.Surrogates, context.CancellationToken).ConfigureAwait(false));
 
     public override async Task<DetokenizeResponse> Detokenize(DetokenizeRequest request, ServerCallContext context)
     {
-        var results = await pseudonyms.DetokenizeAsync(context.Caller(), request.TenantId, request.Tokens, VaultWire.FromWire(request.Context), context.CancellationToken).ConfigureAwait(false);
-        var response = new DetokenizeResponse();
-        foreach (var r in results)
-        {
-            response.Results.Add(new DetokenizeResult { Token = r.Token, Found = r.Found, EntityType = r.EntityType, Value = r.Value });
-        }
-
-        return response;
+        var results = await pseudonyms.DetokenizeAsync(context.Caller(), request.TenantId, request.Tokens, request.Surrogates, VaultWire.FromWire(request.Context), context.CancellationToken).ConfigureAwait(false);
+        return VaultWire.ToWire(results);
     }
 
     public override async Task<RecordRehydrationResponse> RecordRehydration(RecordRehydrationRequest request, ServerCallContext context)
