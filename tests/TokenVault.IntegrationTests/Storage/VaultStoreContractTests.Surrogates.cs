@@ -43,7 +43,9 @@ public abstract partial class VaultStoreContractTests
         string tenantId = await CreateTenantAsync();
         IReadOnlyList<TokenRecord> rows = await Store.InsertOrGetAsync(tenantId, [.. Enumerable.Range(0, Callers + 1).Select(_ => Token())], Now);
         byte[] contested = Fingerprint();
-        IVaultStore[] replicas = Enumerable.Range(0, Replicas).Select(_ => OpenStore()).ToArray();
+        // Stores of this test's own, closed at its end: a fixture's idle pools add up towards the server's connection limit.
+        IVaultStore[] replicas = Enumerable.Range(0, Replicas).Select(_ => CreateStore()).ToArray();
+        await using var closeReplicas = new StoresToClose(replicas);
 
         // Caller n wants the contested fingerprint for row n, and its own fingerprint (attempt n) for the shared last row.
         IReadOnlyList<int?>[] results = await Task.WhenAll(Enumerable.Range(0, Callers).Select(n => Task.Run(() =>
@@ -76,5 +78,16 @@ public abstract partial class VaultStoreContractTests
         Assert.That(afterExpiry, Is.EqualTo(new TokenRecord?[] { null, null }));
         Assert.That((replaced[0].SurrogateFingerprint, replaced[0].SurrogateAttempt), Is.EqualTo(((byte[]?)null, (int?)null)), "a replaced expired row has no surrogate");
         Assert.That(claims, Is.EqualTo(new int?[] { 1, 1 }), "both fingerprints are free again");
+    }
+
+    private sealed class StoresToClose(IVaultStore[] stores) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            foreach (IVaultStore store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
     }
 }
