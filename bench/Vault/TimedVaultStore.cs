@@ -71,6 +71,12 @@ internal sealed class TimedVaultStore(IVaultStore inner) : IVaultStore
 
     public Task DestroyTenantDataAsync(string tenantId, CancellationToken cancellationToken = default) => inner.DestroyTenantDataAsync(tenantId, cancellationToken);
 
+    public Task<IReadOnlyList<int?>> ClaimSurrogatesAsync(string tenantId, IReadOnlyList<SurrogateClaim> claims, CancellationToken cancellationToken = default) =>
+        inner.ClaimSurrogatesAsync(tenantId, claims, cancellationToken);
+
+    public Task<IReadOnlyList<TokenRecord?>> FindBySurrogatesAsync(string tenantId, IReadOnlyList<byte[]> surrogateFingerprints, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        inner.FindBySurrogatesAsync(tenantId, surrogateFingerprints, now, cancellationToken);
+
     public Task<int> EraseSubjectAsync(string tenantId, ReadOnlyMemory<byte> subjectRef, CancellationToken cancellationToken = default) =>
         inner.EraseSubjectAsync(tenantId, subjectRef, cancellationToken);
 

@@ -36,6 +36,41 @@ public sealed class FingerprintTests
         Assert.That(Hex.Of(Reference.Fingerprint(Key, "pi.subject.v1", "patient-0001")), Is.EqualTo(Expected));
     }
 
+    /// <summary>Expected values from Python: <c>hmac.new(key, b"pi.surrogate.v1\x00" + folded.encode(), sha256)</c>, with
+    /// folded = "emily r. garcia", "josé 4821" and "josÉ 4821" (only ASCII letters fold).</summary>
+    [TestCase("Emily R. GARCIA", "c5c9cf17a5e60e965c77f15c774433b9e222a2677d7ebcbde90cfc5bae58c870")]
+    [TestCase("emily r. garcia", "c5c9cf17a5e60e965c77f15c774433b9e222a2677d7ebcbde90cfc5bae58c870")]
+    [TestCase("JOS\u00e9 4821", "6b1d37c18ef6209ed8c8d9a6636a9a29947afafa917494667f8a8950deda6dcd")]
+    [TestCase("JOS\u00c9 4821", "4a81411d29a46d224eb4bf3c9e787fa097052db4dde7a9b9b5569fb7ebe649b6")]
+    public void A_surrogate_fingerprint_folds_ascii_case_only_and_has_the_pinned_value(string surrogate, string expected)
+    {
+        using var key = SecretKey.Copy(Key);
+
+        Assert.That(Hex.Of(Fingerprint.Surrogate(key, surrogate)), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void A_surrogate_fingerprint_differs_from_the_value_and_spelling_fingerprints_of_the_same_text()
+    {
+        using var key = SecretKey.Copy(Key);
+
+        var surrogate = Fingerprint.Surrogate(key, "4111111111111111");
+
+        Assert.That(surrogate, Is.Not.EqualTo(Fingerprint.Compute(key, "PAN", "4111111111111111")));
+        Assert.That(surrogate, Is.Not.EqualTo(Fingerprint.Spelling(key, "PAN", "4111111111111111")));
+    }
+
+    [Test]
+    public void The_surrogate_key_is_hkdf_expand_of_the_fingerprint_key_with_its_own_label()
+    {
+        // Python: hmac.new(key, b"pi.surrogate-key.v1\x01", sha256) (HKDF-Expand, one block).
+        using var key = SecretKey.Copy(Key);
+        using var derived = Fingerprint.DeriveSurrogateKey(key);
+
+        Assert.That(Hex.Of(derived.Span.ToArray()), Is.EqualTo("e4e44f8976db50497f6cad3736a5ef778ae8c7e745ed731055afaf2d2668e00f"));
+        Assert.That(() => Fingerprint.DeriveSurrogateKey(SecretKey.Copy(new byte[16])), Throws.ArgumentException);
+    }
+
     [TestCase(300)]
     [TestCase(5000)]
     public void A_long_value_matches_the_reference(int length)

@@ -211,14 +211,8 @@ internal static class RehydrateCommand
         {
             try
             {
-                var results = await session.Runtime.Pseudonyms.DetokenizeAsync(session.Caller, request.TenantId, request.Tokens, VaultWire.FromWire(request.Context), cancellationToken).ConfigureAwait(false);
-                var response = new DetokenizeResponse();
-                foreach (var r in results)
-                {
-                    response.Results.Add(new DetokenizeResult { Token = r.Token, Found = r.Found, EntityType = r.EntityType, Value = r.Value });
-                }
-
-                return response;
+                var results = await session.Runtime.Pseudonyms.DetokenizeAsync(session.Caller, request.TenantId, request.Tokens, request.Surrogates, VaultWire.FromWire(request.Context), cancellationToken).ConfigureAwait(false);
+                return VaultWire.ToWire(results);
             }
             catch (VaultException ex)
             {

@@ -94,12 +94,20 @@ public sealed class RedactorGrpcService(
             ttl = request.Ttl.ToTimeSpan();
         }
 
+        ReplacementStyle? style = request.Replacement switch
+        {
+            ReplacementMode.Unspecified => null,
+            ReplacementMode.Token => ReplacementStyle.Token,
+            ReplacementMode.Surrogate => ReplacementStyle.Surrogate,
+            _ => throw new RequestValidationException("replacement is not a known replacement mode"),
+        };
+
         var scanOptions = policy.For(
             request.TenantId,
             request.EntityTypes.Count == 0 ? null : request.EntityTypes.Select(FromWire).ToHashSet(),
             request.MinConfidence);
         var result = await redaction.RedactAsync(
-            new RedactionRequest(request.TenantId, request.Text, scanOptions, policy.RedactionFor(request.TenantId), request.SubjectRef, ttl),
+            new RedactionRequest(request.TenantId, request.Text, scanOptions, policy.RedactionFor(request.TenantId), request.SubjectRef, ttl, style),
             context.CancellationToken).ConfigureAwait(false);
 
         RedactorTelemetry.Redacted(context, request.Text.Length, result);
@@ -112,7 +120,12 @@ public sealed class RedactorGrpcService(
                 Token = r.Text,
                 Start = r.Start,
                 End = r.End,
-                Action = r.Decision == RedactionDecision.Tokenize ? RedactionAction.Tokenized : RedactionAction.Masked,
+                Action = r.Decision switch
+                {
+                    RedactionDecision.Tokenize => RedactionAction.Tokenized,
+                    RedactionDecision.Surrogate => RedactionAction.Surrogate,
+                    _ => RedactionAction.Masked,
+                },
             });
         }
 

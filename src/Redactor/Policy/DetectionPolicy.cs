@@ -9,11 +9,12 @@ namespace PrivateInference.Redactor.Policy;
 /// Which entity types each tenant wants detected, and from what confidence: a payments tenant may not
 /// want dates, a hospital wants everything. Requests narrow their tenant's policy further, never widen it.
 /// Each entry also says what Redact does with what it found (<see cref="RedactionRules"/>): tokenize (the
-/// default), mask irreversibly (<c>mask</c>) or leave as written (<c>leave</c>).
+/// default), mask irreversibly (<c>mask</c>) or leave as written (<c>leave</c>), and whether tokenized entities
+/// appear as tokens (<c>"replacement": "token"</c>, the default) or surrogates (<c>"surrogate"</c>).
 /// </summary>
 /// <remarks>A tenant without an entry gets the default entry; without a default, every type. A policy
 /// file that names an unknown type or an out-of-range confidence, names a type in both <c>mask</c> and
-/// <c>leave</c>, or leaves sensitive authentication data (CVV, TRACK_DATA) does not load (fail closed: a
+/// <c>leave</c>, leaves sensitive authentication data (CVV, TRACK_DATA) or names another replacement does not load (fail closed: a
 /// typo must not silently switch detection or redaction off).</remarks>
 public sealed class DetectionPolicy
 {
@@ -118,7 +119,14 @@ public sealed class DetectionPolicy
             throw new InvalidDataException($"detection policy: {where}.minConfidence must be between 0 and 1");
         }
 
-        return new Rule(types, confidence, new RedactionRules(mask, leave));
+        var replacement = entry.Replacement switch
+        {
+            null or "token" => ReplacementStyle.Token,
+            "surrogate" => ReplacementStyle.Surrogate,
+            _ => throw new InvalidDataException($"detection policy: {where}.replacement must be \"token\" or \"surrogate\""),
+        };
+
+        return new Rule(types, confidence, new RedactionRules(mask, leave, replacement));
     }
 
     private static HashSet<EntityType> ParseTypes(string where, List<string> names)
@@ -155,6 +163,8 @@ public sealed class DetectionPolicy
         public List<string>? Mask { get; set; }
 
         public List<string>? Leave { get; set; }
+
+        public string? Replacement { get; set; }
     }
 }
 

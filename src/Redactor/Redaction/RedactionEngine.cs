@@ -10,10 +10,10 @@ namespace PrivateInference.Redactor.Redaction;
 /// <summary>One entity replaced in a sanitized text: its type, what replaced it, and where (UTF-16 offsets in the
 /// sanitized text). Never its value.</summary>
 /// <param name="Type">What kind of entity.</param>
-/// <param name="Text">The vault token or <c>[TYPE_REDACTED]</c>.</param>
-/// <param name="Start">Index of the replacement's first character in the sanitized text.</param>
+/// <param name="Text">The vault token (also when a surrogate replaced the entity) or <c>[TYPE_REDACTED]</c>.</param>
+/// <param name="Start">Index of the replacement's first character in the sanitized text (the token, mask or surrogate).</param>
 /// <param name="End">Index one past its last character.</param>
-/// <param name="Decision">Tokenized or masked.</param>
+/// <param name="Decision">Tokenized, replaced by a surrogate, or masked.</param>
 public readonly record struct Replacement(EntityType Type, string Text, int Start, int End, RedactionDecision Decision);
 
 /// <summary>A sanitized text and its replacements, ordered by start.</summary>
@@ -26,7 +26,8 @@ public sealed record RedactionResult(string Text, IReadOnlyList<Replacement> Rep
 /// <param name="Rules">What to do with what was found (the tenant's redaction policy).</param>
 /// <param name="SubjectRef">SENSITIVE: the data subject, for erasure; optional.</param>
 /// <param name="Ttl">How long new tokens stay resolvable; null for no expiry.</param>
-public sealed record RedactionRequest(string TenantId, string Text, ScanOptions Scan, RedactionRules Rules, string? SubjectRef = null, TimeSpan? Ttl = null)
+/// <param name="Replacement">Tokens or surrogates; null for what <paramref name="Rules"/> say.</param>
+public sealed record RedactionRequest(string TenantId, string Text, ScanOptions Scan, RedactionRules Rules, string? SubjectRef = null, TimeSpan? Ttl = null, ReplacementStyle? Replacement = null)
 {
     /// <inheritdoc />
     public override string ToString() => $"RedactionRequest(tenant {TenantId}, {Text.Length} chars)";
@@ -39,6 +40,9 @@ public sealed record RedactionRequest(string TenantId, string Text, ScanOptions 
 /// <remarks>
 /// <para>Sensitive authentication data (CVV, TRACK_DATA) is masked as <c>[CVV_REDACTED]</c> and never sent to the vault;
 /// types the policy masks likewise. Identical values (same type, same spelling) go to the vault once per request.</para>
+/// <para>Surrogate mode (the request's replacement, else the tenant's): Tokenize is asked for surrogates too, and each
+/// entity the vault gave one is replaced by it instead of its token (the token is still reported). A surrogate that
+/// equals the value it stands for, or is missing from the answer, fails the request like any wrong answer.</para>
 /// <para>Fail closed: any vault failure, or an answer that does not match the question, throws
 /// <see cref="RedactionException"/> and nothing of the text is returned. Messages are fixed; logs carry lengths, counts
 /// and timings only.</para>
@@ -105,7 +109,8 @@ public sealed class RedactionEngine
             slots[i] = slot;
         }
 
-        var tokens = await TokenizeAsync(request.TenantId, items, cancellationToken).ConfigureAwait(false);
+        var surrogateMode = (request.Replacement ?? request.Rules.Replacement) == ReplacementStyle.Surrogate;
+        var (tokens, surrogates) = await TokenizeAsync(request.TenantId, items, surrogateMode, cancellationToken).ConfigureAwait(false);
 
         var builder = new StringBuilder(text.Length + (entities.Count * 8));
         var replacements = new List<Replacement>(entities.Count);
@@ -120,10 +125,18 @@ public sealed class RedactionEngine
             }
 
             var replacement = decisions[i] == RedactionDecision.Tokenize ? tokens[slots[i]] : Mask(entity.Type);
+            var decision = decisions[i];
+            var written = replacement;
+            if (decision == RedactionDecision.Tokenize && surrogates[slots[i]] is { Length: > 0 } surrogate)
+            {
+                decision = RedactionDecision.Surrogate;
+                written = surrogate;
+            }
+
             builder.Append(text, cursor, entity.Start - cursor);
             var start = builder.Length;
-            builder.Append(replacement);
-            replacements.Add(new Replacement(entity.Type, replacement, start, builder.Length, decisions[i]));
+            builder.Append(written);
+            replacements.Add(new Replacement(entity.Type, replacement, start, builder.Length, decision));
             cursor = entity.End;
             if (decisions[i] == RedactionDecision.Tokenize)
             {
@@ -199,12 +212,15 @@ public sealed class RedactionEngine
         return item;
     }
 
-    private async Task<string[]> TokenizeAsync(string tenantId, List<TokenizeItem> items, CancellationToken cancellationToken)
+    /// <summary>The token of each item and, in surrogate mode, its surrogate ("" for none; all "" otherwise).</summary>
+    private async Task<(string[] Tokens, string[] Surrogates)> TokenizeAsync(string tenantId, List<TokenizeItem> items, bool surrogateMode, CancellationToken cancellationToken)
     {
         var tokens = new string[items.Count];
+        var surrogates = new string[items.Count];
+        Array.Fill(surrogates, string.Empty);
         for (var offset = 0; offset < items.Count; offset += VaultBatchLimit)
         {
-            var request = new TokenizeRequest { TenantId = tenantId };
+            var request = new TokenizeRequest { TenantId = tenantId, Surrogates = surrogateMode };
             request.Items.AddRange(items.Skip(offset).Take(VaultBatchLimit));
             TokenizeResponse response;
             try
@@ -231,7 +247,7 @@ public sealed class RedactionEngine
                 throw new RedactionException();
             }
 
-            if (response.Tokens.Count != request.Items.Count)
+            if (response.Tokens.Count != request.Items.Count || (surrogateMode && response.Surrogates.Count != request.Items.Count))
             {
                 RedactorLog.VaultFailed(_logger, "token_count_mismatch");
                 throw new RedactionException();
@@ -245,12 +261,27 @@ public sealed class RedactionEngine
                     throw new RedactionException();
                 }
 
+                if (surrogateMode && !IsSurrogateOf(response.Surrogates[i], request.Items[i].Value))
+                {
+                    RedactorLog.VaultFailed(_logger, "surrogate_shape_mismatch");
+                    throw new RedactionException();
+                }
+
                 tokens[offset + i] = response.Tokens[i];
+                surrogates[offset + i] = surrogateMode ? response.Surrogates[i] : string.Empty;
             }
         }
 
-        return tokens;
+        return (tokens, surrogates);
     }
+
+    // Empty (none), or a stand-in on one line that is not the value itself: a vault fault must not put the value back.
+    private static bool IsSurrogateOf(string surrogate, string value) =>
+        surrogate.Length == 0
+        || (surrogate.Length <= (2 * value.Length) + 64
+            && !surrogate.AsSpan().ContainsAny('\r', '\n')
+            && !HasLoneSurrogate(surrogate)
+            && !string.Equals(surrogate.Trim(), value.Trim(), StringComparison.OrdinalIgnoreCase));
 
     // "[TYPE_ID]" or "[TYPE_ID-XX]" in ASCII letters, digits and '-': never splice anything else into the text.
     private static bool IsTokenOf(string token, string type)

@@ -9,32 +9,17 @@ internal sealed class TokenVaultGrpcService(PseudonymService pseudonyms) : Token
 {
     public override async Task<TokenizeResponse> Tokenize(TokenizeRequest request, ServerCallContext context)
     {
-        var items = new TokenizeInput[request.Items.Count];
-        for (var i = 0; i < items.Length; i++)
-        {
-            var item = request.Items[i];
-            TimeSpan? ttl = item.Ttl is null ? null : item.Ttl.ToTimeSpan();
-            items[i] = new TokenizeInput(item.EntityType, item.Value, item.SubjectRef.Length == 0 ? null : item.SubjectRef, ttl);
-        }
-
-        var tokens = await pseudonyms.TokenizeAsync(context.Caller(), request.TenantId, items, context.CancellationToken).ConfigureAwait(false);
+        var items = VaultWire.FromWire(request);
+        var tokenized = await pseudonyms.TokenizeAsync(context.Caller(), request.TenantId, items, request.Surrogates, context.CancellationToken).ConfigureAwait(false);
         VaultTelemetry.Tokenized(context, items.Select(i => i.EntityType), items.Length);
-        var response = new TokenizeResponse();
-        response.Tokens.AddRange(tokens);
-        return response;
+        return VaultWire.ToWire(tokenized);
     }
 
     public override async Task<DetokenizeResponse> Detokenize(DetokenizeRequest request, ServerCallContext context)
     {
-        var results = await pseudonyms.DetokenizeAsync(context.Caller(), request.TenantId, request.Tokens, VaultWire.FromWire(request.Context), context.CancellationToken).ConfigureAwait(false);
-        VaultTelemetry.Detokenized(context, results.Where(r => r.Found).Select(r => r.EntityType), request.Tokens.Count);
-        var response = new DetokenizeResponse();
-        foreach (var r in results)
-        {
-            response.Results.Add(new DetokenizeResult { Token = r.Token, Found = r.Found, EntityType = r.EntityType, Value = r.Value });
-        }
-
-        return response;
+        var results = await pseudonyms.DetokenizeAsync(context.Caller(), request.TenantId, request.Tokens, request.Surrogates, VaultWire.FromWire(request.Context), context.CancellationToken).ConfigureAwait(false);
+        VaultTelemetry.Detokenized(context, results.Tokens.Concat(results.Surrogates).Where(r => r.Found).Select(r => r.EntityType), request.Tokens.Count + request.Surrogates.Count);
+        return VaultWire.ToWire(results);
     }
 
     public override async Task<RecordRehydrationResponse> RecordRehydration(RecordRehydrationRequest request, ServerCallContext context)

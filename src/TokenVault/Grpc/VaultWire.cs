@@ -41,4 +41,41 @@ public static class VaultWire
 
         return new RehydrationContext(wire.Agent, wire.Roles.ToArray(), wire.Purpose, wire.BreakGlassGrant.Length == 0 ? null : wire.BreakGlassGrant, actions);
     }
+
+    /// <summary>The service's view of a Tokenize request's items (an empty subject reference means none).</summary>
+    public static TokenizeInput[] FromWire(Contracts.Vault.V1.TokenizeRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var items = new TokenizeInput[request.Items.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var item = request.Items[i];
+            items[i] = new TokenizeInput(item.EntityType, item.Value, item.SubjectRef.Length == 0 ? null : item.SubjectRef, item.Ttl?.ToTimeSpan());
+        }
+
+        return items;
+    }
+
+    /// <summary>A Tokenize response: the tokens and, when they were asked for, the surrogates.</summary>
+    public static Contracts.Vault.V1.TokenizeResponse ToWire(Tokenized result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var response = new Contracts.Vault.V1.TokenizeResponse();
+        response.Tokens.AddRange(result.Tokens);
+        response.Surrogates.AddRange(result.Surrogates);
+        return response;
+    }
+
+    /// <summary>A Detokenize response: one result per token, one per surrogate candidate.</summary>
+    public static Contracts.Vault.V1.DetokenizeResponse ToWire(DetokenizedBatch results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var response = new Contracts.Vault.V1.DetokenizeResponse();
+        response.Results.AddRange(results.Tokens.Select(ToWire));
+        response.SurrogateResults.AddRange(results.Surrogates.Select(ToWire));
+        return response;
+    }
+
+    private static Contracts.Vault.V1.DetokenizeResult ToWire(Detokenized r) =>
+        new() { Token = r.Token, Found = r.Found, EntityType = r.EntityType, Value = r.Value };
 }

@@ -23,6 +23,7 @@ internal sealed class TenantKeys
         _ciphers = valueKeys.ToDictionary(k => k.Key, k => new ValueCipher(k.Value, k.Key));
         CurrentValueVersion = currentValueVersion;
         FingerprintKey = fingerprintKey;
+        SurrogateKey = Fingerprint.DeriveSurrogateKey(fingerprintKey);
         FingerprintVersion = fingerprintVersion;
         ValidatedAt = validatedAt;
     }
@@ -35,6 +36,10 @@ internal sealed class TenantKeys
     public ValueCipher CurrentCipher => _ciphers[CurrentValueVersion];
 
     public SecretKey FingerprintKey { get; }
+
+    /// <summary>Makes surrogates: derived from <see cref="FingerprintKey"/> (<see cref="Fingerprint.DeriveSurrogateKey"/>),
+    /// so it is cached, leased and wiped with it.</summary>
+    public SecretKey SurrogateKey { get; }
 
     public int FingerprintVersion { get; }
 
@@ -91,6 +96,7 @@ internal sealed class TenantKeys
             }
 
             FingerprintKey.Dispose();
+            SurrogateKey.Dispose();
         }
     }
 }

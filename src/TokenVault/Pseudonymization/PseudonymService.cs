@@ -22,6 +22,20 @@ public sealed record Detokenized(string Token, bool Found, string EntityType, st
     public override string ToString() => $"Detokenized({Token}, found: {Found})";
 }
 
+/// <summary>What Tokenize returns: one token per item and, when asked for, one surrogate per item ("" for none; empty
+/// when not asked for). Surrogates are sensitive like tokens: never logged.</summary>
+public sealed record Tokenized(IReadOnlyList<string> Tokens, IReadOnlyList<string> Surrogates)
+{
+    public override string ToString() => $"Tokenized({Tokens.Count} tokens, {Surrogates.Count} surrogates)";
+}
+
+/// <summary>What Detokenize returns: one result per token and one per surrogate candidate, each in request order. A
+/// surrogate's result names the token it stands for.</summary>
+public sealed record DetokenizedBatch(IReadOnlyList<Detokenized> Tokens, IReadOnlyList<Detokenized> Surrogates)
+{
+    public override string ToString() => $"DetokenizedBatch({Tokens.Count} tokens, {Surrogates.Count} surrogates)";
+}
+
 /// <summary>
 /// Tokenize, Detokenize and subject erasure: the vault's data plane, independent of transport. Every call is
 /// authorized against the caller's roles, passes the tenant key gate, and is audited — refusals included —
@@ -40,10 +54,12 @@ public sealed partial class PseudonymService
     private readonly AuditTrail _audit;
     private readonly VaultOptions _options;
     private readonly TimeProvider _time;
+    private readonly VaultSurrogates _surrogates;
 
     internal PseudonymService(IVaultStore store, TenantKeyring keyring, AuditTrail audit, VaultOptions options, TimeProvider time)
     {
         _store = store;
+        _surrogates = new VaultSurrogates(store);
         _keyring = keyring;
         _audit = audit;
         _options = options;
@@ -51,7 +67,12 @@ public sealed partial class PseudonymService
     }
 
     /// <summary>Tokens for the items, in order.</summary>
-    public async Task<IReadOnlyList<string>> TokenizeAsync(Caller caller, string tenantId, IReadOnlyList<TokenizeInput> items, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> TokenizeAsync(Caller caller, string tenantId, IReadOnlyList<TokenizeInput> items, CancellationToken cancellationToken = default) =>
+        (await TokenizeAsync(caller, tenantId, items, surrogates: false, cancellationToken).ConfigureAwait(false)).Tokens;
+
+    /// <summary>Tokens for the items, in order, and with <paramref name="surrogates"/> each item's surrogate ("" where its
+    /// type or shape has none; see <see cref="VaultSurrogates"/>).</summary>
+    public async Task<Tokenized> TokenizeAsync(Caller caller, string tenantId, IReadOnlyList<TokenizeInput> items, bool surrogates, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(items);
@@ -60,10 +81,15 @@ public sealed partial class PseudonymService
             caller.Require(VaultRoles.Tokenizer);
             ValidateTenantId(tenantId);
             ValidateItems(items);
-            var (tokens, created, counts, dekVersion) = await TokenizeCoreAsync(tenantId, items, cancellationToken).ConfigureAwait(false);
-            await _audit.WriteAsync(tenantId, caller, "tokenize", "ok", new AuditDetail()
-                .Add("items", items.Count).Add("created", created).Add("types", counts).Add("dek_version", dekVersion)).ConfigureAwait(false);
-            return tokens;
+            var (result, created, counts, dekVersion, issued) = await TokenizeCoreAsync(tenantId, items, surrogates, cancellationToken).ConfigureAwait(false);
+            var detail = new AuditDetail().Add("items", items.Count).Add("created", created).Add("types", counts).Add("dek_version", dekVersion);
+            if (surrogates)
+            {
+                detail.Add("surrogates", result.Surrogates.Count(s => s.Length > 0)).Add("surrogates_created", issued);
+            }
+
+            await _audit.WriteAsync(tenantId, caller, "tokenize", "ok", detail).ConfigureAwait(false);
+            return result;
         }
         catch (VaultException ex)
         {
@@ -78,26 +104,42 @@ public sealed partial class PseudonymService
 
     /// <summary>Values for the tokens, in order, for a rehydration on an agent's behalf: audited as "rehydrate" with the
     /// agent, roles, purpose and actions of <paramref name="context"/> (null: a plain "detokenize").</summary>
-    public async Task<IReadOnlyList<Detokenized>> DetokenizeAsync(Caller caller, string tenantId, IReadOnlyList<string> tokens, RehydrationContext? context, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<Detokenized>> DetokenizeAsync(Caller caller, string tenantId, IReadOnlyList<string> tokens, RehydrationContext? context, CancellationToken cancellationToken = default) =>
+        (await DetokenizeAsync(caller, tenantId, tokens, [], context, cancellationToken).ConfigureAwait(false)).Tokens;
+
+    /// <summary>Values for the tokens and for the surrogate candidates, each in order (as
+    /// <see cref="DetokenizeAsync(Caller, string, IReadOnlyList{string}, RehydrationContext?, CancellationToken)"/>). A
+    /// candidate is found only when the tenant's vault recorded exactly that surrogate (ASCII case aside) on an unexpired
+    /// row; its result carries the row's value as written, type and token. The batch limit counts tokens and candidates
+    /// together; the audit record counts both (<c>surrogates</c>: how many candidates; found, not found and types over
+    /// both).</summary>
+    public async Task<DetokenizedBatch> DetokenizeAsync(Caller caller, string tenantId, IReadOnlyList<string> tokens, IReadOnlyList<string> surrogates, RehydrationContext? context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(surrogates);
         var action = context is null ? "detokenize" : RehydrationContext.AuditAction;
         try
         {
             caller.Require(VaultRoles.Detokenizer);
             ValidateTenantId(tenantId);
             context?.Validate();
-            if (tokens.Count > _options.MaxBatchSize)
+            if (tokens.Count + surrogates.Count > _options.MaxBatchSize)
             {
-                throw new VaultException(VaultErrorKind.InvalidArgument, $"A batch holds at most {_options.MaxBatchSize} tokens.", "batch_too_large");
+                throw new VaultException(VaultErrorKind.InvalidArgument, $"A batch holds at most {_options.MaxBatchSize} tokens and surrogates.", "batch_too_large");
             }
 
-            var (results, counts, malformed) = await DetokenizeCoreAsync(tenantId, tokens, retry: true, cancellationToken).ConfigureAwait(false);
-            var found = results.Count(r => r.Found);
+            var (results, counts, malformed) = await DetokenizeCoreAsync(tenantId, tokens, surrogates, retry: true, cancellationToken).ConfigureAwait(false);
+            var found = results.Tokens.Count(r => r.Found) + results.Surrogates.Count(r => r.Found);
+            var asked = tokens.Count + surrogates.Count;
             var detail = new AuditDetail()
-                .Add("items", tokens.Count).Add("found", found).Add("not_found", tokens.Count - found - malformed).Add("malformed", malformed)
+                .Add("items", tokens.Count).Add("found", found).Add("not_found", asked - found - malformed).Add("malformed", malformed)
                 .Add("types", counts);
+            if (surrogates.Count > 0)
+            {
+                detail.Add("surrogates", surrogates.Count);
+            }
+
             context?.AddTo(detail);
             await _audit.WriteAsync(tenantId, caller, action, "ok", detail).ConfigureAwait(false);
             return results;
@@ -105,6 +147,11 @@ public sealed partial class PseudonymService
         catch (VaultException ex)
         {
             var detail = new AuditDetail().Add("items", tokens.Count);
+            if (surrogates.Count > 0)
+            {
+                detail.Add("surrogates", surrogates.Count);
+            }
+
             if (context is not null && context.IsValid())
             {
                 context.AddTo(detail);
@@ -191,7 +238,7 @@ public sealed partial class PseudonymService
     /// gets that spelling's row (<c>ID-XX</c>, keyed by the spelling fingerprint) unless it has one. Both rounds are
     /// insert-or-get on a unique fingerprint, so racing replicas agree on one row per value and one per spelling.
     /// </remarks>
-    private async Task<(string[] Tokens, int Created, Dictionary<string, int> Counts, int DekVersion)> TokenizeCoreAsync(string tenantId, IReadOnlyList<TokenizeInput> items, CancellationToken cancellationToken)
+    private async Task<(Tokenized Result, int Created, Dictionary<string, int> Counts, int DekVersion, int SurrogatesCreated)> TokenizeCoreAsync(string tenantId, IReadOnlyList<TokenizeInput> items, bool surrogates, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var keys = await _keyring.AcquireAsync(tenantId, cancellationToken).ConfigureAwait(false);
@@ -235,14 +282,22 @@ public sealed partial class PseudonymService
                 : (string.Concat(matches[values[i]].TokenId, "-", TokenId.NewSpelling()), spellings[i].Fingerprint), spellings, cancellationToken).ConfigureAwait(false);
 
             var tokens = new string[items.Count];
+            var rows = new (string Key, int? SurrogateAttempt)[items.Count];
             for (var i = 0; i < items.Count; i++)
             {
                 var value = matches[values[i]];
-                var key = IsFirstSpelling(value, spellings[i]) ? value.TokenId : matches[spellings[i]].TokenId;
-                tokens[i] = Token.FromKey(items[i].EntityType, key).Format();
+                var row = IsFirstSpelling(value, spellings[i]) ? value : matches[spellings[i]];
+                rows[i] = (row.TokenId, row.SurrogateAttempt);
+                tokens[i] = Token.FromKey(items[i].EntityType, row.TokenId).Format();
             }
 
-            return (tokens, created, counts, keys.CurrentValueVersion);
+            if (!surrogates)
+            {
+                return (new Tokenized(tokens, []), created, counts, keys.CurrentValueVersion, 0);
+            }
+
+            var (made, issued) = await _surrogates.IssueAsync(tenantId, keys, items, rows, cancellationToken).ConfigureAwait(false);
+            return (new Tokenized(tokens, made), created, counts, keys.CurrentValueVersion, issued);
         }
         finally
         {
@@ -319,7 +374,7 @@ public sealed partial class PseudonymService
         }
     }
 
-    private async Task<(Detokenized[] Results, Dictionary<string, int> Counts, int Malformed)> DetokenizeCoreAsync(string tenantId, IReadOnlyList<string> tokens, bool retry, CancellationToken cancellationToken)
+    private async Task<(DetokenizedBatch Results, Dictionary<string, int> Counts, int Malformed)> DetokenizeCoreAsync(string tenantId, IReadOnlyList<string> tokens, IReadOnlyList<string> surrogates, bool retry, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var parsed = new Token?[tokens.Count];
@@ -336,6 +391,13 @@ public sealed partial class PseudonymService
             }
         }
 
+        var wellFormed = new bool[surrogates.Count];
+        for (var i = 0; i < surrogates.Count; i++)
+        {
+            wellFormed[i] = IsSurrogateCandidate(surrogates[i]);
+            malformed += wellFormed[i] ? 0 : 1;
+        }
+
         var keys = await _keyring.AcquireAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var missingKey = false;
         try
@@ -343,9 +405,19 @@ public sealed partial class PseudonymService
             var ids = parsed.Where(p => p is not null).Select(p => p!.Value.Key).Distinct(StringComparer.Ordinal).ToArray();
             var rows = ids.Length == 0 ? [] : await TenantKeyring.Stored(() => _store.GetTokensAsync(tenantId, ids, now, cancellationToken)).ConfigureAwait(false);
             var byId = rows.ToDictionary(r => r.TokenId, StringComparer.Ordinal);
+            var fingerprints = new List<byte[]>(surrogates.Count);
+            for (var i = 0; i < surrogates.Count; i++)
+            {
+                if (wellFormed[i])
+                {
+                    fingerprints.Add(Fingerprint.Surrogate(keys.FingerprintKey, surrogates[i]));
+                }
+            }
+
+            var surrogateRows = fingerprints.Count == 0 ? [] : await TenantKeyring.Stored(() => _store.FindBySurrogatesAsync(tenantId, fingerprints, now, cancellationToken)).ConfigureAwait(false);
             var results = new Detokenized[tokens.Count];
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var i = 0; i < tokens.Count; i++)
+            for (var i = 0; i < tokens.Count && !missingKey; i++)
             {
                 if (parsed[i] is not { } token)
                 {
@@ -354,25 +426,34 @@ public sealed partial class PseudonymService
                 }
 
                 var formatted = token.Format();
-                if (!byId.TryGetValue(token.Key, out var row) || row.EntityType != token.EntityType)
-                {
-                    results[i] = new Detokenized(formatted, false, string.Empty, string.Empty);
-                    continue;
-                }
+                results[i] = byId.TryGetValue(token.Key, out var row) && row.EntityType == token.EntityType
+                    ? Reveal(row, formatted)
+                    : new Detokenized(formatted, false, string.Empty, string.Empty);
+            }
 
-                if (!keys.TryGetCipher(row.DekVersion, out var cipher))
-                {
-                    missingKey = true;
-                    break;
-                }
-
-                results[i] = new Detokenized(formatted, true, row.EntityType, Open(tenantId, row, cipher));
-                counts[row.EntityType] = counts.GetValueOrDefault(row.EntityType) + 1;
+            var surrogateResults = new Detokenized[surrogates.Count];
+            for (int i = 0, found = 0; i < surrogates.Count && !missingKey; i++)
+            {
+                surrogateResults[i] = wellFormed[i] && surrogateRows[found++] is { } row
+                    ? Reveal(row, Token.FromKey(row.EntityType, row.TokenId).Format())
+                    : new Detokenized(string.Empty, false, string.Empty, string.Empty);
             }
 
             if (!missingKey)
             {
-                return (results, counts, malformed);
+                return (new DetokenizedBatch(results, surrogateResults), counts, malformed);
+            }
+
+            Detokenized Reveal(TokenRecord row, string token)
+            {
+                if (!keys.TryGetCipher(row.DekVersion, out var cipher))
+                {
+                    missingKey = true;
+                    return new Detokenized(token, false, string.Empty, string.Empty);
+                }
+
+                counts[row.EntityType] = counts.GetValueOrDefault(row.EntityType) + 1;
+                return new Detokenized(token, true, row.EntityType, Open(tenantId, row, cipher));
             }
         }
         finally
@@ -387,7 +468,32 @@ public sealed partial class PseudonymService
         }
 
         _keyring.Invalidate(tenantId);
-        return await DetokenizeCoreAsync(tenantId, tokens, retry: false, cancellationToken).ConfigureAwait(false);
+        return await DetokenizeCoreAsync(tenantId, tokens, surrogates, retry: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether a surrogate candidate can be looked up at all: 1 to <see cref="VaultOptions.MaxValueLength"/>
+    /// characters of well-formed UTF-16. Anything else is counted as malformed (not found), never refused with its
+    /// content.</summary>
+    private bool IsSurrogateCandidate(string? candidate)
+    {
+        if (candidate is not { Length: > 0 } text || text.Length > _options.MaxValueLength)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string Open(string tenantId, TokenRecord row, ValueCipher cipher)

@@ -68,6 +68,19 @@ public interface IVaultStore : IAsyncDisposable
     /// <summary>The unexpired rows with these token IDs; unknown or expired IDs are absent.</summary>
     Task<IReadOnlyList<TokenRecord>> GetTokensAsync(string tenantId, IReadOnlyList<string> tokenIds, DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Gives each row its surrogate, unless it has one or another row of the tenant holds that surrogate fingerprint.
+    /// Returns, in input order, the attempt each row holds afterwards: the claim's (given now, or earlier by a racing
+    /// caller that made the same surrogate), another one (a racing caller was first with another attempt: the caller
+    /// regenerates that one), or null (the fingerprint belongs to another row, or the row is gone: the caller tries its
+    /// next attempt). Safe under concurrent callers on many replicas: a row never changes its surrogate once it has one,
+    /// and one surrogate fingerprint belongs to one row. Token IDs and fingerprints must each be distinct in the batch.
+    /// </summary>
+    Task<IReadOnlyList<int?>> ClaimSurrogatesAsync(string tenantId, IReadOnlyList<SurrogateClaim> claims, CancellationToken cancellationToken = default);
+
+    /// <summary>For each surrogate fingerprint, in input order, the unexpired row holding it, or null.</summary>
+    Task<IReadOnlyList<TokenRecord?>> FindBySurrogatesAsync(string tenantId, IReadOnlyList<byte[]> surrogateFingerprints, DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes every row of the tenant with this subject reference, and the later-spelling rows (<c>ID-XX</c>)
     /// of each such row's ID; returns how many.</summary>
     Task<int> EraseSubjectAsync(string tenantId, ReadOnlyMemory<byte> subjectRef, CancellationToken cancellationToken = default);
@@ -143,8 +156,9 @@ public sealed record DataKeyRecord(string TenantId, DataKeyPurpose Purpose, int 
 public readonly record struct FingerprintKey(string EntityType, byte[] Fingerprint);
 
 /// <summary>The token that holds an (entity type, fingerprint) pair.
-/// <paramref name="SpellingFingerprint"/> is set on a value's first-spelling row (see <see cref="NewToken"/>).</summary>
-public sealed record TokenMatch(string EntityType, byte[] Fingerprint, string TokenId, byte[]? SpellingFingerprint = null);
+/// <paramref name="SpellingFingerprint"/> is set on a value's first-spelling row (see <see cref="NewToken"/>);
+/// <paramref name="SurrogateAttempt"/> on a row that has a surrogate (see <see cref="IVaultStore.ClaimSurrogatesAsync"/>).</summary>
+public sealed record TokenMatch(string EntityType, byte[] Fingerprint, string TokenId, byte[]? SpellingFingerprint = null, int? SurrogateAttempt = null);
 
 /// <summary>A row to insert on first sight: vault-assigned random ID, keyed fingerprint, sealed value.</summary>
 /// <remarks>A value's first row is keyed by its token ID and its normalized-value fingerprint, and carries the keyed
@@ -153,8 +167,14 @@ public sealed record TokenMatch(string EntityType, byte[] Fingerprint, string To
 /// never meets a normalized one) and whose spelling fingerprint is the same.</remarks>
 public sealed record NewToken(string TokenId, string EntityType, byte[] Fingerprint, int FingerprintVersion, byte[] Ciphertext, int DekVersion, DateTimeOffset? ExpiresAt, byte[]? SubjectRef, byte[]? SpellingFingerprint = null);
 
-/// <summary>A stored token row. <paramref name="Ciphertext"/> is the framed AES-GCM envelope; nothing here is plaintext.</summary>
-public sealed record TokenRecord(string TenantId, string TokenId, string EntityType, byte[] Fingerprint, int FingerprintVersion, byte[] Ciphertext, int DekVersion, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, byte[]? SubjectRef, byte[]? SpellingFingerprint = null);
+/// <summary>A stored token row. <paramref name="Ciphertext"/> is the framed AES-GCM envelope; nothing here is plaintext.
+/// <paramref name="SurrogateFingerprint"/> and <paramref name="SurrogateAttempt"/> are both set when the row has a
+/// surrogate (a keyed hash, never the surrogate), both null otherwise.</summary>
+public sealed record TokenRecord(string TenantId, string TokenId, string EntityType, byte[] Fingerprint, int FingerprintVersion, byte[] Ciphertext, int DekVersion, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, byte[]? SubjectRef, byte[]? SpellingFingerprint = null, byte[]? SurrogateFingerprint = null, int? SurrogateAttempt = null);
+
+/// <summary>A surrogate offered for a token row: its keyed fingerprint and the attempt that made it (see
+/// <see cref="IVaultStore.ClaimSurrogatesAsync"/>).</summary>
+public sealed record SurrogateClaim(string TokenId, byte[] SurrogateFingerprint, int Attempt);
 
 public sealed record CiphertextUpdate(string TokenId, int ExpectedDekVersion, byte[] Ciphertext, int DekVersion);
 

@@ -30,6 +30,12 @@ internal static class PostgresFailures
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: { } constraint }
         && constraint.StartsWith("tokens_pk", StringComparison.Ordinal);
 
+    /// <summary>A surrogate fingerprint claimed by two rows at once (see <c>PostgresVaultStore.ClaimSurrogatesAsync</c>).
+    /// A unique index's violation names the index; on Citus with a suffix.</summary>
+    public static bool IsSurrogateCollision(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: { } constraint }
+        && constraint.StartsWith("tokens_surrogate_uq", StringComparison.Ordinal);
+
     /// <summary>A token row named a tenant that does not exist.</summary>
     public static bool IsMissingTenant(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation, ConstraintName: { } constraint }

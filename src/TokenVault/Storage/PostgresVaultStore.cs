@@ -45,7 +45,8 @@ public sealed class PostgresVaultStore : IVaultStore
         t.fp_version AS FingerprintVersion, t.ciphertext AS Ciphertext, t.dek_version AS DekVersion,
         (extract(epoch FROM t.created_at) * 1000000)::bigint AS CreatedAt,
         (extract(epoch FROM t.expires_at) * 1000000)::bigint AS ExpiresAt,
-        t.subject_ref AS SubjectRef, t.spelling_fp AS SpellingFingerprint
+        t.subject_ref AS SubjectRef, t.spelling_fp AS SpellingFingerprint,
+        t.surrogate_fp AS SurrogateFingerprint, t.surrogate_attempt AS SurrogateAttempt
         """;
 
     private const string NotifySql = "SELECT pg_notify(@Channel, @TenantId)";
@@ -281,7 +282,7 @@ public sealed class PostgresVaultStore : IVaultStore
         FindAsync<TokenRow, TokenRecord>(tenantId, keys, now, TokenColumns, rows => VaultOrder.ByPair(keys.Select(k => (k.EntityType, k.Fingerprint)), rows.Select(row => row.ToRecord()), distinct: true), cancellationToken);
 
     public Task<IReadOnlyList<TokenMatch>> FindTokenIdsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        FindAsync<TokenMatchRow, TokenMatch>(tenantId, keys, now, "t.entity_type AS EntityType, t.fingerprint AS Fingerprint, t.token_id AS TokenId, t.spelling_fp AS SpellingFingerprint", rows => VaultOrder.DistinctMatches(rows.Select(row => row.ToMatch())), cancellationToken);
+        FindAsync<TokenMatchRow, TokenMatch>(tenantId, keys, now, "t.entity_type AS EntityType, t.fingerprint AS Fingerprint, t.token_id AS TokenId, t.spelling_fp AS SpellingFingerprint, t.surrogate_attempt AS SurrogateAttempt", rows => VaultOrder.DistinctMatches(rows.Select(row => row.ToMatch())), cancellationToken);
 
     /// <remarks>
     /// One statement, so one round trip and one transaction. The batch is de-duplicated and sorted into lock order
@@ -368,6 +369,90 @@ public sealed class PostgresVaultStore : IVaultStore
                 new { TenantId = tenantId, TokenIds = tokenIds.ToArray(), Now = UnixMicroseconds.Truncate(now) },
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             return VaultOrder.ByTokenId(tokenIds, rows.Select(row => row.ToRecord()));
+        }, cancellationToken);
+    }
+
+    /// <remarks>
+    /// One transaction: the rows are locked in token ID order first (concurrent claims wait for each other instead of
+    /// deadlocking), then updated where <see cref="VaultSql.ClaimSurrogate"/>'s conditions hold, then read back. A
+    /// fingerprint that a concurrent transaction claimed for another row but had not committed passes the NOT EXISTS
+    /// check and then fails the unique index; the claim then runs again, and sees that row.
+    /// </remarks>
+    public async Task<IReadOnlyList<int?>> ClaimSurrogatesAsync(string tenantId, IReadOnlyList<SurrogateClaim> claims, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.TenantId(tenantId);
+        VaultStoreChecks.SurrogateClaims(claims, nameof(claims));
+        if (claims.Count == 0)
+        {
+            return [];
+        }
+
+        string[] tokenIds = claims.Select(c => c.TokenId).ToArray();
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await InTransactionAsync<IReadOnlyList<int?>>(async (connection, transaction) =>
+                {
+                    await connection.ExecuteAsync(Command(
+                        "SELECT 1 FROM tokens WHERE tenant_id = @TenantId AND token_id = ANY(@TokenIds) ORDER BY token_id FOR UPDATE",
+                        new { TenantId = tenantId, TokenIds = tokenIds },
+                        transaction,
+                        cancellationToken)).ConfigureAwait(false);
+                    await connection.ExecuteAsync(Command(
+                        """
+                        UPDATE tokens t SET surrogate_fp = c.surrogate_fp, surrogate_attempt = c.attempt
+                        FROM unnest(@TokenIds::text[], @SurrogateFps::bytea[], @Attempts::integer[]) AS c(token_id, surrogate_fp, attempt)
+                        WHERE t.tenant_id = @TenantId AND t.token_id = c.token_id AND t.surrogate_fp IS NULL
+                          AND NOT EXISTS (SELECT 1 FROM tokens o WHERE o.tenant_id = @TenantId AND o.surrogate_fp = c.surrogate_fp)
+                        """,
+                        new
+                        {
+                            TenantId = tenantId,
+                            TokenIds = tokenIds,
+                            SurrogateFps = claims.Select(c => c.SurrogateFingerprint).ToArray(),
+                            Attempts = claims.Select(c => c.Attempt).ToArray(),
+                        },
+                        transaction,
+                        cancellationToken)).ConfigureAwait(false);
+                    IEnumerable<SurrogateAttemptRow> rows = await connection.QueryAsync<SurrogateAttemptRow>(Command(
+                        "SELECT token_id AS TokenId, surrogate_attempt AS SurrogateAttempt FROM tokens WHERE tenant_id = @TenantId AND token_id = ANY(@TokenIds)",
+                        new { TenantId = tenantId, TokenIds = tokenIds },
+                        transaction,
+                        cancellationToken)).ConfigureAwait(false);
+                    return VaultStoreRules.AttemptsInClaimOrder(claims, rows);
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (PostgresFailures.IsSurrogateCollision(e) && attempt < 3)
+            {
+                // A concurrent claim of the same fingerprint committed meanwhile; the next round sees it.
+            }
+            catch (PostgresException e) when (PostgresFailures.IsSurrogateCollision(e))
+            {
+                throw new VaultStoreUnavailableException(PostgresFailures.UnavailableMessage, e);
+            }
+        }
+    }
+
+    public Task<IReadOnlyList<TokenRecord?>> FindBySurrogatesAsync(string tenantId, IReadOnlyList<byte[]> surrogateFingerprints, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.TenantId(tenantId);
+        VaultStoreChecks.Fingerprints(surrogateFingerprints, nameof(surrogateFingerprints));
+        if (surrogateFingerprints.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<TokenRecord?>>([]);
+        }
+
+        return WithConnectionAsync<IReadOnlyList<TokenRecord?>>(async connection =>
+        {
+            List<TokenRow> rows = await QueryRowsAsync<TokenRow>(connection, Command(
+                $"""
+                SELECT {TokenColumns} FROM tokens t
+                WHERE t.tenant_id = @TenantId AND t.surrogate_fp = ANY(@SurrogateFps) AND (t.expires_at IS NULL OR t.expires_at > @Now)
+                """,
+                new { TenantId = tenantId, SurrogateFps = surrogateFingerprints.ToArray(), Now = UnixMicroseconds.Truncate(now) },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return VaultOrder.BySurrogate(surrogateFingerprints, rows.Select(row => row.ToRecord()));
         }, cancellationToken);
     }
 

@@ -34,7 +34,8 @@ public sealed class SqliteVaultStore : IVaultStore
     private const string TokenColumns = """
         tenant_id AS TenantId, token_id AS TokenId, entity_type AS EntityType, fingerprint AS Fingerprint,
         fp_version AS FingerprintVersion, ciphertext AS Ciphertext, dek_version AS DekVersion,
-        created_at AS CreatedAt, expires_at AS ExpiresAt, subject_ref AS SubjectRef, spelling_fp AS SpellingFingerprint
+        created_at AS CreatedAt, expires_at AS ExpiresAt, subject_ref AS SubjectRef, spelling_fp AS SpellingFingerprint,
+        surrogate_fp AS SurrogateFingerprint, surrogate_attempt AS SurrogateAttempt
         """;
 
     private static readonly string AuditPageSql = VaultSql.AuditPage("at");
@@ -295,7 +296,7 @@ public sealed class SqliteVaultStore : IVaultStore
     public async Task<IReadOnlyList<TokenMatch>> FindTokenIdsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<TokenRecord> rows = await FindByFingerprintsAsync(tenantId, keys, now, cancellationToken).ConfigureAwait(false);
-        return rows.Select(row => new TokenMatch(row.EntityType, row.Fingerprint, row.TokenId, row.SpellingFingerprint)).ToList();
+        return rows.Select(row => new TokenMatch(row.EntityType, row.Fingerprint, row.TokenId, row.SpellingFingerprint, row.SurrogateAttempt)).ToList();
     }
 
     /// <remarks>In the file's single write transaction: each distinct pair is inserted, or its live row kept, or
@@ -386,6 +387,70 @@ public sealed class SqliteVaultStore : IVaultStore
             }
 
             return VaultOrder.ByTokenId(tokenIds, rows);
+        }, cancellationToken);
+    }
+
+    /// <remarks>In the file's single write transaction, claim by claim, so no two claims race.</remarks>
+    public Task<IReadOnlyList<int?>> ClaimSurrogatesAsync(string tenantId, IReadOnlyList<SurrogateClaim> claims, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.TenantId(tenantId);
+        VaultStoreChecks.SurrogateClaims(claims, nameof(claims));
+        if (claims.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<int?>>([]);
+        }
+
+        return WriteAsync<IReadOnlyList<int?>>(async (connection, transaction) =>
+        {
+            var rows = new List<SurrogateAttemptRow>(claims.Count);
+            foreach (SurrogateClaim claim in claims)
+            {
+                await connection.ExecuteAsync(Command(
+                    VaultSql.ClaimSurrogate,
+                    new { TenantId = tenantId, claim.TokenId, claim.SurrogateFingerprint, claim.Attempt },
+                    transaction,
+                    cancellationToken)).ConfigureAwait(false);
+                rows.AddRange(await connection.QueryAsync<SurrogateAttemptRow>(Command(
+                    "SELECT token_id AS TokenId, surrogate_attempt AS SurrogateAttempt FROM tokens WHERE tenant_id = @TenantId AND token_id = @TokenId",
+                    new { TenantId = tenantId, claim.TokenId },
+                    transaction,
+                    cancellationToken)).ConfigureAwait(false));
+            }
+
+            return VaultStoreRules.AttemptsInClaimOrder(claims, rows);
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<TokenRecord?>> FindBySurrogatesAsync(string tenantId, IReadOnlyList<byte[]> surrogateFingerprints, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.TenantId(tenantId);
+        VaultStoreChecks.Fingerprints(surrogateFingerprints, nameof(surrogateFingerprints));
+        if (surrogateFingerprints.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<TokenRecord?>>([]);
+        }
+
+        return ReadAsync<IReadOnlyList<TokenRecord?>>(async connection =>
+        {
+            await using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
+            var rows = new List<TokenRecord>(surrogateFingerprints.Count);
+            foreach (byte[] fingerprint in surrogateFingerprints)
+            {
+                TokenRow? row = await connection.QuerySingleOrDefaultAsync<TokenRow>(Command(
+                    $"""
+                    SELECT {TokenColumns} FROM tokens
+                    WHERE tenant_id = @TenantId AND surrogate_fp = @Fingerprint AND (expires_at IS NULL OR expires_at > @Now)
+                    """,
+                    new { TenantId = tenantId, Fingerprint = fingerprint, Now = UnixMicroseconds.From(now) },
+                    transaction,
+                    cancellationToken)).ConfigureAwait(false);
+                if (row is not null)
+                {
+                    rows.Add(row.ToRecord());
+                }
+            }
+
+            return VaultOrder.BySurrogate(surrogateFingerprints, rows);
         }, cancellationToken);
     }
 

@@ -49,6 +49,8 @@ internal sealed class TokenRow
     public long? ExpiresAt { get; set; }
     public byte[]? SubjectRef { get; set; }
     public byte[]? SpellingFingerprint { get; set; }
+    public byte[]? SurrogateFingerprint { get; set; }
+    public int? SurrogateAttempt { get; set; }
 
     public TokenRecord ToRecord() => new(
         TenantId,
@@ -61,7 +63,9 @@ internal sealed class TokenRow
         UnixMicroseconds.ToDateTimeOffset(CreatedAt),
         UnixMicroseconds.ToDateTimeOffset(ExpiresAt),
         SubjectRef,
-        SpellingFingerprint);
+        SpellingFingerprint,
+        SurrogateFingerprint,
+        SurrogateAttempt);
 }
 
 internal sealed class ApprovalRow
@@ -97,8 +101,15 @@ internal sealed class TokenMatchRow
     public byte[] Fingerprint { get; set; } = [];
     public string TokenId { get; set; } = "";
     public byte[]? SpellingFingerprint { get; set; }
+    public int? SurrogateAttempt { get; set; }
 
-    public TokenMatch ToMatch() => new(EntityType, Fingerprint, TokenId, SpellingFingerprint);
+    public TokenMatch ToMatch() => new(EntityType, Fingerprint, TokenId, SpellingFingerprint, SurrogateAttempt);
+}
+
+internal sealed class SurrogateAttemptRow
+{
+    public string TokenId { get; set; } = "";
+    public int? SurrogateAttempt { get; set; }
 }
 
 internal sealed class AuditHeadRow

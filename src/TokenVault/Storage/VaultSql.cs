@@ -46,6 +46,8 @@ internal static class VaultSql
             created_at  = CASE WHEN t.expires_at <= @Now THEN excluded.created_at  ELSE t.created_at  END,
             subject_ref = CASE WHEN t.expires_at <= @Now THEN excluded.subject_ref ELSE t.subject_ref END,
             spelling_fp = CASE WHEN t.expires_at <= @Now THEN excluded.spelling_fp ELSE t.spelling_fp END,
+            surrogate_fp      = CASE WHEN t.expires_at <= @Now THEN NULL ELSE t.surrogate_fp      END,
+            surrogate_attempt = CASE WHEN t.expires_at <= @Now THEN NULL ELSE t.surrogate_attempt END,
             expires_at  = CASE WHEN t.expires_at <= @Now THEN excluded.expires_at  ELSE t.expires_at  END
         """;
 
@@ -55,6 +57,15 @@ internal static class VaultSql
         DELETE FROM tokens WHERE tenant_id = @TenantId AND EXISTS (
             SELECT 1 FROM tokens b WHERE b.tenant_id = @TenantId AND b.subject_ref = @SubjectRef
                 AND tokens.token_id >= b.token_id AND tokens.token_id < b.token_id || '.')
+        """;
+
+    /// <summary>A row takes its surrogate only while it has none and no other row of the tenant holds the fingerprint.
+    /// (PostgreSQL: another transaction's uncommitted claim of the same fingerprint surfaces as a unique violation of
+    /// <c>tokens_surrogate_uq</c> instead, and the store runs the claim again.)</summary>
+    public const string ClaimSurrogate = """
+        UPDATE tokens SET surrogate_fp = @SurrogateFingerprint, surrogate_attempt = @Attempt
+        WHERE tenant_id = @TenantId AND token_id = @TokenId AND surrogate_fp IS NULL
+          AND NOT EXISTS (SELECT 1 FROM tokens o WHERE o.tenant_id = @TenantId AND o.surrogate_fp = @SurrogateFingerprint)
         """;
 
     public const string CountTokens = """

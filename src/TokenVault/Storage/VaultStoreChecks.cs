@@ -153,6 +153,28 @@ internal static partial class VaultStoreChecks
 
     public static void TokenIds(IReadOnlyList<string> tokenIds, string name) => Each(tokenIds, name, TokenId);
 
+    public static void Fingerprints(IReadOnlyList<byte[]> fingerprints, string name) => Each(fingerprints, name, Fingerprint);
+
+    /// <summary>Well-formed claims, each token ID and each fingerprint at most once (a statement cannot give one row two
+    /// surrogates, nor one surrogate to two rows).</summary>
+    public static void SurrogateClaims(IReadOnlyList<SurrogateClaim> claims, string name)
+    {
+        ArgumentNullException.ThrowIfNull(claims, name);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var fingerprints = new HashSet<FingerprintKey>(FingerprintKeyComparer.Instance);
+        foreach (SurrogateClaim claim in claims)
+        {
+            ArgumentNullException.ThrowIfNull(claim, name);
+            TokenId(claim.TokenId, name);
+            Fingerprint(claim.SurrogateFingerprint, name);
+            ArgumentOutOfRangeException.ThrowIfNegative(claim.Attempt, name);
+            if (!ids.Add(claim.TokenId) || !fingerprints.Add(new FingerprintKey(string.Empty, claim.SurrogateFingerprint)))
+            {
+                throw new ArgumentException("A token ID or surrogate fingerprint appears twice.", name);
+            }
+        }
+    }
+
     public static void CiphertextUpdates(IReadOnlyList<CiphertextUpdate> updates, string name) => Each(updates, name, static (update, name) =>
     {
         ArgumentNullException.ThrowIfNull(update, name);

@@ -45,6 +45,13 @@ internal static class VaultStoreRules
             : throw new InvalidOperationException("An inserted token row could not be read back.");
     }
 
+    /// <summary>The surrogate attempt each claimed row holds, in claim order; null for a row without one or gone.</summary>
+    public static IReadOnlyList<int?> AttemptsInClaimOrder(IReadOnlyList<SurrogateClaim> claims, IEnumerable<SurrogateAttemptRow> rows)
+    {
+        var byId = rows.ToDictionary(row => row.TokenId, row => row.SurrogateAttempt, StringComparer.Ordinal);
+        return claims.Select(claim => byId.GetValueOrDefault(claim.TokenId)).ToArray();
+    }
+
     /// <summary>The batch's tenants in one global order: heads are locked in it, so appenders never deadlock.</summary>
     public static string[] TenantsInLockOrder(IReadOnlyList<AuditEntry> entries) =>
         entries.Select(e => e.TenantId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
@@ -108,6 +115,21 @@ internal static class VaultOrder
     {
         var seen = new HashSet<FingerprintKey>(FingerprintKeyComparer.Instance);
         return matches.Where(m => seen.Add(new FingerprintKey(m.EntityType, m.Fingerprint))).ToList();
+    }
+
+    /// <summary>For each surrogate fingerprint asked for, in order, the row holding it or null.</summary>
+    public static List<TokenRecord?> BySurrogate(IReadOnlyList<byte[]> surrogateFingerprints, IEnumerable<TokenRecord> rows)
+    {
+        var byFingerprint = new Dictionary<FingerprintKey, TokenRecord>(FingerprintKeyComparer.Instance);
+        foreach (TokenRecord row in rows)
+        {
+            if (row.SurrogateFingerprint is { } fingerprint)
+            {
+                byFingerprint.TryAdd(new FingerprintKey(string.Empty, fingerprint), row);
+            }
+        }
+
+        return surrogateFingerprints.Select(fingerprint => byFingerprint.GetValueOrDefault(new FingerprintKey(string.Empty, fingerprint))).ToList();
     }
 
     /// <summary>The rows for these token IDs in the order first asked for; unknown IDs skipped.</summary>

@@ -59,6 +59,12 @@ internal sealed class ServicePipeline : IAsyncDisposable
 
     public KeyAdminService.KeyAdminServiceClient KeyAdmin { get; private set; } = null!;
 
+    /// <summary>The vault's data plane, for tests that check what it holds (with <see cref="DetokenizerToken"/>).</summary>
+    public TokenVaultService.TokenVaultServiceClient Vault { get; private set; } = null!;
+
+    /// <summary>The Rehydrator's identity towards the vault (the detokenizer role).</summary>
+    public Metadata DetokenizerToken => Bearer(ServiceTokens.Issue(ServiceKeys, "svc:rehydrator", VaultRoles.Detokenizer, TimeSpan.FromMinutes(30)));
+
     public Metadata AdminToken => Bearer(ServiceTokens.Issue(ServiceKeys, "admin:alice", VaultRoles.KeyAdmin, TimeSpan.FromMinutes(30)));
 
     public string AllLogs => string.Join('\n', VaultLogs.Records.Concat(RedactorLogs.Records).Concat(RehydratorLogs.Records));
@@ -214,6 +220,7 @@ internal sealed class ServicePipeline : IAsyncDisposable
         vault.MapTokenVault();
         var vaultUrl = await RunAsync(vault);
         KeyAdmin = new KeyAdminService.KeyAdminServiceClient(Channel(vaultUrl));
+        Vault = new TokenVaultService.TokenVaultServiceClient(Channel(vaultUrl));
 
         // ① Redactor: tokenizer identity only.
         var redactorBuilder = Builder(RedactorLogs);

@@ -136,6 +136,28 @@ public sealed class RedactServiceTests
         Assert.That(DisabledLines(_server), Is.Zero);
     }
 
+    [Test]
+    public async Task Redact_in_surrogate_mode_reports_the_token_and_the_surrogate_span_with_the_surrogate_action()
+    {
+        var response = await _client.RedactAsync(new RedactRequest { TenantId = "st-example-hospital", Text = _canaries.PaymentsNote, Replacement = ReplacementMode.Surrogate });
+
+        Assert.That(_canaries.FoundIn(response.Text), Is.Empty);
+        Assert.That(_vault.Requests.Single().Surrogates, Is.True);
+        var pan = response.Entities.Single(e => e.Type == WireEntityType.Pan);
+        Assert.That(pan.Action, Is.EqualTo(RedactionAction.Surrogate));
+        Assert.That(pan.Token, Does.StartWith("[PAN_"));
+        Assert.That(response.Text[pan.Start..pan.End], Is.EqualTo(FakeRedactionVault.SurrogateOf("PAN", _canaries.PanDashed)));
+        Assert.That(response.Entities.Single(e => e.Type == WireEntityType.Cvv).Action, Is.EqualTo(RedactionAction.Masked));
+    }
+
+    [Test]
+    public void Redact_refuses_an_unknown_replacement_mode()
+    {
+        var refusal = Assert.ThrowsAsync<RpcException>(async () => await _client.RedactAsync(new RedactRequest { TenantId = "st-example-hospital", Text = "x", Replacement = (ReplacementMode)7 }));
+
+        Assert.That(refusal!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+    }
+
     private static int DisabledLines(InProcessRedactor server) =>
         server.Logs.Records.Count(r => r.Contains("Redact is disabled: no vault is configured", StringComparison.Ordinal));
 }

@@ -67,4 +67,23 @@ public sealed class RedactionPolicyTests
 
         Assert.That(() => DetectionPolicy.Load(path), Throws.Nothing);
     }
+
+    [Test]
+    public void The_replacement_style_is_tokens_unless_an_entry_asks_for_surrogates()
+    {
+        var policy = Parse("""{ "default": {}, "tenants": { "clinic": { "replacement": "surrogate" }, "bank": { "replacement": "token" } } }""");
+
+        Assert.That(policy.RedactionFor("clinic").Replacement, Is.EqualTo(ReplacementStyle.Surrogate));
+        Assert.That(policy.RedactionFor("bank").Replacement, Is.EqualTo(ReplacementStyle.Token));
+        Assert.That(policy.RedactionFor("someone-else").Replacement, Is.EqualTo(ReplacementStyle.Token));
+        Assert.That(DetectionPolicy.Everything.RedactionFor("clinic").Replacement, Is.EqualTo(ReplacementStyle.Token));
+    }
+
+    [Test]
+    public void An_unknown_replacement_style_stops_the_file_from_loading()
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => Parse("""{ "tenants": { "clinic": { "replacement": "Surrogates" } } }"""));
+
+        Assert.That(ex!.Message, Does.Contain("tenants.clinic.replacement"));
+    }
 }

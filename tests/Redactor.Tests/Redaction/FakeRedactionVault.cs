@@ -48,8 +48,18 @@ internal sealed class FakeRedactionVault : IRedactionVault
 
         var response = new TokenizeResponse();
         response.Tokens.AddRange(request.Items.Select(i => TokenOf(i.EntityType, i.Value)));
+        if (request.Surrogates)
+        {
+            response.Surrogates.AddRange(request.Items.Select(i => SurrogateOf(i.EntityType, i.Value)));
+        }
+
         return Task.FromResult(response);
     }
+
+    /// <summary>The fake's surrogate: "" for e-mail addresses (no surrogate, as in the vault), else a stand-in derived from
+    /// the token (never the value).</summary>
+    public static string SurrogateOf(string type, string value) =>
+        type == "EMAIL" ? string.Empty : "Sur " + TokenOf(type, value)[(type.Length + 2)..^1].ToLowerInvariant();
 
     public static RpcException Status(StatusCode code) => new(new global::Grpc.Core.Status(code, "fake vault refusal"));
 }

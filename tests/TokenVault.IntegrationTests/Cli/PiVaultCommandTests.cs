@@ -96,6 +96,27 @@ public sealed class PiVaultCommandTests
     }
 
     [Test]
+    public async Task Redact_with_surrogates_writes_realistic_stand_ins_for_card_name_and_ssn_and_no_value()
+    {
+        var pan = _canary.Pan();
+        var note = $"Patient: Maria Gonzalez, SSN 512-48-7306.\nCard {pan} on file, CVV 123.\n";
+
+        var redacted = await _pi.RunAsync(Embedded, [note], "redact", "--surrogates", "-");
+        var again = await _pi.RunAsync(Embedded, [note], "redact", "--surrogates", "-");
+        var tokens = await _pi.RunAsync(Embedded, [note], "redact", "-");
+
+        Assert.That(new[] { redacted, again, tokens }.Select(r => r.ExitCode), Has.All.Zero, redacted.Error);
+        // Booleans, not Does.Contain: a failing assertion must not print the text with the values in it.
+        Assert.That(new[] { pan, pan.Replace(" ", string.Empty, StringComparison.Ordinal), "512-48-7306", "Gonzalez", "Maria" }.Any(redacted.Out.Contains), Is.False, "a value in the sanitized text");
+        Assert.That(_canary.FoundIn(redacted.Out + redacted.Error), Is.Empty);
+        Assert.That(new[] { "[PAN_", "[PERSON_", "[SSN_" }.Any(redacted.Out.Contains), Is.False, "surrogates, not bracketed tokens");
+        Assert.That(redacted.Out.Contains("[CVV_REDACTED]", StringComparison.Ordinal), Is.True, "the CVV is still destroyed");
+        Assert.That(redacted.Out.Contains(pan[^4..] + " on file", StringComparison.Ordinal), Is.True, "the card surrogate keeps the last four");
+        Assert.That(again.Out == redacted.Out, Is.True, "the same note gets the same surrogates");
+        Assert.That(new[] { "[PAN_", "[PERSON_", "[SSN_" }.All(tokens.Out.Contains), Is.True, "without --surrogates the output is tokens, as before");
+    }
+
+    [Test]
     public async Task Redact_then_rehydrate_gives_back_the_original_text_to_a_role_that_may_see_everything_and_less_to_others()
     {
         var pan = _canary.Pan();
@@ -255,7 +276,7 @@ public sealed class PiVaultCommandTests
             var first = await _pi.RunAsync(postgres, null, "vault", "migrate");
             var second = await _pi.RunAsync(postgres, null, "vault", "migrate");
 
-            Assert.That((first.ExitCode, first.Out), Is.EqualTo((0, "postgres: applied migration(s) 1, 2, 3\n")), first.ToString());
+            Assert.That((first.ExitCode, first.Out), Is.EqualTo((0, "postgres: applied migration(s) 1, 2, 3, 4\n")), first.ToString());
             Assert.That((second.ExitCode, second.Out), Is.EqualTo((0, "postgres: schema is current\n")), second.ToString());
             Assert.That(first.Error + second.Error, Does.Not.Contain(new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresConnectionString).Password!));
         }

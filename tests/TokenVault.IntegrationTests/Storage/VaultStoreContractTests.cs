@@ -303,6 +303,8 @@ public abstract partial class VaultStoreContractTests
             ["expires_at"] = ColumnKind.Timestamp,
             ["subject_ref"] = ColumnKind.Bytes,
             ["spelling_fp"] = ColumnKind.Bytes,
+            ["surrogate_fp"] = ColumnKind.Bytes,
+            ["surrogate_attempt"] = ColumnKind.Number,
         }));
         Assert.That(dataKeys, Is.EquivalentTo(new Dictionary<string, ColumnKind>
         {
