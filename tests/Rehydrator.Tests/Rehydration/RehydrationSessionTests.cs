@@ -33,7 +33,7 @@ public sealed class RehydrationSessionTests
             foreach (var chunk in TokenText.Chunk(random, text))
             {
                 output.Append(await stream.WriteAsync(chunk));
-                Assert.That(stream.HeldBack, Is.LessThanOrEqualTo(TokenScanner.MaxHeldBack));
+                Assert.That(stream.HeldBack, Is.LessThanOrEqualTo(TextScanner.MaxHeldBack));
             }
 
             var end = await stream.CompleteAsync();
@@ -164,7 +164,7 @@ public sealed class RehydrationSessionTests
         var h = new EngineHarness(maxTextLength: 10);
         var stream = await h.Engine.OpenStreamAsync(EngineHarness.Agent("clinician"), null, "treatment");
 
-        Assert.That(await stream.WriteAsync("0123456789"), Is.EqualTo("0123456789"));
+        Assert.That(await stream.WriteAsync("12345 ok.!"), Is.EqualTo("12345 ok.!"));
         Assert.That(() => stream.WriteAsync("0123456789x"), Throws.TypeOf<RehydrationException>().With.Property(nameof(RehydrationException.Reason)).EqualTo("text_too_long"));
     }
 }
