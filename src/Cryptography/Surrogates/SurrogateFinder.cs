@@ -207,7 +207,8 @@ public static class SurrogateFinder
             groups++;
             if (p == n)
             {
-                return final ? Finish(s, start, p, digits, panLayout, out kind) : More;
+                // An unclosed parenthesis is not part of the run: the run at the digit after it decides.
+                return !final ? More : paren && groups == 1 ? No : Finish(s, start, p, digits, panLayout, out kind);
             }
 
             var c = s[p];
