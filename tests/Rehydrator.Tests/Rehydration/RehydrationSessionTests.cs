@@ -46,6 +46,50 @@ public sealed class RehydrationSessionTests
     }
 
     [Test]
+    public async Task Streaming_output_equals_unary_output_for_random_texts_with_surrogates()
+    {
+        var random = SeededRandom.FromEntropy();
+        var h = new EngineHarness(revealsPerMinute: 1_000_000);
+        using var key = PrivateInference.Cryptography.SecretKey.Generate(32);
+        var pan = PrivateInference.Cryptography.Surrogates.PanSurrogate.Encrypt(key, "t"u8, "4111 1111 1111 1111");
+        var phone = PrivateInference.Cryptography.Surrogates.DigitSurrogate.Encrypt(key, "t"u8, "(555) 010-0199");
+        var ssn = PrivateInference.Cryptography.Surrogates.DigitSurrogate.Encrypt(key, "t"u8, "123-45-6789");
+        var name = PrivateInference.Cryptography.Surrogates.ListSurrogate.Person(key, "t"u8, "7QH2K9MX3A", 0, "John Q. Public");
+        var address = PrivateInference.Cryptography.Surrogates.ListSurrogate.Address(key, "t"u8, "7QH2K9MX3A", 0, "12 Elm St, Troy, NY");
+        string[] surrogates = [pan, phone, ssn, name, address, "Emily Garcia"];
+        h.Vault.AddSurrogate("acme", "PAN", "4111 1111 1111 1111", pan);
+        h.Vault.AddSurrogate("acme", "PHONE", "(555) 010-0199", phone);
+        h.Vault.AddSurrogate("acme", "SSN", "123-45-6789", ssn);
+        h.Vault.AddSurrogate("acme", "PERSON", "Jane Roe", name);
+        h.Vault.AddSurrogate("acme", "ADDRESS", "12 Elm St, Troy, NY", address);
+        string[] tokens = [h.Vault.Add("acme", "PERSON", "José Álvarez"), h.Vault.Add("acme", "MRN", "MRN-00259874")];
+        var agent = EngineHarness.Agent("payments-agent");
+        var fromSurrogates = 0;
+        for (var run = 0; run < 1500; run++)
+        {
+            var text = SurrogateText.Random(random, tokens, surrogates, random.Next(1, 30));
+            var unary = await h.Engine.RehydrateAsync(agent, null, "payment", text);
+            var stream = await h.Engine.OpenStreamAsync(agent, null, "payment");
+            var output = new System.Text.StringBuilder();
+            foreach (var chunk in TokenText.Chunk(random, text))
+            {
+                output.Append(await stream.WriteAsync(chunk));
+                Assert.That(stream.HeldBack, Is.LessThanOrEqualTo(TextScanner.MaxHeldBack));
+            }
+
+            var end = await stream.CompleteAsync();
+            output.Append(end.Text);
+
+            Assert.That(output.ToString() == unary.Text, Is.True, $"seed {random.Seed}, run {run}");
+            Assert.That(end.Summary.Counts, Is.EqualTo(unary.Summary.Counts), $"seed {random.Seed}, run {run}");
+            Assert.That(end.Summary.Unresolved, Is.EqualTo(unary.Summary.Unresolved), $"seed {random.Seed}, run {run}");
+            fromSurrogates += unary.Summary.Count("PAN", RehydrationAction.Mask) + unary.Summary.Count("ADDRESS", RehydrationAction.Reveal);
+        }
+
+        Assert.That(fromSurrogates, Is.Positive, "surrogates were resolved at all");
+    }
+
+    [Test]
     public async Task A_token_split_across_chunks_is_held_back_and_then_resolved()
     {
         var h = new EngineHarness();
