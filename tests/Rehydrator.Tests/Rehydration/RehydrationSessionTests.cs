@@ -26,22 +26,7 @@ public sealed class RehydrationSessionTests
         var agent = EngineHarness.Agent("payments-agent");
         for (var run = 0; run < 1500; run++)
         {
-            var text = TokenText.Random(random, tokens, random.Next(1, 30));
-            var unary = await h.Engine.RehydrateAsync(agent, null, "payment", text);
-            var stream = await h.Engine.OpenStreamAsync(agent, null, "payment");
-            var output = new System.Text.StringBuilder();
-            foreach (var chunk in TokenText.Chunk(random, text))
-            {
-                output.Append(await stream.WriteAsync(chunk));
-                Assert.That(stream.HeldBack, Is.LessThanOrEqualTo(TextScanner.MaxHeldBack));
-            }
-
-            var end = await stream.CompleteAsync();
-            output.Append(end.Text);
-
-            Assert.That(output.ToString(), Is.EqualTo(unary.Text), $"seed {random.Seed}, run {run}");
-            Assert.That(end.Summary.Counts, Is.EqualTo(unary.Summary.Counts), $"seed {random.Seed}, run {run}");
-            Assert.That(end.Summary.Unresolved, Is.EqualTo(unary.Summary.Unresolved), $"seed {random.Seed}, run {run}");
+            await AssertStreamEqualsUnary(h, agent, random, TokenText.Random(random, tokens, random.Next(1, 30)), run);
         }
     }
 
@@ -67,22 +52,7 @@ public sealed class RehydrationSessionTests
         var fromSurrogates = 0;
         for (var run = 0; run < 1500; run++)
         {
-            var text = SurrogateText.Random(random, tokens, surrogates, random.Next(1, 30));
-            var unary = await h.Engine.RehydrateAsync(agent, null, "payment", text);
-            var stream = await h.Engine.OpenStreamAsync(agent, null, "payment");
-            var output = new System.Text.StringBuilder();
-            foreach (var chunk in TokenText.Chunk(random, text))
-            {
-                output.Append(await stream.WriteAsync(chunk));
-                Assert.That(stream.HeldBack, Is.LessThanOrEqualTo(TextScanner.MaxHeldBack));
-            }
-
-            var end = await stream.CompleteAsync();
-            output.Append(end.Text);
-
-            Assert.That(output.ToString() == unary.Text, Is.True, $"seed {random.Seed}, run {run}");
-            Assert.That(end.Summary.Counts, Is.EqualTo(unary.Summary.Counts), $"seed {random.Seed}, run {run}");
-            Assert.That(end.Summary.Unresolved, Is.EqualTo(unary.Summary.Unresolved), $"seed {random.Seed}, run {run}");
+            var unary = await AssertStreamEqualsUnary(h, agent, random, SurrogateText.Random(random, tokens, surrogates, random.Next(1, 30)), run);
             fromSurrogates += unary.Summary.Count("PAN", RehydrationAction.Mask) + unary.Summary.Count("ADDRESS", RehydrationAction.Reveal);
         }
 
@@ -210,5 +180,27 @@ public sealed class RehydrationSessionTests
 
         Assert.That(await stream.WriteAsync("12345 ok.!"), Is.EqualTo("12345 ok.!"));
         Assert.That(() => stream.WriteAsync("0123456789x"), Throws.TypeOf<RehydrationException>().With.Property(nameof(RehydrationException.Reason)).EqualTo("text_too_long"));
+    }
+
+    /// <summary>Rehydrates <paramref name="text"/> whole and as a stream in random chunks; asserts the same text (compared
+    /// as a boolean: it holds values) and summary, and a bounded hold-back. Returns the unary result.</summary>
+    private static async Task<Rehydrator.Rehydration.RehydrationResult> AssertStreamEqualsUnary(EngineHarness h, Rehydrator.Authorization.AuthenticatedAgent agent, SeededRandom random, string text, int run)
+    {
+        var unary = await h.Engine.RehydrateAsync(agent, null, "payment", text);
+        var stream = await h.Engine.OpenStreamAsync(agent, null, "payment");
+        var output = new System.Text.StringBuilder();
+        foreach (var chunk in TokenText.Chunk(random, text))
+        {
+            output.Append(await stream.WriteAsync(chunk));
+            Assert.That(stream.HeldBack, Is.LessThanOrEqualTo(TextScanner.MaxHeldBack));
+        }
+
+        var end = await stream.CompleteAsync();
+        output.Append(end.Text);
+
+        Assert.That(output.ToString() == unary.Text, Is.True, $"seed {random.Seed}, run {run}");
+        Assert.That(end.Summary.Counts, Is.EqualTo(unary.Summary.Counts), $"seed {random.Seed}, run {run}");
+        Assert.That(end.Summary.Unresolved, Is.EqualTo(unary.Summary.Unresolved), $"seed {random.Seed}, run {run}");
+        return unary;
     }
 }
