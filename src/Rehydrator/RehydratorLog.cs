@@ -26,4 +26,10 @@ internal static partial class RehydratorLog
 
     [LoggerMessage(7, LogLevel.Error, "{Method} failed with {ExceptionType}")]
     public static partial void RequestFailed(ILogger logger, string method, string exceptionType);
+
+    [LoggerMessage(8, LogLevel.Warning, "{Candidates} distinct surrogate candidates in one window; only the first {Cap} were looked up, the rest stay as written")]
+    public static partial void SurrogateCandidatesCapped(ILogger logger, int candidates, int cap);
+
+    [LoggerMessage(9, LogLevel.Warning, "The vault answered no surrogate results for {Candidates} candidates (a vault without surrogate support); they stay as written")]
+    public static partial void NoSurrogateResults(ILogger logger, int candidates);
 }

@@ -15,6 +15,7 @@ namespace PrivateInference.Rehydrator.Policy;
 ///   "version": 1,
 ///   "description": "optional free text",
 ///   "purposes": ["treatment", "payment", "operations"],
+///   "surrogates": true,
 ///   "roles": {
 ///     "clinician":           { "treatment":  { "PERSON": "reveal", "PAN": "withhold" } },
 ///     "payments-supervisor": { "payment":    { "PAN": { "action": "mask", "breakGlass": "reveal" } } },
@@ -28,6 +29,9 @@ namespace PrivateInference.Rehydrator.Policy;
 /// wider action a rule allows under a valid break-glass grant; it must be wider than <c>action</c>.</para>
 /// <para>Names of roles and purposes: 1-64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit
 /// (the vault's audit vocabulary). The purpose name <c>unknown</c> is reserved for audit records of refused requests.</para>
+/// <para><c>surrogates</c> (optional, default <c>true</c>): whether realistic surrogates in text are looked up in the
+/// vault as well as bracketed tokens. A tenant may switch to surrogate redaction at any time, so it is on unless a
+/// deployment that never uses surrogates turns it off to avoid the look-ups.</para>
 /// </remarks>
 public sealed partial class RehydrationPolicy
 {
@@ -46,11 +50,15 @@ public sealed partial class RehydrationPolicy
 
     private readonly FrozenDictionary<string, FrozenDictionary<string, RoleRules>> _roles;
 
-    private RehydrationPolicy(FrozenSet<string> purposes, FrozenDictionary<string, FrozenDictionary<string, RoleRules>> roles)
+    private RehydrationPolicy(FrozenSet<string> purposes, FrozenDictionary<string, FrozenDictionary<string, RoleRules>> roles, bool surrogates)
     {
         Purposes = purposes;
         _roles = roles;
+        Surrogates = surrogates;
     }
+
+    /// <summary>Whether surrogates in text are looked up (the file's <c>surrogates</c>, default true).</summary>
+    public bool Surrogates { get; }
 
     /// <summary>The purposes of use the policy knows; any other purpose is refused as unknown.</summary>
     public FrozenSet<string> Purposes { get; }
@@ -188,6 +196,7 @@ public sealed partial class RehydrationPolicy
             }
 
             int? version = null;
+            var surrogates = true;
             List<string>? purposes = null;
             List<(string Role, string Purpose, long At, RoleRules Rules)>? entries = null;
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -212,8 +221,16 @@ public sealed partial class RehydrationPolicy
                     case "roles":
                         entries = ParseRoles(ref reader);
                         break;
+                    case "surrogates":
+                        if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False))
+                        {
+                            throw Error(reader.TokenStartIndex, "$.surrogates", "must be true or false");
+                        }
+
+                        surrogates = reader.GetBoolean();
+                        break;
                     default:
-                        throw Error(at, "$." + name, "unknown key (expected version, description, purposes, roles)");
+                        throw Error(at, "$." + name, "unknown key (expected version, description, purposes, surrogates, roles)");
                 }
             }
 
@@ -255,7 +272,7 @@ public sealed partial class RehydrationPolicy
                 byPurpose[purpose] = rules;
             }
 
-            return new RehydrationPolicy(known, roles.ToFrozenDictionary(r => r.Key, r => r.Value.ToFrozenDictionary(StringComparer.Ordinal), StringComparer.Ordinal));
+            return new RehydrationPolicy(known, roles.ToFrozenDictionary(r => r.Key, r => r.Value.ToFrozenDictionary(StringComparer.Ordinal), StringComparer.Ordinal), surrogates);
         }
 
         private List<string> ParsePurposes(ref Utf8JsonReader reader)

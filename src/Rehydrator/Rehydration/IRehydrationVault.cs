@@ -15,7 +15,9 @@ namespace PrivateInference.Rehydrator.Rehydration;
 /// </remarks>
 public interface IRehydrationVault
 {
-    /// <summary>Resolves a batch of at most the vault's batch limit of tokens, with the rehydration's context for the audit.</summary>
+    /// <summary>Resolves a batch of tokens and surrogate candidates (at most the vault's batch limit together), with the
+    /// rehydration's context for the audit: one result per token in <c>results</c> and one per candidate in
+    /// <c>surrogate_results</c>, in request order.</summary>
     Task<DetokenizeResponse> DetokenizeAsync(DetokenizeRequest request, CancellationToken cancellationToken);
 
     /// <summary>Records a rehydration that needed no Detokenize (all withheld, no tokens, or refused) on the audit chain.</summary>

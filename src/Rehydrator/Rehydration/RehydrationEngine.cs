@@ -7,9 +7,9 @@ using WireContext = PrivateInference.Contracts.Vault.V1.RehydrationContext;
 namespace PrivateInference.Rehydrator.Rehydration;
 
 /// <summary>
-/// Rehydration: tokens found in text → an action per entity type from the policy → one batched Detokenize of the tokens
-/// to reveal or mask → text with values revealed, masked or withheld, and a summary. What the gRPC service and the CLI
-/// both call.
+/// Rehydration: tokens and surrogate candidates found in text → an action per entity type from the policy → one batched
+/// Detokenize of the tokens to reveal or mask and of the candidates → text with values revealed, masked or withheld, and a
+/// summary. What the gRPC service and the CLI both call.
 /// </summary>
 /// <remarks>
 /// <para>Withheld tokens never leave the Rehydrator: only tokens whose action is reveal or mask are sent to the vault, in
@@ -17,6 +17,9 @@ namespace PrivateInference.Rehydrator.Rehydration;
 /// roles that took part, purpose, break-glass grant, distinct tokens per type and action) for the vault's audit.
 /// Rehydrations without a Detokenize (nothing to reveal) and every refusal are recorded with <c>RecordRehydration</c>,
 /// so each one is on the tenant's audit chain.</para>
+/// <para>Surrogates (see <see cref="Text.TextScanner"/>): candidates are only questions to the vault; a candidate resolves
+/// only when the vault recorded exactly that surrogate for the tenant, and then gets its type's action as a token would.
+/// Unknown candidates stay as written and are not counted.</para>
 /// <para>Fail closed: if the vault is unreachable or fails, the request fails (UNAVAILABLE, or FAILED_PRECONDITION for a
 /// disabled key) and nothing of it is returned. A successful rehydration whose audit record cannot be written fails too.</para>
 /// <para>Thread-safe; one instance per process (its rate limiter is per instance).</para>

@@ -13,10 +13,17 @@ public sealed class RehydrationOptions
     /// <summary>Most tokens in one Detokenize call: the vault's batch limit (1,000). Larger requests are split.</summary>
     public int MaxBatchSize { get; set; } = 1000;
 
+    /// <summary>Most distinct surrogate candidates looked up per request or stream window (default 500): a hostile text
+    /// full of number-shaped or name-shaped words cannot make one request cost the vault more than this many look-ups.
+    /// Candidates beyond it (in text order) are not looked up and stay as written, which reveals nothing. They share the
+    /// Detokenize batches with the tokens.</summary>
+    public int MaxSurrogateCandidates { get; set; } = 500;
+
     /// <summary>Tolerance for the agent token's expiry when a stream window is served (as the authenticator's).</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless every limit is positive and the batch at most 1,000.</summary>
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless every limit is positive (the candidate limit may be
+    /// 0: no surrogate look-ups) and the batch at most 1,000.</summary>
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxTextLength, nameof(MaxTextLength));
@@ -24,5 +31,6 @@ public sealed class RehydrationOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxBatchSize, nameof(MaxBatchSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxBatchSize, 1000, nameof(MaxBatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(ClockSkew, TimeSpan.Zero, nameof(ClockSkew));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxSurrogateCandidates, nameof(MaxSurrogateCandidates));
     }
 }

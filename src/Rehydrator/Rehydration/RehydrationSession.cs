@@ -1,4 +1,5 @@
 using PrivateInference.Cryptography;
+using PrivateInference.Cryptography.Surrogates;
 using System.Diagnostics;
 using System.Text;
 using Grpc.Core;
@@ -12,8 +13,9 @@ namespace PrivateInference.Rehydrator.Rehydration;
 
 /// <summary>
 /// One streamed rehydration, authorized once: chunks in, text out, a summary at the end. Each
-/// <see cref="WriteAsync"/> is a window: its finished tokens go to the vault in one Detokenize (split at the batch limit),
-/// and its text comes back at once, except the suffix the hold-back rule keeps (<see cref="TokenScanner"/>).
+/// <see cref="WriteAsync"/> is a window: its finished tokens and surrogate candidates go to the vault in one Detokenize
+/// (split at the batch limit), and its text comes back at once, except the suffix the hold-back rule keeps
+/// (<see cref="TextScanner"/>).
 /// </summary>
 /// <remarks>
 /// <para>Not thread-safe: one caller writes, in order. After a refusal or failure the stream is finished and every
@@ -27,9 +29,13 @@ public sealed class RehydrationSession
     private readonly AuthenticatedAgent _agent;
     private readonly PolicyDecision _decision;
     private readonly string? _grant;
-    private readonly TokenScanner _scanner = new();
+    private const string PersonType = "PERSON";
+    private const string AddressType = "ADDRESS";
+
+    private readonly TextScanner _scanner;
+    private readonly bool[] _lookUp;
     private readonly Dictionary<(string Type, RehydrationAction Action), int> _counts = [];
-    private readonly Dictionary<string, int> _unreportedWithheld = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Type, RehydrationAction Action), int> _unreported = [];
     private int _unresolved;
     private int _windows;
     private int _vaultCalls;
@@ -44,9 +50,11 @@ public sealed class RehydrationSession
         _agent = agent;
         _decision = decision;
         _grant = grant;
+        _scanner = new TextScanner(engine.Policy.Surrogates);
+        _lookUp = LookUp(decision);
     }
 
-    /// <summary>Characters received and not yet returned (at most <see cref="TokenScanner.MaxHeldBack"/>).</summary>
+    /// <summary>Characters received and not yet returned (at most <see cref="TextScanner.MaxHeldBack"/>).</summary>
     public int HeldBack => _scanner.HeldBack;
 
     /// <summary>Rehydrates the next chunk; returns the text decided so far (possibly empty). SENSITIVE.</summary>
@@ -94,7 +102,7 @@ public sealed class RehydrationSession
             }
             catch (RehydrationException refusal)
             {
-                await RecordRefusalAsync(refusal, _unreportedWithheld.Select(w => (w.Key, RehydrationAction.Withhold, w.Value)), cancellationToken).ConfigureAwait(false);
+                await RecordRefusalAsync(refusal, Unreported(), cancellationToken).ConfigureAwait(false);
                 throw;
             }
 
@@ -103,7 +111,7 @@ public sealed class RehydrationSession
             var scanned = _scanner.Push(chunk);
             if (final)
             {
-                scanned = Concat(scanned, _scanner.Complete());
+                scanned = TextScanner.Concat(scanned, _scanner.Complete());
             }
 
             return await ResolveAsync(scanned, cancellationToken).ConfigureAwait(false);
@@ -134,8 +142,8 @@ public sealed class RehydrationSession
     {
         // Distinct tokens per action for the audit and the rate limit; occurrences for the summary.
         var toResolve = new List<(string Token, string Type, RehydrationAction Action)>();
-        var requested = new HashSet<string>(StringComparer.Ordinal);
-        var withheld = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var counted = new HashSet<string>(StringComparer.Ordinal);
+        var withheld = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var match in scanned.Tokens)
         {
             var type = match.Token.EntityType;
@@ -146,82 +154,96 @@ public sealed class RehydrationSession
 
             var action = _decision.ActionFor(type);
             var canonical = match.Token.Format();
+            if (!counted.Add(canonical))
+            {
+                continue;
+            }
+
             if (action == RehydrationAction.Withhold)
             {
-                if (!withheld.TryGetValue(type, out var set))
-                {
-                    withheld[type] = set = new HashSet<string>(StringComparer.Ordinal);
-                }
-
-                set.Add(canonical);
+                withheld[type] = withheld.GetValueOrDefault(type) + 1;
             }
-            else if (requested.Add(canonical))
+            else
             {
                 toResolve.Add((canonical, type, action));
             }
         }
 
-        foreach (var (type, set) in withheld)
+        foreach (var (type, count) in withheld)
         {
-            _unreportedWithheld[type] = _unreportedWithheld.GetValueOrDefault(type) + set.Count;
+            Unreport(type, RehydrationAction.Withhold, count);
         }
 
-        var values = await DetokenizeAsync(toResolve, cancellationToken).ConfigureAwait(false);
-        return Render(scanned, values);
+        var resolution = await DetokenizeAsync(toResolve, Candidates(scanned), counted, cancellationToken).ConfigureAwait(false);
+        return Render(scanned, resolution);
     }
 
-    /// <summary>One Detokenize per batch; returns what to show for each found token (by canonical form).</summary>
-    private async Task<Dictionary<string, string>> DetokenizeAsync(List<(string Token, string Type, RehydrationAction Action)> tokens, CancellationToken cancellationToken)
+    /// <summary>The distinct candidates of the window to look up, in text order: only kinds that could stand for a type
+    /// the agent may see, and at most <see cref="RehydrationOptions.MaxSurrogateCandidates"/>.</summary>
+    private List<string> Candidates(ScannedText scanned)
     {
-        var shown = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (tokens.Count == 0)
+        var candidates = new List<string>();
+        if (scanned.Surrogates.Count == 0)
         {
-            return shown;
+            return candidates;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var cap = _engine.Options.MaxSurrogateCandidates;
+        foreach (var candidate in scanned.Surrogates)
+        {
+            var written = scanned.Text.Substring(candidate.Start, candidate.Length);
+            if (_lookUp[(int)candidate.Kind] && seen.Add(written) && candidates.Count < cap)
+            {
+                candidates.Add(written);
+            }
+        }
+
+        if (seen.Count > candidates.Count)
+        {
+            RehydratorLog.SurrogateCandidatesCapped(_engine.Logger, seen.Count, cap);
+        }
+
+        return candidates;
+    }
+
+    /// <summary>One Detokenize per batch of tokens and surrogate candidates (tokens first); returns what to show for each
+    /// found token (by canonical form) and each found surrogate (as written).</summary>
+    private async Task<Resolution> DetokenizeAsync(List<(string Token, string Type, RehydrationAction Action)> tokens, List<string> candidates, HashSet<string> counted, CancellationToken cancellationToken)
+    {
+        var resolution = new Resolution();
+        if (tokens.Count == 0 && candidates.Count == 0)
+        {
+            return resolution;
         }
 
         var limiter = _engine.Limiter;
         if (!limiter.TryAcquire(_agent.TenantId, _agent.Subject, tokens.Count))
         {
-            var refusal = new RehydrationException(RehydrationErrorKind.ResourceExhausted, $"The agent's limit of {limiter.PerMinute} values per minute is used up; nothing was revealed.", "rate_limited");
-            await RecordRefusalAsync(refusal, CountsOf(tokens).Concat(_unreportedWithheld.Select(w => (w.Key, RehydrationAction.Withhold, w.Value))), cancellationToken).ConfigureAwait(false);
-            throw refusal;
+            await RefuseRateAsync(CountsOf(tokens), cancellationToken).ConfigureAwait(false);
         }
 
         var batchSize = _engine.Options.MaxBatchSize;
+        var items = tokens.Count + candidates.Count;
         try
         {
-            for (var start = 0; start < tokens.Count; start += batchSize)
+            for (var start = 0; start < items; start += batchSize)
             {
-                var batch = tokens.GetRange(start, Math.Min(batchSize, tokens.Count - start));
+                var end = Math.Min(items, start + batchSize);
+                var batch = start < tokens.Count ? tokens.GetRange(start, Math.Min(end, tokens.Count) - start) : [];
+                var surrogateStart = Math.Max(start, tokens.Count) - tokens.Count;
+                var batchCandidates = candidates.GetRange(surrogateStart, Math.Max(end - tokens.Count, 0) - surrogateStart);
                 var counts = CountsOf(batch).ToList();
-                counts.AddRange(_unreportedWithheld.Select(w => (w.Key, RehydrationAction.Withhold, w.Value)));
+                counts.AddRange(Unreported());
                 var request = new DetokenizeRequest { TenantId = _agent.TenantId, Context = Context(counts) };
                 request.Tokens.AddRange(batch.Select(t => t.Token));
+                request.Surrogates.AddRange(batchCandidates);
                 _vaultCalls++;
                 var response = await _engine.Vault.DetokenizeAsync(request, cancellationToken).ConfigureAwait(false);
-                _unreportedWithheld.Clear();
+                _unreported.Clear();
                 _recorded = true;
-                if (response.Results.Count != batch.Count)
-                {
-                    throw new RpcException(new Status(StatusCode.Internal, "The vault answered a different number of tokens."));
-                }
-
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    var (token, type, action) = batch[i];
-                    var result = response.Results[i];
-                    if (!result.Found)
-                    {
-                        continue;
-                    }
-
-                    if (!string.Equals(result.Token, token, StringComparison.Ordinal) || !string.Equals(result.EntityType, type, StringComparison.Ordinal))
-                    {
-                        throw new RpcException(new Status(StatusCode.Internal, "The vault answered for another token."));
-                    }
-
-                    shown[token] = action == RehydrationAction.Reveal ? result.Value : Masks.Mask(type, result.Value);
-                }
+                ReadTokens(batch, response, resolution);
+                ReadSurrogates(batchCandidates, response, resolution);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -239,14 +261,107 @@ public sealed class RehydrationSession
             throw;
         }
 
-        limiter.Refund(_agent.TenantId, _agent.Subject, tokens.Count - shown.Count);
-        return shown;
+        // Values shown: distinct vault tokens revealed or masked, whether written as a token or as a surrogate. Surrogates'
+        // types are known only now, so their share of the allowance is taken now, all or nothing as for tokens.
+        var shown = new HashSet<string>(resolution.Tokens.Keys, StringComparer.Ordinal);
+        var surrogateTokens = resolution.Surrogates.Values.DistinctBy(r => r.Token).ToList();
+        var extra = surrogateTokens.Count(r => r.Action != RehydrationAction.Withhold && shown.Add(r.Token));
+        if (extra > 0 && !limiter.TryAcquire(_agent.TenantId, _agent.Subject, extra))
+        {
+            limiter.Refund(_agent.TenantId, _agent.Subject, tokens.Count);
+            await RefuseRateAsync(CountsOf(surrogateTokens.Select(r => (r.Token, r.Type, r.Action))), cancellationToken).ConfigureAwait(false);
+        }
+
+        limiter.Refund(_agent.TenantId, _agent.Subject, tokens.Count - resolution.Tokens.Count);
+
+        // The Detokenize's context could not count surrogates (their types come with the answer): they ride on the next
+        // Detokenize or the closing record, once per vault token not counted already.
+        foreach (var (type, action, count) in CountsOf(surrogateTokens.Where(r => counted.Add(r.Token)).Select(r => (r.Token, r.Type, r.Action))))
+        {
+            Unreport(type, action, count);
+        }
+
+        return resolution;
     }
 
-    private string Render(ScannedText scanned, Dictionary<string, string> shown)
+    private static void ReadTokens(List<(string Token, string Type, RehydrationAction Action)> batch, DetokenizeResponse response, Resolution resolution)
+    {
+        if (response.Results.Count != batch.Count)
+        {
+            throw new RpcException(new Status(StatusCode.Internal, "The vault answered a different number of tokens."));
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (token, type, action) = batch[i];
+            var result = response.Results[i];
+            if (!result.Found)
+            {
+                continue;
+            }
+
+            if (!string.Equals(result.Token, token, StringComparison.Ordinal) || !string.Equals(result.EntityType, type, StringComparison.Ordinal))
+            {
+                throw new RpcException(new Status(StatusCode.Internal, "The vault answered for another token."));
+            }
+
+            resolution.Tokens[token] = action == RehydrationAction.Reveal ? result.Value : Masks.Mask(type, result.Value);
+        }
+    }
+
+    /// <summary>Reads the answers for surrogate candidates. A vault that predates surrogates answers none: then none is
+    /// found, which leaves them as written (nothing is revealed by it). Any other mismatch fails closed.</summary>
+    private void ReadSurrogates(List<string> candidates, DetokenizeResponse response, Resolution resolution)
+    {
+        var results = response.SurrogateResults;
+        if (results.Count == 0 && candidates.Count > 0)
+        {
+            RehydratorLog.NoSurrogateResults(_engine.Logger, candidates.Count);
+            return;
+        }
+
+        if (results.Count != candidates.Count)
+        {
+            throw new RpcException(new Status(StatusCode.Internal, "The vault answered a different number of surrogates."));
+        }
+
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var result = results[i];
+            if (!result.Found)
+            {
+                continue;
+            }
+
+            if (!Token.TryParse(result.Token, out var token) || !string.Equals(token.EntityType, result.EntityType, StringComparison.Ordinal)
+                || !TokenEntityTypes.Vaulted.Contains(token.EntityType))
+            {
+                throw new RpcException(new Status(StatusCode.Internal, "The vault answered a surrogate with a malformed token."));
+            }
+
+            var type = token.EntityType;
+            var action = _decision.ActionFor(type);
+            var shown = action switch
+            {
+                RehydrationAction.Reveal => result.Value,
+                RehydrationAction.Mask => Masks.Mask(type, result.Value),
+                _ => null,
+            };
+            resolution.Surrogates[candidates[i]] = new ResolvedSurrogate(token.Format(), type, action, shown);
+        }
+    }
+
+    private async Task RefuseRateAsync(IEnumerable<(string, RehydrationAction, int)> counts, CancellationToken cancellationToken)
+    {
+        var refusal = new RehydrationException(RehydrationErrorKind.ResourceExhausted, $"The agent's limit of {_engine.Limiter.PerMinute} values per minute is used up; nothing was revealed.", "rate_limited");
+        await RecordRefusalAsync(refusal, counts.Concat(Unreported()), cancellationToken).ConfigureAwait(false);
+        throw refusal;
+    }
+
+    private string Render(ScannedText scanned, Resolution resolution)
     {
         _unresolved += scanned.Truncated;
-        if (scanned.Tokens.Count == 0)
+        if (scanned.Tokens.Count == 0 && resolution.Surrogates.Count == 0)
         {
             return scanned.Text;
         }
@@ -254,8 +369,14 @@ public sealed class RehydrationSession
         var text = scanned.Text;
         var output = new StringBuilder(text.Length);
         var at = 0;
+        var s = 0;
         foreach (var match in scanned.Tokens)
         {
+            for (; s < scanned.Surrogates.Count && scanned.Surrogates[s].Start < match.Start; s++)
+            {
+                at = RenderSurrogate(text, scanned.Surrogates[s], resolution, output, at);
+            }
+
             output.Append(text, at, match.Start - at);
             at = match.Start + match.Length;
             var type = match.Token.EntityType;
@@ -265,7 +386,7 @@ public sealed class RehydrationSession
                 Count(type, action);
                 output.Append(text, match.Start, match.Length);
             }
-            else if (shown.TryGetValue(match.Token.Format(), out var value))
+            else if (resolution.Tokens.TryGetValue(match.Token.Format(), out var value))
             {
                 Count(type, action);
                 output.Append(value);
@@ -277,25 +398,52 @@ public sealed class RehydrationSession
             }
         }
 
+        for (; s < scanned.Surrogates.Count; s++)
+        {
+            at = RenderSurrogate(text, scanned.Surrogates[s], resolution, output, at);
+        }
+
         output.Append(text, at, text.Length - at);
         return output.ToString();
+    }
+
+    /// <summary>A found surrogate gets its type's action (withheld: stays as written); any other candidate is just text.</summary>
+    private int RenderSurrogate(string text, SurrogateCandidate candidate, Resolution resolution, StringBuilder output, int at)
+    {
+        if (resolution.Surrogates.Count == 0 || !resolution.Surrogates.TryGetValue(text.Substring(candidate.Start, candidate.Length), out var found))
+        {
+            return at;
+        }
+
+        output.Append(text, at, candidate.Start - at);
+        Count(found.Type, found.Action);
+        if (found.Shown is null)
+        {
+            output.Append(text, candidate.Start, candidate.Length);
+        }
+        else
+        {
+            output.Append(found.Shown);
+        }
+
+        return candidate.Start + candidate.Length;
     }
 
     /// <summary>Writes the audit record a rehydration without a Detokenize needs (or the withheld counts no Detokenize
     /// carried). Fails closed: a rehydration that cannot be recorded fails.</summary>
     private async Task FinishAsync(CancellationToken cancellationToken)
     {
-        if (_recorded && _unreportedWithheld.Count == 0)
+        if (_recorded && _unreported.Count == 0)
         {
             return;
         }
 
-        var counts = _unreportedWithheld.Select(w => (w.Key, RehydrationAction.Withhold, w.Value)).ToList();
+        var counts = Unreported().ToList();
         try
         {
             _vaultCalls++;
             await _engine.Vault.RecordRehydrationAsync(new RecordRehydrationRequest { TenantId = _agent.TenantId, Context = Context(counts) }, cancellationToken).ConfigureAwait(false);
-            _unreportedWithheld.Clear();
+            _unreported.Clear();
             _recorded = true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -323,17 +471,27 @@ public sealed class RehydrationSession
         _unresolved,
         _grant);
 
-    private static ScannedText Concat(ScannedText first, ScannedText rest)
+    /// <summary>Per <see cref="SurrogateKind"/>: whether a candidate of that kind could stand for a type the agent may
+    /// see. Names are PERSON surrogates and addresses ADDRESS ones; a digit string can be any other type's (a PAN-shaped
+    /// one too: a digit surrogate of another type can happen to have Luhn residue 5). Kinds that can only be withheld are
+    /// not looked up, as withheld tokens are never sent.</summary>
+    private static bool[] LookUp(PolicyDecision decision)
     {
-        if (rest.Text.Length == 0)
-        {
-            return first;
-        }
-
-        var tokens = new List<TokenMatch>(first.Tokens);
-        tokens.AddRange(rest.Tokens.Select(m => m with { Start = m.Start + first.Text.Length }));
-        return new ScannedText(first.Text + rest.Text, tokens, first.Truncated + rest.Truncated);
+        bool Shown(string type) => decision.ActionFor(type) != RehydrationAction.Withhold;
+        var digits = TokenEntityTypes.Vaulted.Any(t => t is not (PersonType or AddressType) && Shown(t));
+        var lookUp = new bool[Enum.GetValues<SurrogateKind>().Length];
+        lookUp[(int)SurrogateKind.Pan] = digits;
+        lookUp[(int)SurrogateKind.Digits] = digits;
+        lookUp[(int)SurrogateKind.Name] = Shown(PersonType);
+        lookUp[(int)SurrogateKind.Address] = Shown(AddressType);
+        return lookUp;
     }
+
+    private IEnumerable<(string Type, RehydrationAction Action, int Count)> Unreported() =>
+        _unreported.Select(u => (u.Key.Type, u.Key.Action, u.Value));
+
+    private void Unreport(string type, RehydrationAction action, int count) =>
+        _unreported[(type, action)] = _unreported.GetValueOrDefault((type, action)) + count;
 
     /// <summary>Whether every surrogate is half of a pair; a high surrogate at the end waits for the next chunk.</summary>
     private static bool IsWellFormed(string chunk, ref bool highPending)
@@ -360,5 +518,20 @@ public sealed class RehydrationSession
         }
 
         return true;
+    }
+
+    /// <summary>What one window's Detokenize found: what to show per token (canonical) and per surrogate (as written).</summary>
+    private sealed class Resolution
+    {
+        public Dictionary<string, string> Tokens { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, ResolvedSurrogate> Surrogates { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>A surrogate the vault knows: the token it stands for, its type, the action, and what to show (null:
+    /// withheld, it stays as written). SENSITIVE.</summary>
+    private sealed record ResolvedSurrogate(string Token, string Type, RehydrationAction Action, string? Shown)
+    {
+        public override string ToString() => $"ResolvedSurrogate({Type}, {Action})";
     }
 }

@@ -9,10 +9,12 @@ namespace PrivateInference.Rehydrator.Rehydration;
 public readonly record struct RehydrationCount(string EntityType, RehydrationAction Action, int Count);
 
 /// <summary>What a rehydration did, counted over the occurrences of token-shaped spans in the text: never a value.</summary>
-/// <param name="Counts">Per entity type and action: revealed and masked tokens the vault resolved, and withheld tokens
-/// (never sent to the vault), ordered by type and action.</param>
+/// <param name="Counts">Per entity type and action: revealed and masked tokens and surrogates the vault resolved,
+/// withheld tokens (never sent to the vault), and surrogates the vault resolved to a withheld type (left as written),
+/// ordered by type and action.</param>
 /// <param name="Unresolved">Token-shaped spans left as written because the vault did not know them for the tenant, their
-/// type is not one the vault stores, or the input ended inside them.</param>
+/// type is not one the vault stores, or the input ended inside them. Surrogate candidates the vault does not know are just
+/// text and never counted here.</param>
 /// <param name="BreakGlassGrant">The ID of the break-glass grant that widened the policy for this request, or null.</param>
 public sealed record RehydrationSummary(IReadOnlyList<RehydrationCount> Counts, int Unresolved, string? BreakGlassGrant)
 {

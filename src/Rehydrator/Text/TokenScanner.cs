@@ -16,8 +16,11 @@ public readonly record struct TokenMatch(int Start, int Length, Token Token);
 /// mid-token); they stay as written.</param>
 public sealed record ScannedText(string Text, IReadOnlyList<TokenMatch> Tokens, int Truncated)
 {
+    /// <summary>Surrogate candidates, in order, not overlapping each other or a token (<see cref="TextScanner"/>).</summary>
+    public IReadOnlyList<PrivateInference.Cryptography.Surrogates.SurrogateCandidate> Surrogates { get; init; } = [];
+
     /// <summary>Prints the shape only: the text may hold values.</summary>
-    public override string ToString() => $"ScannedText({Text.Length} chars, {Tokens.Count} tokens, {Truncated} truncated)";
+    public override string ToString() => $"ScannedText({Text.Length} chars, {Tokens.Count} tokens, {Surrogates.Count} surrogate candidates, {Truncated} truncated)";
 }
 
 /// <summary>

@@ -72,6 +72,16 @@ public sealed class RehydrationPolicyTests
     }
 
     [Test]
+    public void Surrogate_look_ups_are_on_unless_the_file_turns_them_off()
+    {
+        const string Roles = "\"purposes\":[\"a\"],\"roles\":{\"r\":{\"a\":{}}}}";
+
+        Assert.That(RehydrationPolicy.Parse("{\"version\":1," + Roles).Surrogates, Is.True);
+        Assert.That(RehydrationPolicy.Parse("{\"version\":1,\"surrogates\":true," + Roles).Surrogates, Is.True);
+        Assert.That(RehydrationPolicy.Parse("{\"version\":1,\"surrogates\":false," + Roles).Surrogates, Is.False);
+    }
+
+    [Test]
     public void No_roles_have_no_grant()
     {
         Assert.That(Shipped.Decide([], "treatment", breakGlass: false), Is.Null);
@@ -155,6 +165,8 @@ public sealed class RehydrationPolicyTests
             ("{\"version\":1,\"purposes\":[\"a\"],\"roles\":{\"r\":{\"a\":{}}},\"extra\":1}", "$.extra: unknown key"),
             ("{\"purposes\":[\"a\"],\"roles\":{\"r\":{\"a\":{}}}}", "$.version: missing"),
             ("{\"version\":2,\"purposes\":[\"a\"],\"roles\":{\"r\":{\"a\":{}}}}", "$.version: must be 1"),
+            ("{\"version\":1,\"surrogates\":\"no\",\"purposes\":[\"a\"],\"roles\":{\"r\":{\"a\":{}}}}", "$.surrogates: must be true or false"),
+            ("{\"version\":1,\"surrogates\":true,\"surrogates\":false,\"purposes\":[\"a\"],\"roles\":{\"r\":{\"a\":{}}}}", "$.surrogates"),
             ("{\"version\":1,\"roles\":{\"r\":{\"a\":{}}}}", "$.purposes: missing"),
             ("{\"version\":1,\"purposes\":[\"a\"]}", "$.roles: missing"),
             ("{\"version\":1,\"purposes\":[],\"roles\":{\"r\":{\"a\":{}}}}", "$.purposes: must list at least one purpose"),

@@ -26,23 +26,37 @@ public sealed class RehydrationSessionTests
         var agent = EngineHarness.Agent("payments-agent");
         for (var run = 0; run < 1500; run++)
         {
-            var text = TokenText.Random(random, tokens, random.Next(1, 30));
-            var unary = await h.Engine.RehydrateAsync(agent, null, "payment", text);
-            var stream = await h.Engine.OpenStreamAsync(agent, null, "payment");
-            var output = new System.Text.StringBuilder();
-            foreach (var chunk in TokenText.Chunk(random, text))
-            {
-                output.Append(await stream.WriteAsync(chunk));
-                Assert.That(stream.HeldBack, Is.LessThanOrEqualTo(TokenScanner.MaxHeldBack));
-            }
-
-            var end = await stream.CompleteAsync();
-            output.Append(end.Text);
-
-            Assert.That(output.ToString(), Is.EqualTo(unary.Text), $"seed {random.Seed}, run {run}");
-            Assert.That(end.Summary.Counts, Is.EqualTo(unary.Summary.Counts), $"seed {random.Seed}, run {run}");
-            Assert.That(end.Summary.Unresolved, Is.EqualTo(unary.Summary.Unresolved), $"seed {random.Seed}, run {run}");
+            await AssertStreamEqualsUnary(h, agent, random, TokenText.Random(random, tokens, random.Next(1, 30)), run);
         }
+    }
+
+    [Test]
+    public async Task Streaming_output_equals_unary_output_for_random_texts_with_surrogates()
+    {
+        var random = SeededRandom.FromEntropy();
+        var h = new EngineHarness(revealsPerMinute: 1_000_000);
+        using var key = PrivateInference.Cryptography.SecretKey.Generate(32);
+        var pan = PrivateInference.Cryptography.Surrogates.PanSurrogate.Encrypt(key, "t"u8, "4111 1111 1111 1111");
+        var phone = PrivateInference.Cryptography.Surrogates.DigitSurrogate.Encrypt(key, "t"u8, "(555) 010-0199");
+        var ssn = PrivateInference.Cryptography.Surrogates.DigitSurrogate.Encrypt(key, "t"u8, "123-45-6789");
+        var name = PrivateInference.Cryptography.Surrogates.ListSurrogate.Person(key, "t"u8, "7QH2K9MX3A", 0, "John Q. Public");
+        var address = PrivateInference.Cryptography.Surrogates.ListSurrogate.Address(key, "t"u8, "7QH2K9MX3A", 0, "12 Elm St, Troy, NY");
+        string[] surrogates = [pan, phone, ssn, name, address, "Emily Garcia"];
+        h.Vault.AddSurrogate("acme", "PAN", "4111 1111 1111 1111", pan);
+        h.Vault.AddSurrogate("acme", "PHONE", "(555) 010-0199", phone);
+        h.Vault.AddSurrogate("acme", "SSN", "123-45-6789", ssn);
+        h.Vault.AddSurrogate("acme", "PERSON", "Jane Roe", name);
+        h.Vault.AddSurrogate("acme", "ADDRESS", "12 Elm St, Troy, NY", address);
+        string[] tokens = [h.Vault.Add("acme", "PERSON", "José Álvarez"), h.Vault.Add("acme", "MRN", "MRN-00259874")];
+        var agent = EngineHarness.Agent("payments-agent");
+        var fromSurrogates = 0;
+        for (var run = 0; run < 1500; run++)
+        {
+            var unary = await AssertStreamEqualsUnary(h, agent, random, SurrogateText.Random(random, tokens, surrogates, random.Next(1, 30)), run);
+            fromSurrogates += unary.Summary.Count("PAN", RehydrationAction.Mask) + unary.Summary.Count("ADDRESS", RehydrationAction.Reveal);
+        }
+
+        Assert.That(fromSurrogates, Is.Positive, "surrogates were resolved at all");
     }
 
     [Test]
@@ -164,7 +178,29 @@ public sealed class RehydrationSessionTests
         var h = new EngineHarness(maxTextLength: 10);
         var stream = await h.Engine.OpenStreamAsync(EngineHarness.Agent("clinician"), null, "treatment");
 
-        Assert.That(await stream.WriteAsync("0123456789"), Is.EqualTo("0123456789"));
+        Assert.That(await stream.WriteAsync("12345 ok.!"), Is.EqualTo("12345 ok.!"));
         Assert.That(() => stream.WriteAsync("0123456789x"), Throws.TypeOf<RehydrationException>().With.Property(nameof(RehydrationException.Reason)).EqualTo("text_too_long"));
+    }
+
+    /// <summary>Rehydrates <paramref name="text"/> whole and as a stream in random chunks; asserts the same text (compared
+    /// as a boolean: it holds values) and summary, and a bounded hold-back. Returns the unary result.</summary>
+    private static async Task<Rehydrator.Rehydration.RehydrationResult> AssertStreamEqualsUnary(EngineHarness h, Rehydrator.Authorization.AuthenticatedAgent agent, SeededRandom random, string text, int run)
+    {
+        var unary = await h.Engine.RehydrateAsync(agent, null, "payment", text);
+        var stream = await h.Engine.OpenStreamAsync(agent, null, "payment");
+        var output = new System.Text.StringBuilder();
+        foreach (var chunk in TokenText.Chunk(random, text))
+        {
+            output.Append(await stream.WriteAsync(chunk));
+            Assert.That(stream.HeldBack, Is.LessThanOrEqualTo(TextScanner.MaxHeldBack));
+        }
+
+        var end = await stream.CompleteAsync();
+        output.Append(end.Text);
+
+        Assert.That(output.ToString() == unary.Text, Is.True, $"seed {random.Seed}, run {run}");
+        Assert.That(end.Summary.Counts, Is.EqualTo(unary.Summary.Counts), $"seed {random.Seed}, run {run}");
+        Assert.That(end.Summary.Unresolved, Is.EqualTo(unary.Summary.Unresolved), $"seed {random.Seed}, run {run}");
+        return unary;
     }
 }

@@ -12,8 +12,13 @@ internal sealed class EngineHarness
     public static readonly RehydrationPolicy ShippedPolicy = RehydrationPolicy.Load(Path.Combine(AppContext.BaseDirectory, "config", "rehydration-policy.json"));
 
     public EngineHarness(int revealsPerMinute = 600, int maxTextLength = 1024 * 1024)
+        : this(ShippedPolicy, new RehydrationOptions { RevealsPerMinute = revealsPerMinute, MaxTextLength = maxTextLength })
     {
-        Engine = new RehydrationEngine(ShippedPolicy, Vault, new RehydrationOptions { RevealsPerMinute = revealsPerMinute, MaxTextLength = maxTextLength }, Logs.For<RehydrationEngine>(), Clock);
+    }
+
+    public EngineHarness(RehydrationPolicy policy, RehydrationOptions? options = null)
+    {
+        Engine = new RehydrationEngine(policy, Vault, options ?? new RehydrationOptions(), Logs.For<RehydrationEngine>(), Clock);
     }
 
     public FakeVault Vault { get; } = new();

@@ -11,6 +11,7 @@ namespace PrivateInference.Rehydrator.Tests.Support;
 internal sealed class FakeVault : IRehydrationVault
 {
     private readonly ConcurrentDictionary<(string Tenant, string Token), (string Type, string Value)> _rows = new();
+    private readonly ConcurrentDictionary<(string Tenant, string Surrogate), string> _surrogates = new();
 
     public ConcurrentQueue<DetokenizeRequest> Detokenized { get; } = new();
 
@@ -21,6 +22,9 @@ internal sealed class FakeVault : IRehydrationVault
 
     /// <summary>When set, only RecordRehydration throws it.</summary>
     public Exception? RecordFailure { get; set; }
+
+    /// <summary>False: answers no surrogate results at all, as a vault from before surrogates.</summary>
+    public bool AnswersSurrogates { get; set; } = true;
 
     /// <summary>When set, Detokenize answers with this instead.</summary>
     public Func<DetokenizeRequest, DetokenizeResponse>? Answer { get; set; }
@@ -35,6 +39,14 @@ internal sealed class FakeVault : IRehydrationVault
         return token;
     }
 
+    /// <summary>Stores a value and records <paramref name="surrogate"/> (exactly as written) for its token; returns the token.</summary>
+    public string AddSurrogate(string tenant, string type, string value, string surrogate)
+    {
+        var token = Add(tenant, type, value);
+        _surrogates[(tenant, surrogate)] = token;
+        return token;
+    }
+
     public Task<DetokenizeResponse> DetokenizeAsync(DetokenizeRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -44,7 +56,7 @@ internal sealed class FakeVault : IRehydrationVault
             throw Failure;
         }
 
-        if (request.Tokens.Count > 1000)
+        if (request.Tokens.Count + request.Surrogates.Count > 1000)
         {
             throw Status(StatusCode.InvalidArgument);
         }
@@ -67,6 +79,18 @@ internal sealed class FakeVault : IRehydrationVault
             response.Results.Add(_rows.TryGetValue((request.TenantId, canonical), out var row) && row.Type == token.EntityType
                 ? new DetokenizeResult { Token = canonical, Found = true, EntityType = row.Type, Value = row.Value }
                 : new DetokenizeResult { Token = canonical });
+        }
+
+        foreach (var candidate in request.Surrogates)
+        {
+            if (!AnswersSurrogates)
+            {
+                break;
+            }
+
+            response.SurrogateResults.Add(_surrogates.TryGetValue((request.TenantId, candidate), out var token) && _rows.TryGetValue((request.TenantId, token), out var row)
+                ? new DetokenizeResult { Token = token, Found = true, EntityType = row.Type, Value = row.Value }
+                : new DetokenizeResult());
         }
 
         return Task.FromResult(response);

@@ -41,6 +41,54 @@ public sealed class BadInputTests
         Assert.That(elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "whole and streamed in 1-character chunks");
     }
 
+    public static IEnumerable<TestCaseData> SurrogateInputs()
+    {
+        string[] units = ["1", "1-", "(1) ", "+1 ", "(555", "Emily Garcia ", "Garcia, ", "4821 Maple Ave, ", "Emily R", "[PERSON_0123456789]1", new string('7', 63) + ", "];
+        foreach (var unit in units)
+        {
+            yield return new TestCaseData(unit).SetName($"1 MiB of '{unit}' is scanned for tokens and surrogates in linear time");
+        }
+    }
+
+    [TestCaseSource(nameof(SurrogateInputs))]
+    public void A_large_surrogate_shaped_text_is_scanned_quickly_whole_and_streamed(string unit)
+    {
+        var text = Repeat(unit, Size);
+
+        var started = Stopwatch.GetTimestamp();
+        var whole = TextScanner.Find(text);
+        var scanner = new TextScanner();
+        var streamedLength = 0;
+        var streamedCandidates = 0;
+        for (var i = 0; i < text.Length; i += 1)
+        {
+            var decided = scanner.Push(text.Substring(i, 1));
+            streamedLength += decided.Text.Length;
+            streamedCandidates += decided.Surrogates.Count;
+        }
+
+        var end = scanner.Complete();
+        streamedLength += end.Text.Length;
+        streamedCandidates += end.Surrogates.Count;
+        var elapsed = Stopwatch.GetElapsedTime(started);
+
+        Assert.That(streamedLength, Is.EqualTo(text.Length));
+        Assert.That(streamedCandidates, Is.EqualTo(whole.Surrogates.Count));
+        Assert.That(elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "whole and streamed in 1-character chunks");
+    }
+
+    [Test]
+    public async Task A_megabyte_of_number_shaped_text_costs_the_vault_one_capped_look_up_per_window()
+    {
+        var h = new EngineHarness(revealsPerMinute: 1_000_000, maxTextLength: Size);
+        var text = string.Concat(Enumerable.Range(0, (Size / 9) + 1).Select(i => $"{1_000_000 + i}; "))[..Size];
+
+        var result = await h.Engine.RehydrateAsync(EngineHarness.Agent("clinician"), null, "treatment", text);
+
+        Assert.That(h.Vault.Detokenized.Select(r => r.Surrogates.Count), Is.EqualTo(new[] { new PrivateInference.Rehydrator.Rehydration.RehydrationOptions().MaxSurrogateCandidates }));
+        Assert.That(result.Text, Is.EqualTo(text));
+    }
+
     [Test]
     public async Task The_engine_rehydrates_a_megabyte_of_tokens_within_the_limits()
     {
