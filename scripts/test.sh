@@ -5,6 +5,7 @@
 #
 # Usage: scripts/test.sh                      (as root it installs missing Debian packages)
 #   PI_TEST_TARGET=tests/X/X.csproj scripts/test.sh   test one project instead of the solution
+#   PI_TEST_FILTER=Name~Surrogate scripts/test.sh     pass a dotnet test --filter expression
 #   PI_KEEP_RUN_DIR=1 scripts/test.sh                 keep the run folder (logs, results) for debugging
 set -euo pipefail
 
@@ -73,7 +74,7 @@ export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 results="$run_dir/results"
 set +e
-dotnet test "$target" -c Release --logger trx --results-directory "$results"
+dotnet test "$target" -c Release --logger trx --results-directory "$results" ${PI_TEST_FILTER:+--filter "$PI_TEST_FILTER"}
 test_rc=$?
 set -e
 

@@ -1,3 +1,6 @@
+using System.Text;
+using Grpc.Core;
+using PrivateInference.Contracts.Rehydrator.V1;
 using PrivateInference.Contracts.Redactor.V1;
 using PrivateInference.Contracts.Vault.V1;
 
@@ -34,5 +37,42 @@ public sealed partial class RedactRehydrateTests
         var redactedAgain = await _pipeline.Redactor.RedactAsync(new RedactRequest { TenantId = Tenant, Text = _canaries.ClinicalNote, Replacement = ReplacementMode.Surrogate });
         Assert.That(redactedAgain.Text == response.Text, Is.True, "the same note, the same surrogates");
         Assert.That(_canaries.FoundIn(string.Join('\n', await _pipeline.AuditRowsAsync(Tenant))), Is.Empty, "audit rows");
+    }
+
+    [Test]
+    public async Task Surrogates_round_trip_exactly_for_privacy_officer_unary_and_streamed_and_stay_hidden_from_the_clinician()
+    {
+        var clinical = await _pipeline.Redactor.RedactAsync(new RedactRequest { TenantId = Tenant, Text = _canaries.ClinicalNote, Replacement = ReplacementMode.Surrogate });
+        var payments = await _pipeline.Redactor.RedactAsync(new RedactRequest { TenantId = Tenant, Text = _canaries.PaymentsNote, Replacement = ReplacementMode.Surrogate });
+        Assert.That(clinical.Entities.Count(e => e.Action == RedactionAction.Surrogate), Is.GreaterThanOrEqualTo(3), "the clinical note is redacted with surrogates");
+
+        var officerClinical = await RehydrateAsync(clinical.Text, "privacy-officer", "operations");
+        var officerPayments = await RehydrateAsync(payments.Text, "privacy-officer", "operations");
+        var clinician = await RehydrateAsync(clinical.Text, "clinician", "treatment");
+
+        Assert.That(officerClinical.Text == _canaries.ClinicalNote, Is.True, "the clinical note came back exactly as written from its surrogates");
+        Assert.That(officerPayments.Text == _canaries.PaymentsNote, Is.True, "the payments note came back exactly as written from its surrogates");
+        Assert.That(officerClinical.Summary.Unresolved, Is.Zero);
+        Assert.That(ContainsAll(clinician.Text, _canaries.Patient), Is.True, "the clinician sees the patient's name through its surrogate");
+        Assert.That(ContainsAny(clinician.Text, _canaries.PanSpaced, _canaries.Ssn), Is.False, "but neither the card nor the SSN");
+
+        var chunks = RandomChunks(clinical.Text);
+        using var call = _pipeline.Rehydrator.RehydrateStream(_pipeline.Idp.As(Tenant, "privacy-officer"));
+        var output = new StringBuilder();
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var message in call.ResponseStream.ReadAllAsync())
+            {
+                output.Append(message.Text);
+            }
+        });
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            await call.RequestStream.WriteAsync(new RehydrateStreamRequest { Purpose = i == 0 ? "operations" : string.Empty, Text = chunks[i] });
+        }
+
+        await call.RequestStream.CompleteAsync();
+        await reading;
+        Assert.That(output.ToString() == _canaries.ClinicalNote, Is.True, $"the stream of {chunks.Count} chunks gives the clinical note back exactly");
     }
 }

@@ -117,6 +117,34 @@ public sealed class PiVaultCommandTests
     }
 
     [Test]
+    public async Task Redact_with_surrogates_then_rehydrate_gives_back_the_original_text_to_privacy_officer()
+    {
+        var pan = _canary.Pan();
+        var email = _canary.Email();
+        var note = $"Patient: Maria Gonzalez, MRN 4827361, SSN 512-48-7306.\nCard {pan.Replace(' ', '-')} on file; refund to {pan}.\nContact {email}.\n";
+
+        var work = Directory.CreateTempSubdirectory("pi-note-").FullName;
+        var noteFile = Path.Combine(work, "note.txt");
+        var safeFile = Path.Combine(_home, "safe.txt");
+        await File.WriteAllTextAsync(noteFile, note);
+
+        // Files, not standard input: the runner ends standard input with a newline of its own.
+        var redacted = await _pi.RunAsync(Embedded, null, "redact", "--surrogates", noteFile);
+        await File.WriteAllTextAsync(safeFile, redacted.Out);
+        var officer = await _pi.RunAsync(Embedded, null, "rehydrate", "--role", "privacy-officer", "--purpose", "operations", safeFile);
+        var payments = await _pi.RunAsync(Embedded, null, "rehydrate", "--role", "payments-agent", "--purpose", "payment", safeFile);
+        Directory.Delete(work, recursive: true);
+
+        Assert.That(new[] { redacted, officer, payments }.Select(r => r.ExitCode), Has.All.Zero, string.Join('\n', new[] { redacted, officer, payments }.Select(r => r.Error)));
+        // Booleans, not Does.Contain: a failing assertion must not print the text with the values in it.
+        Assert.That(new[] { pan, pan.Replace(' ', '-'), "512-48-7306", "Gonzalez" }.Any(redacted.Out.Contains), Is.False, "a value in the sanitized text");
+        Assert.That(new[] { "[PAN_", "[PERSON_", "[SSN_" }.Any(redacted.Out.Contains), Is.False, "surrogates, not bracketed tokens");
+        Assert.That(officer.Out == note, Is.True, "privacy-officer gets the note back exactly from its surrogates");
+        Assert.That(new[] { pan, pan.Replace(' ', '-') }.Any(payments.Out.Contains), Is.False, "the payments agent does not see the full card");
+        Assert.That(_canary.FoundIn(redacted.Error + officer.Error + payments.Error), Is.Empty);
+    }
+
+    [Test]
     public async Task Redact_then_rehydrate_gives_back_the_original_text_to_a_role_that_may_see_everything_and_less_to_others()
     {
         var pan = _canary.Pan();
