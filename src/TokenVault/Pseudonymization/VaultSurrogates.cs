@@ -43,7 +43,8 @@ internal enum SurrogateKind
 /// <para>Inputs: the tenant's surrogate key (<see cref="TenantKeys.SurrogateKey"/>), tweak = ASCII(tenant) ‖ 0x00 ‖
 /// ASCII(type), and for FF1 surrogates ‖ 0x00 ‖ attempt (uint32 BE), so every attempt is another permutation; list
 /// surrogates take the attempt themselves and the row's 10-character token ID. A surrogate that equals its value (ASCII
-/// case folded) is skipped for the next attempt.</para>
+/// case folded) is skipped for the next attempt, and so is a digit surrogate with a card's shape (a PAN layout that
+/// passes Luhn or has a PAN surrogate's residue): no digit surrogate can pass for a card or a card's surrogate.</para>
 /// </remarks>
 internal sealed class VaultSurrogates(IVaultStore store)
 {
@@ -73,7 +74,7 @@ internal sealed class VaultSurrogates(IVaultStore store)
     };
 
     /// <summary>The surrogate of a spelling (<paramref name="value"/>, which must have one: <see cref="HasSurrogate"/>) at
-    /// one attempt, or null when it would equal the value (take the next). <paramref name="tokenKey"/> is the row's key,
+    /// one attempt, or null when it would equal the value or, for digits, have a card's shape (take the next). <paramref name="tokenKey"/> is the row's key,
     /// <c>ID</c> or <c>ID-XX</c>; list surrogates use the ID.</summary>
     public static string? Make(SecretKey key, string tenantId, string entityType, string tokenKey, int attempt, string value)
     {
@@ -85,8 +86,13 @@ internal sealed class VaultSurrogates(IVaultStore store)
             SurrogateKind.Address => ListSurrogate.Address(key, Tweak(tenantId, entityType, null), tokenKey[..TokenId.Length], attempt, value),
             _ => throw new ArgumentOutOfRangeException(nameof(entityType)),
         };
-        return Ascii.EqualsIgnoreCase(surrogate, value) ? null : surrogate;
+        return Ascii.EqualsIgnoreCase(surrogate, value) || (KindOf(entityType) == SurrogateKind.Digits && HasCardShape(surrogate)) ? null : surrogate;
     }
+
+    /// <summary>Whether a digit surrogate could be taken for a card: a PAN's layout (12-19 digits with ' ', '-' or '.')
+    /// that passes Luhn (it would pass for a real card, and the Rehydrator's finder never sends those) or has a PAN
+    /// surrogate's residue (the finder would take it for a PAN surrogate). Such an attempt is skipped.</summary>
+    private static bool HasCardShape(string surrogate) => PanSurrogate.CanEncrypt(surrogate) || PanSurrogate.IsSurrogate(surrogate);
 
     /// <summary>The first attempt from <paramref name="from"/> on whose surrogate differs from the value, or null after
     /// <see cref="MaxAttempts"/>.</summary>

@@ -56,4 +56,30 @@ public sealed class VaultSurrogatesTests
         Assert.That(otherTenant, Is.Not.EqualTo(first));
         Assert.That(string.Equals(first, value, StringComparison.OrdinalIgnoreCase), Is.False);
     }
+
+    [Test]
+    public void No_digit_surrogate_has_a_cards_shape_and_every_account_number_still_gets_one()
+    {
+        using var key = SecretKey.Copy(Enumerable.Range(0, 32).Select(i => (byte)(i * 7)).ToArray());
+        var cardShaped = 0;
+        var without = 0;
+        for (var i = 0; i < 400; i++)
+        {
+            var digits = string.Concat(Enumerable.Range(0, 16).Select(_ => (char)('0' + System.Security.Cryptography.RandomNumberGenerator.GetInt32(10))));
+            var value = string.Join(' ', digits.Chunk(4).Select(c => new string(c)));
+            var first = VaultSurrogates.NextAttempt(key, "tenant-a", "ACCOUNT_NUMBER", TokenKey, 0, value);
+            if (first is not { } made)
+            {
+                without++;
+                continue;
+            }
+
+            if (Cryptography.Surrogates.PanSurrogate.CanEncrypt(made.Surrogate) || Cryptography.Surrogates.PanSurrogate.IsSurrogate(made.Surrogate))
+            {
+                cardShaped++;
+            }
+        }
+
+        Assert.That((cardShaped, without), Is.EqualTo((0, 0)), "card-shaped digit surrogates, and values left without one");
+    }
 }
