@@ -521,21 +521,13 @@ public sealed class KeyAdministration
         }
         catch (Exception ex)
         {
-            await _audit.TryWriteAsync(tenantId, caller, action, "failed:" + FailureReason(ex), detail).ConfigureAwait(false);
+            await _audit.TryWriteAsync(tenantId, caller, action, "failed:" + AuditOutcome.FailureReason(ex), detail).ConfigureAwait(false);
             throw;
         }
 
         await _audit.WriteAsync(tenantId, caller, action, "ok", detail).ConfigureAwait(false);
         return result;
     }
-
-    /// <summary>The reason code of a failed change: the vault's own, else a fixed word; never an exception's text.</summary>
-    private static string FailureReason(Exception ex) => ex switch
-    {
-        VaultException vault => vault.Reason,
-        OperationCanceledException => "cancelled",
-        _ => "internal_error",
-    };
 
     private static VaultException TenantExists() => new(VaultErrorKind.AlreadyExists, "The tenant exists already.", "tenant_exists");
 
