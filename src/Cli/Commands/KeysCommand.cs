@@ -17,8 +17,8 @@ internal static class KeysCommand
         command.Subcommands.Add(Simple("create", "Create a tenant with a KEK generated in the provider", (s, t) => s.Runtime.Keys.CreateTenantAsync(s.Caller, t)));
         command.Subcommands.Add(Simple("rotate", "Rotate the tenant's KEK (data keys re-wrapped; no value re-encrypted)", (s, t) => s.Runtime.Keys.RotateKekAsync(s.Caller, t)));
         command.Subcommands.Add(Simple("rotate-dek", "Rotate the tenant's DEK (new writes use it; `pi vault maintain` or the service re-encrypts older rows)", (s, t) => s.Runtime.Keys.RotateDekAsync(s.Caller, t)));
-        command.Subcommands.Add(Simple("disable", "Kill switch: every tokenize and detokenize of the tenant fails until enabled", (s, t) => s.Runtime.Keys.DisableAsync(s.Caller, t)));
-        command.Subcommands.Add(Simple("enable", "Lift the kill switch", (s, t) => s.Runtime.Keys.EnableAsync(s.Caller, t)));
+        command.Subcommands.Add(WithReason("disable", "Kill switch: every tokenize and detokenize of the tenant fails until enabled", (s, t, r) => s.Runtime.Keys.DisableAsync(s.Caller, t, r)));
+        command.Subcommands.Add(WithReason("enable", "Lift the kill switch", (s, t, r) => s.Runtime.Keys.EnableAsync(s.Caller, t, r)));
         command.Subcommands.Add(List());
         command.Subcommands.Add(ImportKey());
         command.Subcommands.Add(WrapForImport());
@@ -35,6 +35,23 @@ internal static class KeysCommand
         command.SetAction((parse, _) => VaultSession.RunAsync("keys " + name, async session =>
         {
             Print(await action(session, parse.GetValue(tenant)!).ConfigureAwait(false));
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>A key change with an optional <c>--reason</c> for the audit trail.</summary>
+    private static Command WithReason(string name, string description, Func<VaultSession, string, string?, Task<TenantKeyInventory>> action)
+    {
+        var tenant = TokenizeCommands.TenantOption();
+        var reason = new Option<string?>("--reason")
+        {
+            Description = $"Why, recorded in the audit trail: at most {KeyAdministration.MaxReasonLength} printable ASCII characters; never data values",
+        };
+        var command = new Command(name, description) { tenant, reason };
+        command.SetAction((parse, _) => VaultSession.RunAsync("keys " + name, async session =>
+        {
+            Print(await action(session, parse.GetValue(tenant)!, parse.GetValue(reason)).ConfigureAwait(false));
             return 0;
         }));
         return command;

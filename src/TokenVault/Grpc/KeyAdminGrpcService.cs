@@ -30,10 +30,10 @@ internal sealed class KeyAdminGrpcService(KeyAdministration keys) : KeyAdminServ
         new() { Tenant = Map(await keys.RotateDekAsync(context.Caller(), request.TenantId, context.CancellationToken).ConfigureAwait(false)) };
 
     public override async Task<DisableKeyResponse> DisableKey(DisableKeyRequest request, ServerCallContext context) =>
-        new() { Tenant = Map(await keys.DisableAsync(context.Caller(), request.TenantId, context.CancellationToken).ConfigureAwait(false)) };
+        new() { Tenant = Map(await keys.DisableAsync(context.Caller(), request.TenantId, request.Reason, context.CancellationToken).ConfigureAwait(false)) };
 
     public override async Task<EnableKeyResponse> EnableKey(EnableKeyRequest request, ServerCallContext context) =>
-        new() { Tenant = Map(await keys.EnableAsync(context.Caller(), request.TenantId, context.CancellationToken).ConfigureAwait(false)) };
+        new() { Tenant = Map(await keys.EnableAsync(context.Caller(), request.TenantId, request.Reason, context.CancellationToken).ConfigureAwait(false)) };
 
     public override async Task<ApproveDestroyResponse> ApproveDestroy(ApproveDestroyRequest request, ServerCallContext context) =>
         new()

@@ -45,6 +45,9 @@ public sealed record TenantKeyInventory(
 public sealed class KeyAdministration
 {
     public const string DestroyAction = "kek.destroy";
+
+    /// <summary>The longest reason a disable or enable takes.</summary>
+    public const int MaxReasonLength = 200;
     private const string ListAction = "keys.list";
 
     private readonly IVaultStore _store;
@@ -177,8 +180,13 @@ public sealed class KeyAdministration
         }, cancellationToken);
 
     /// <summary>The kill switch: every Tokenize and Detokenize of the tenant fails, on every replica, until enabled.</summary>
-    public Task<TenantKeyInventory> DisableAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(caller, tenantId, "kek.disable", Applies.ExistingTenant, arguments: null, async detail =>
+    /// <param name="caller">A key admin.</param>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="reason">Why, for the audit trail (intent and outcome); null or empty for none. Admin-typed free text:
+    /// at most <see cref="MaxReasonLength"/> printable ASCII characters, and never a data value.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<TenantKeyInventory> DisableAsync(Caller caller, string tenantId, string? reason = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(caller, tenantId, "kek.disable", Applies.ExistingTenant, ReasonArgument(reason), async detail =>
         {
             var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
             RequireNotDestroyed(tenant);
@@ -191,9 +199,9 @@ public sealed class KeyAdministration
             return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
-    /// <summary>Lifts the kill switch.</summary>
-    public Task<TenantKeyInventory> EnableAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(caller, tenantId, "kek.enable", Applies.ExistingTenant, arguments: null, async detail =>
+    /// <summary>Lifts the kill switch; <paramref name="reason"/> as for <see cref="DisableAsync"/>.</summary>
+    public Task<TenantKeyInventory> EnableAsync(Caller caller, string tenantId, string? reason = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(caller, tenantId, "kek.enable", Applies.ExistingTenant, ReasonArgument(reason), async detail =>
         {
             var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
             RequireNotDestroyed(tenant);
@@ -383,6 +391,19 @@ public sealed class KeyAdministration
             throw new VaultException(VaultErrorKind.FailedPrecondition, "The tenant's key is disabled.", "key_disabled");
         }
     }
+
+    /// <summary>Checks an admin's free-text reason and puts it on the record (intent and outcome). Only its shape is
+    /// checked: the vault cannot tell a data value typed into it, so the admin must not type one (documented with the
+    /// field). A refusal names the field, never echoes it.</summary>
+    private static Action<AuditDetail>? ReasonArgument(string? reason) => string.IsNullOrEmpty(reason) ? null : detail =>
+    {
+        if (reason.Length > MaxReasonLength || !reason.All(c => c is >= ' ' and <= '~'))
+        {
+            throw new VaultException(VaultErrorKind.InvalidArgument, $"reason must be at most {MaxReasonLength} printable ASCII characters (no control characters).", "invalid_reason");
+        }
+
+        detail.Add("reason", reason);
+    };
 
     /// <summary>Checks a dual-control request ID and puts it on the record (intent and outcome).</summary>
     private static Action<AuditDetail> RequestArgument(string requestId) => detail =>

@@ -157,7 +157,7 @@ public sealed class PiVaultCommandTests
         var create = await _pi.RunAsync(Embedded, null, "keys", "create", "--tenant", "globex");
         var rotate = await _pi.RunAsync(Embedded, null, "keys", "rotate", "--tenant", "globex");
         var rotateDek = await _pi.RunAsync(Embedded, null, "keys", "rotate-dek", "--tenant", "globex");
-        var disable = await _pi.RunAsync(Embedded, null, "keys", "disable", "--tenant", "globex");
+        var disable = await _pi.RunAsync(Embedded, null, "keys", "disable", "--tenant", "globex", "--reason", "INC-7 lost laptop");
         var refused = await _pi.RunAsync(Embedded, [_canary.Pan()], "tokenize", "--tenant", "globex", "--type", "PAN");
         var enable = await _pi.RunAsync(Embedded, null, "keys", "enable", "--tenant", "globex");
         var served = await _pi.RunAsync(Embedded, [_canary.Pan()], "tokenize", "--tenant", "globex", "--type", "PAN");
@@ -176,6 +176,26 @@ public sealed class PiVaultCommandTests
         Assert.That(again.ExitCode, Is.EqualTo(Refused));
         Assert.That(again.Error, Does.Contain("pi keys create: The tenant exists already."));
         Assert.That(_canary.FoundIn(refused.Error + served.Error), Is.Empty);
+    }
+
+    [Test]
+    public async Task Keys_disable_records_its_reason_which_audit_export_shows_and_refuses_a_malformed_one()
+    {
+        var create = await _pi.RunAsync(Embedded, null, "keys", "create", "--tenant", "acme");
+        var disable = await _pi.RunAsync(Embedded, null, "keys", "disable", "--tenant", "acme", "--reason", "INC-7 lost laptop");
+        var marker = _canary.Text("reason");
+        var malformed = await _pi.RunAsync(Embedded, null, "keys", "enable", "--tenant", "acme", "--reason", marker + "\u0007\n");
+        var tooLong = await _pi.RunAsync(Embedded, null, "keys", "enable", "--tenant", "acme", "--reason", marker + new string('x', 200));
+        var export = await _pi.RunAsync(Embedded, null, "audit", "export", "--tenant", "acme");
+
+        Assert.That(new[] { create, disable, export }.Select(r => r.ExitCode), Has.All.Zero, string.Join('\n', create, disable, export));
+        var disables = export.Lines.Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement)
+            .Where(r => r.GetProperty("action").GetString() == "kek.disable").ToList();
+        Assert.That(disables.Select(r => (r.GetProperty("outcome").GetString(), r.GetProperty("detail").GetProperty("reason").GetString())),
+            Is.EqualTo(new[] { ("started", "INC-7 lost laptop"), ("ok", "INC-7 lost laptop") }));
+        Assert.That(new[] { malformed, tooLong }.Select(r => r.ExitCode), Has.All.EqualTo(Refused));
+        Assert.That(tooLong.Error, Does.Contain("reason must be at most 200 printable ASCII characters"));
+        Assert.That(_canary.FoundIn(malformed.Error + tooLong.Error + export.Out), Is.Empty, "a refused reason is never echoed nor recorded");
     }
 
     [TestCase("RSA_OAEP_SHA256")]
