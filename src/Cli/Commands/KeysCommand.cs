@@ -5,6 +5,7 @@ using PrivateInference.Cli.Output;
 using PrivateInference.Cryptography;
 using PrivateInference.TokenVault.Keys;
 using PrivateInference.TokenVault.Lifecycle;
+using PrivateInference.TokenVault.Storage;
 
 namespace PrivateInference.Cli.Commands;
 
@@ -228,7 +229,13 @@ internal static class KeysCommand
         return command;
     }
 
-    private static void Print(TenantKeyInventory i) =>
-        Terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{i.TenantId}  state={i.State.ToString().ToLowerInvariant()}  kek={i.KekRef} v{i.KekVersion} ({i.KekProvider})  dek=v{i.DekVersion}  fingerprint-key=v{i.FingerprintKeyVersion}  rows={i.Rows}  rows-below-current-dek={i.RowsBelowCurrentDek}"));
+    /// <summary>One line per tenant; KEK versions failed attempts left in the provider follow as <c>unused-kek=…</c>.</summary>
+    private static void Print(TenantKeyInventory i)
+    {
+        var unused = i.UnusedKekVersions.Count == 0 ? string.Empty : $"  unused-kek=[{i.UnusedKekVersions}]";
+        Terminal.Out.WriteLine(i.State == TenantState.NotCreated
+            ? $"{i.TenantId}  state={i.StateName}  kek={i.KekRef} ({i.KekProvider}){unused}"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{i.TenantId}  state={i.StateName}  kek={i.KekRef} v{i.KekVersion} ({i.KekProvider})  dek=v{i.DekVersion}  fingerprint-key=v{i.FingerprintKeyVersion}  rows={i.Rows}  rows-below-current-dek={i.RowsBelowCurrentDek}{unused}"));
+    }
 }

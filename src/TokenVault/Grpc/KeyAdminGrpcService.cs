@@ -53,17 +53,27 @@ internal sealed class KeyAdminGrpcService(KeyAdministration keys) : KeyAdminServ
         return response;
     }
 
-    internal static TenantKeys Map(TenantKeyInventory inventory) => new()
+    internal static TenantKeys Map(TenantKeyInventory inventory)
     {
-        TenantId = inventory.TenantId,
-        State = inventory.State.ToString().ToLowerInvariant(),
-        KekRef = inventory.KekRef,
-        KekVersion = inventory.KekVersion,
-        KekProvider = inventory.KekProvider,
-        DekVersion = inventory.DekVersion,
-        FingerprintKeyVersion = inventory.FingerprintKeyVersion,
-        Rows = inventory.Rows,
-        RowsBelowCurrentDek = inventory.RowsBelowCurrentDek,
-        CreatedAt = Timestamp.FromDateTimeOffset(inventory.CreatedAt),
-    };
+        var keys = new TenantKeys
+        {
+            TenantId = inventory.TenantId,
+            State = inventory.StateName,
+            KekRef = inventory.KekRef,
+            KekVersion = inventory.KekVersion,
+            KekProvider = inventory.KekProvider,
+            DekVersion = inventory.DekVersion,
+            FingerprintKeyVersion = inventory.FingerprintKeyVersion,
+            Rows = inventory.Rows,
+            RowsBelowCurrentDek = inventory.RowsBelowCurrentDek,
+            CreatedAt = inventory.State == Storage.TenantState.NotCreated ? null : Timestamp.FromDateTimeOffset(inventory.CreatedAt),
+        };
+        keys.UnusedKekVersions.AddRange(inventory.UnusedKekVersions.Select(v => new KekVersion
+        {
+            Version = v.Id.Version,
+            State = v.State.ToString().ToLowerInvariant(),
+            Origin = v.Origin.ToString().ToLowerInvariant(),
+        }));
+        return keys;
+    }
 }

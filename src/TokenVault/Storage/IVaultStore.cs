@@ -123,6 +123,10 @@ public enum TenantState
     Active,
     Disabled,
     Destroyed,
+
+    /// <summary>Never stored: the key inventory's state of a name whose creation (or first BYOK import) failed after the
+    /// provider made its KEK, so the provider holds KEK versions for a tenant the store does not have.</summary>
+    NotCreated,
 }
 
 /// <summary>What a data key is for; stored as "value", "fingerprint" or "model".</summary>

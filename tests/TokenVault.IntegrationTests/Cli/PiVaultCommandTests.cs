@@ -4,6 +4,7 @@ using Npgsql;
 using NUnit.Framework;
 using PrivateInference.TokenVault.IntegrationTests.Service;
 using PrivateInference.TokenVault.IntegrationTests.Storage;
+using PrivateInference.TokenVault.Keys;
 
 namespace PrivateInference.TokenVault.IntegrationTests.Cli;
 
@@ -176,6 +177,29 @@ public sealed class PiVaultCommandTests
         Assert.That(again.ExitCode, Is.EqualTo(Refused));
         Assert.That(again.Error, Does.Contain("pi keys create: The tenant exists already."));
         Assert.That(_canary.FoundIn(refused.Error + served.Error), Is.Empty);
+    }
+
+    [Test]
+    public async Task Keys_list_shows_kek_versions_a_failed_attempt_left_with_their_state()
+    {
+        var create = await _pi.RunAsync(Embedded, null, "keys", "create", "--tenant", "stark");
+
+        // What a rotation that failed after generating its version leaves (simulated: made directly in the key directory).
+        using (var provider = new LocalKekProvider(Path.Combine(_home, "keys")))
+        {
+            provider.Create(new KekId("stark", 2));
+            provider.Create(new KekId("wayne", 1));
+            provider.Create(new KekId("stark", 3));
+            provider.Disable(new KekId("stark", 3));
+        }
+
+        var list = await _pi.RunAsync(Embedded, null, "keys", "list");
+        var one = await _pi.RunAsync(Embedded, null, "keys", "list", "--tenant", "stark");
+
+        Assert.That(new[] { create, list, one }.Select(r => r.ExitCode), Has.All.Zero, string.Join('\n', create, list, one));
+        const string Stark = "stark  state=active  kek=stark v1 (local-development-only)  dek=v1  fingerprint-key=v1  rows=0  rows-below-current-dek=0  unused-kek=[v2 enabled generated, v3 disabled generated]";
+        Assert.That(list.Lines, Is.EqualTo(new[] { Stark }), "a KEK without tenant or audit chain is no failed creation of this vault");
+        Assert.That(one.Lines, Is.EqualTo(new[] { Stark }));
     }
 
     [Test]
