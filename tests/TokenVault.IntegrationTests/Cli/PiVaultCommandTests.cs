@@ -203,6 +203,38 @@ public sealed class PiVaultCommandTests
     }
 
     [Test]
+    public async Task Audit_checkpoint_signs_the_head_public_key_verifies_it_and_verify_reports_a_forged_checkpoint()
+    {
+        var tokenize = await _pi.RunAsync(Embedded, [_canary.Person()], "tokenize", "--tenant", "oscorp", "--type", "PERSON");
+        var checkpoint = await _pi.RunAsync(Embedded, null, "audit", "checkpoint", "--tenant", "oscorp");
+        var publicKey = await _pi.RunAsync(Embedded, null, "audit", "public-key");
+        var listed = await _pi.RunAsync(Embedded, null, "audit", "checkpoints", "--tenant", "oscorp");
+        var verify = await _pi.RunAsync(Embedded, null, "audit", "verify", "--tenant", "oscorp");
+
+        Assert.That(new[] { tokenize, checkpoint, publicKey, listed, verify }.Select(r => r.ExitCode), Has.All.Zero, string.Join('\n', checkpoint, publicKey, listed, verify));
+        Assert.That(listed.Lines, Is.EqualTo(checkpoint.Lines), "stored as printed");
+        var json = System.Text.Json.JsonDocument.Parse(checkpoint.Lines.Single()).RootElement;
+        var signed = new Audit.SignedAuditCheckpoint(
+            json.GetProperty("tenant_id").GetString()!, json.GetProperty("seq").GetInt64(), Convert.FromHexString(json.GetProperty("head_hash").GetString()!),
+            DateTimeOffset.Parse(json.GetProperty("at").GetString()!, System.Globalization.CultureInfo.InvariantCulture), json.GetProperty("key_id").GetString()!,
+            Convert.FromBase64String(json.GetProperty("signature").GetString()!));
+        using (var key = System.Security.Cryptography.ECDsa.Create())
+        {
+            key.ImportFromPem(publicKey.Out);
+            Assert.That(Audit.AuditCheckpointSignature.Verify(signed, key.ExportSubjectPublicKeyInfo()), Is.True, "offline, with the printed PEM");
+        }
+
+        Assert.That(verify.Lines, Does.Contain("oscorp: 1 signed checkpoint(s) verified against the chain"));
+        Assert.That(publicKey.Error, Does.Contain("key id: " + signed.KeyId));
+
+        await TamperAsync("UPDATE audit_checkpoints SET signature = zeroblob(64) WHERE tenant_id = 'oscorp'");
+        var forged = await _pi.RunAsync(Embedded, null, "audit", "verify", "--tenant", "oscorp");
+
+        Assert.That(forged.ExitCode, Is.EqualTo(1), forged.ToString());
+        Assert.That(forged.Lines, Does.Contain($"oscorp: INVALID signature on the checkpoint(s) at seq {signed.Seq} (forged or altered)"));
+    }
+
+    [Test]
     public async Task Keys_disable_records_its_reason_which_audit_export_shows_and_refuses_a_malformed_one()
     {
         var create = await _pi.RunAsync(Embedded, null, "keys", "create", "--tenant", "acme");
