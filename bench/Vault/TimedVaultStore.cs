@@ -105,6 +105,12 @@ internal sealed class TimedVaultStore(IVaultStore inner) : IVaultStore
 
     public Task<IReadOnlyList<string>> ListAuditTenantsAsync(CancellationToken cancellationToken = default) => inner.ListAuditTenantsAsync(cancellationToken);
 
+    public Task<bool> AddAuditCheckpointAsync(SignedAuditCheckpoint checkpoint, CancellationToken cancellationToken = default) =>
+        inner.AddAuditCheckpointAsync(checkpoint, cancellationToken);
+
+    public Task<IReadOnlyList<SignedAuditCheckpoint>> GetAuditCheckpointsAsync(string tenantId, CancellationToken cancellationToken = default) =>
+        inner.GetAuditCheckpointsAsync(tenantId, cancellationToken);
+
     public Task ListenForTenantChangesAsync(Action<string?> onChanged, CancellationToken cancellationToken) =>
         inner.ListenForTenantChangesAsync(onChanged, cancellationToken);
 

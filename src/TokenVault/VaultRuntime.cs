@@ -28,7 +28,7 @@ public sealed class VaultRuntime : IAsyncDisposable
         Trail = new AuditTrail(store, time);
         Pseudonyms = new PseudonymService(store, Keyring, Trail, options, time);
         Keys = new KeyAdministration(store, kek, Keyring, Trail, options, time);
-        Audit = new AuditQueries(store, Trail);
+        Audit = new AuditQueries(store, Trail, kek, time);
         Reencryption = new Reencryption(store, Keyring, Trail, options);
         Background = new VaultBackgroundService(store, Keyring, Reencryption, Trail, options, time, NullLogger<VaultBackgroundService>.Instance);
     }

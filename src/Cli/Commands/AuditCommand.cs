@@ -14,11 +14,65 @@ internal static class AuditCommand
 
     public static Command Create()
     {
-        var command = new Command("audit", "Verify and export the hash-chained audit trail");
+        var command = new Command("audit", "Verify and export the hash-chained audit trail; sign checkpoints of it");
         command.Subcommands.Add(Verify());
         command.Subcommands.Add(Export());
+        command.Subcommands.Add(Checkpoint());
+        command.Subcommands.Add(Checkpoints());
+        command.Subcommands.Add(PublicKey());
         return command;
     }
+
+    private static Command Checkpoint()
+    {
+        var tenant = TokenizeCommands.TenantOption();
+        var command = new Command("checkpoint", "Verify the chain and sign its head with the audit signing key; prints the checkpoint as a JSON line (keep it)") { tenant };
+        command.SetAction((parse, _) => VaultSession.RunAsync("audit checkpoint", async session =>
+        {
+            Terminal.Out.WriteLine(CheckpointJson(await session.Runtime.Audit.CheckpointAsync(session.Caller, parse.GetValue(tenant)!).ConfigureAwait(false)));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Checkpoints()
+    {
+        var tenant = TokenizeCommands.TenantOption();
+        var command = new Command("checkpoints", "Print the tenant's stored signed checkpoints as JSON Lines (with an export and the public key, for offline checks)") { tenant };
+        command.SetAction((parse, _) => VaultSession.RunAsync("audit checkpoints", async session =>
+        {
+            foreach (var checkpoint in await session.Runtime.Audit.ListCheckpointsAsync(session.Caller, parse.GetValue(tenant)!).ConfigureAwait(false))
+            {
+                Terminal.Out.WriteLine(CheckpointJson(checkpoint));
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command PublicKey()
+    {
+        var command = new Command("public-key", "Print the audit verification key (PEM; EC P-256) that checkpoints are signed with");
+        command.SetAction((parse, _) => VaultSession.RunAsync("audit public-key", async session =>
+        {
+            var (pem, keyId) = await session.Runtime.Audit.GetPublicKeyPemAsync(session.Caller).ConfigureAwait(false);
+            Terminal.Error.WriteLine($"key id: {keyId}");
+            Terminal.Out.WriteLine(pem);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static string CheckpointJson(SignedAuditCheckpoint c) => JsonSerializer.Serialize(new
+    {
+        tenant_id = c.TenantId,
+        seq = c.Seq,
+        head_hash = Convert.ToHexStringLower(c.HeadHash),
+        at = c.At.ToString("O", CultureInfo.InvariantCulture),
+        key_id = c.KeyId,
+        signature = Convert.ToBase64String(c.Signature),
+    });
 
     private static Command Verify()
     {
@@ -45,6 +99,18 @@ internal static class AuditCommand
                 if (result.OutcomeUnknown.Count > 0)
                 {
                     Terminal.Out.WriteLine($"{chain}: {OutcomeUnknown(result.OutcomeUnknown)}");
+                }
+
+                if (result.CheckpointsVerified > 0)
+                {
+                    Terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{chain}: {result.CheckpointsVerified} signed checkpoint(s) verified against the chain"));
+                }
+
+                if (result.InvalidCheckpoints.Count > 0)
+                {
+                    Terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{chain}: INVALID signature on the checkpoint(s) at seq {string.Join(", ", result.InvalidCheckpoints)} (forged or altered)"));
+                    exit = Broken;
                 }
             }
 

@@ -5,6 +5,7 @@ using PrivateInference.Cli.Output;
 using PrivateInference.Cryptography;
 using PrivateInference.TokenVault.Keys;
 using PrivateInference.TokenVault.Lifecycle;
+using PrivateInference.TokenVault.Storage;
 
 namespace PrivateInference.Cli.Commands;
 
@@ -17,8 +18,8 @@ internal static class KeysCommand
         command.Subcommands.Add(Simple("create", "Create a tenant with a KEK generated in the provider", (s, t) => s.Runtime.Keys.CreateTenantAsync(s.Caller, t)));
         command.Subcommands.Add(Simple("rotate", "Rotate the tenant's KEK (data keys re-wrapped; no value re-encrypted)", (s, t) => s.Runtime.Keys.RotateKekAsync(s.Caller, t)));
         command.Subcommands.Add(Simple("rotate-dek", "Rotate the tenant's DEK (new writes use it; `pi vault maintain` or the service re-encrypts older rows)", (s, t) => s.Runtime.Keys.RotateDekAsync(s.Caller, t)));
-        command.Subcommands.Add(Simple("disable", "Kill switch: every tokenize and detokenize of the tenant fails until enabled", (s, t) => s.Runtime.Keys.DisableAsync(s.Caller, t)));
-        command.Subcommands.Add(Simple("enable", "Lift the kill switch", (s, t) => s.Runtime.Keys.EnableAsync(s.Caller, t)));
+        command.Subcommands.Add(WithReason("disable", "Kill switch: every tokenize and detokenize of the tenant fails until enabled", (s, t, r) => s.Runtime.Keys.DisableAsync(s.Caller, t, r)));
+        command.Subcommands.Add(WithReason("enable", "Lift the kill switch", (s, t, r) => s.Runtime.Keys.EnableAsync(s.Caller, t, r)));
         command.Subcommands.Add(List());
         command.Subcommands.Add(ImportKey());
         command.Subcommands.Add(WrapForImport());
@@ -35,6 +36,23 @@ internal static class KeysCommand
         command.SetAction((parse, _) => VaultSession.RunAsync("keys " + name, async session =>
         {
             Print(await action(session, parse.GetValue(tenant)!).ConfigureAwait(false));
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>A key change with an optional <c>--reason</c> for the audit trail.</summary>
+    private static Command WithReason(string name, string description, Func<VaultSession, string, string?, Task<TenantKeyInventory>> action)
+    {
+        var tenant = TokenizeCommands.TenantOption();
+        var reason = new Option<string?>("--reason")
+        {
+            Description = $"Why, recorded in the audit trail: at most {KeyAdministration.MaxReasonLength} printable ASCII characters; never data values",
+        };
+        var command = new Command(name, description) { tenant, reason };
+        command.SetAction((parse, _) => VaultSession.RunAsync("keys " + name, async session =>
+        {
+            Print(await action(session, parse.GetValue(tenant)!, parse.GetValue(reason)).ConfigureAwait(false));
             return 0;
         }));
         return command;
@@ -211,7 +229,13 @@ internal static class KeysCommand
         return command;
     }
 
-    private static void Print(TenantKeyInventory i) =>
-        Terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{i.TenantId}  state={i.State.ToString().ToLowerInvariant()}  kek={i.KekRef} v{i.KekVersion} ({i.KekProvider})  dek=v{i.DekVersion}  fingerprint-key=v{i.FingerprintKeyVersion}  rows={i.Rows}  rows-below-current-dek={i.RowsBelowCurrentDek}"));
+    /// <summary>One line per tenant; KEK versions failed attempts left in the provider follow as <c>unused-kek=…</c>.</summary>
+    private static void Print(TenantKeyInventory i)
+    {
+        var unused = i.UnusedKekVersions.Count == 0 ? string.Empty : $"  unused-kek=[{i.UnusedKekVersions}]";
+        Terminal.Out.WriteLine(i.State == TenantState.NotCreated
+            ? $"{i.TenantId}  state={i.StateName}  kek={i.KekRef} ({i.KekProvider}){unused}"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{i.TenantId}  state={i.StateName}  kek={i.KekRef} v{i.KekVersion} ({i.KekProvider})  dek=v{i.DekVersion}  fingerprint-key=v{i.FingerprintKeyVersion}  rows={i.Rows}  rows-below-current-dek={i.RowsBelowCurrentDek}{unused}"));
+    }
 }

@@ -17,6 +17,18 @@ public static class AuditOutcome
 
     /// <summary>The detail field of an outcome that names its intent's seq.</summary>
     public const string IntentSeq = "intent_seq";
+
+    /// <summary>The detail field of a "failed:&lt;reason&gt;" record that corrects an "ok" record written before the
+    /// operation's writes (a Tokenize's: its rows announced, then not all written), naming that record's seq.</summary>
+    public const string RecordSeq = "record_seq";
+
+    /// <summary>The reason code of a failed operation: the vault's own, else a fixed word; never an exception's text.</summary>
+    internal static string FailureReason(Exception ex) => ex switch
+    {
+        VaultException vault => vault.Reason,
+        OperationCanceledException => "cancelled",
+        _ => "internal_error",
+    };
 }
 
 /// <summary>Pairs key changes' intents with their outcomes as a chain's records go by in seq order: the intents left

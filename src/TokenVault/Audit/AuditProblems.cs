@@ -11,6 +11,7 @@ public static class AuditProblems
         AuditBreak.PrevHashMismatch => "reordered-or-inserted",
         AuditBreak.OtherTenant => "foreign-record",
         AuditBreak.HeadMismatch => "replaced",
+        AuditBreak.SignedCheckpointMismatch => "rewritten (differs from a signed checkpoint)",
         _ => kind.ToString(),
     };
 }

@@ -25,6 +25,10 @@ public enum AuditBreak
     /// <summary>The record at the seq of the store's chain head is not the record the head names: the newest records
     /// were replaced with rehashed copies.</summary>
     HeadMismatch = 6,
+
+    /// <summary>The record at a signed checkpoint's seq is not the record the checkpoint signed (or the chain stops
+    /// before it): the chain was rewritten up to there, its hashes and head recomputed.</summary>
+    SignedCheckpointMismatch = 7,
 }
 
 /// <summary>A known-good point of a chain to verify from: the last record already checked (or signed).</summary>
@@ -48,13 +52,23 @@ public sealed record AuditVerification(long Verified, long? BrokenAtSeq, AuditBr
     /// (or are running now). On a broken chain an outcome beyond the break is not seen.</summary>
     public IReadOnlyList<long> OutcomeUnknown { get; init; } = [];
 
+    /// <summary>How many signed checkpoints were checked against the chain (their signatures verified).</summary>
+    public int CheckpointsVerified { get; init; }
+
+    /// <summary>The seqs of stored checkpoints whose signature does not verify under the vault's audit signing key:
+    /// forged or altered checkpoints (the chain is not checked against them).</summary>
+    public IReadOnlyList<long> InvalidCheckpoints { get; init; } = [];
+
     public bool Equals(AuditVerification? other) =>
         other is not null
         && Verified == other.Verified
         && BrokenAtSeq == other.BrokenAtSeq
         && Break == other.Break
         && OutcomeUnknown.Count == other.OutcomeUnknown.Count
-        && OutcomeUnknown.Zip(other.OutcomeUnknown).All(seqs => seqs.First == seqs.Second);
+        && OutcomeUnknown.Zip(other.OutcomeUnknown).All(seqs => seqs.First == seqs.Second)
+        && CheckpointsVerified == other.CheckpointsVerified
+        && InvalidCheckpoints.Count == other.InvalidCheckpoints.Count
+        && InvalidCheckpoints.Zip(other.InvalidCheckpoints).All(seqs => seqs.First == seqs.Second);
 
     public override int GetHashCode() => HashCode.Combine(Verified, BrokenAtSeq, Break, OutcomeUnknown.Count);
 }
@@ -85,10 +99,12 @@ public static class AuditVerifier
         return cursor.End();
     }
 
-    public static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<AuditRecord> records, AuditCheckpoint? from = null, AuditCheckpoint? head = null, CancellationToken cancellationToken = default)
+    /// <summary>Verifies the records as <see cref="Verify"/> does; the chain must also hold the hash of each of
+    /// <paramref name="checkpoints"/> (signed checkpoints whose signature the caller verified) at its seq.</summary>
+    public static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<AuditRecord> records, AuditCheckpoint? from = null, AuditCheckpoint? head = null, IReadOnlyList<AuditCheckpoint>? checkpoints = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var cursor = new Cursor(from ?? AuditCheckpoint.Genesis, head);
+        var cursor = new Cursor(from ?? AuditCheckpoint.Genesis, head, checkpoints);
         await foreach (AuditRecord record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             if (cursor.Advance(record) is { } broken)
@@ -100,8 +116,9 @@ public static class AuditVerifier
         return cursor.End();
     }
 
-    private sealed class Cursor(AuditCheckpoint from, AuditCheckpoint? head)
+    private sealed class Cursor(AuditCheckpoint from, AuditCheckpoint? head, IReadOnlyList<AuditCheckpoint>? checkpoints = null)
     {
+        private readonly Dictionary<long, byte[]> _signed = (checkpoints ?? []).Where(c => c.Seq > from.Seq).ToDictionary(c => c.Seq, c => c.Hash);
         private long _seq = from.Seq;
         private byte[] _hash = from.Hash;
         private string? _tenantId;
@@ -110,9 +127,9 @@ public static class AuditVerifier
 
         /// <summary>After the last record: intact, unless the chain stops short of the head (its newest records deleted).</summary>
         public AuditVerification End() =>
-            head is not null && _seq < head.Seq
-                ? Result(_seq + 1, AuditBreak.SeqGap)
-                : Result(null, null);
+            _signed.Count > 0 && _seq < _signed.Keys.Max() ? Result(_seq + 1, AuditBreak.SignedCheckpointMismatch)
+            : head is not null && _seq < head.Seq ? Result(_seq + 1, AuditBreak.SeqGap)
+            : Result(null, null);
 
         /// <summary>Checks the next record; null when it is good.</summary>
         public AuditVerification? Advance(AuditRecord record)
@@ -127,6 +144,7 @@ public static class AuditVerifier
                 : record.Seq > expected ? AuditBreak.SeqGap
                 : !HashesToItself(record) ? AuditBreak.HashMismatch
                 : !CryptographicOperations.FixedTimeEquals(record.PrevHash, _hash) ? AuditBreak.PrevHashMismatch
+                : _signed.TryGetValue(record.Seq, out var signedHash) && !CryptographicOperations.FixedTimeEquals(record.Hash, signedHash) ? AuditBreak.SignedCheckpointMismatch
                 : record.Seq == head?.Seq && !CryptographicOperations.FixedTimeEquals(record.Hash, head.Hash) ? AuditBreak.HeadMismatch
                 : null;
             if (fault is { } kind)

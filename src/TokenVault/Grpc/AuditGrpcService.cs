@@ -18,8 +18,32 @@ internal sealed class AuditGrpcService(AuditQueries audit) : AuditService.AuditS
             FirstBadSeq = result.BrokenAtSeq ?? 0,
             Problem = result.Break is { } kind ? AuditProblems.Name(kind) : string.Empty,
             OutcomeUnknownSeqs = { result.OutcomeUnknown },
+            CheckpointsVerified = result.CheckpointsVerified,
+            InvalidCheckpointSeqs = { result.InvalidCheckpoints },
         };
     }
+
+    public override async Task<WriteCheckpointResponse> WriteCheckpoint(WriteCheckpointRequest request, ServerCallContext context) =>
+        new() { Checkpoint = Map(await audit.CheckpointAsync(context.Caller(), request.TenantId, context.CancellationToken).ConfigureAwait(false)) };
+
+    public override async Task<ListCheckpointsResponse> ListCheckpoints(ListCheckpointsRequest request, ServerCallContext context) =>
+        new() { Checkpoints = { (await audit.ListCheckpointsAsync(context.Caller(), request.TenantId, context.CancellationToken).ConfigureAwait(false)).Select(Map) } };
+
+    public override async Task<GetAuditPublicKeyResponse> GetAuditPublicKey(GetAuditPublicKeyRequest request, ServerCallContext context)
+    {
+        var (pem, keyId) = await audit.GetPublicKeyPemAsync(context.Caller(), context.CancellationToken).ConfigureAwait(false);
+        return new GetAuditPublicKeyResponse { PublicKeyPem = pem, KeyId = keyId };
+    }
+
+    private static Contracts.Vault.V1.AuditCheckpoint Map(SignedAuditCheckpoint checkpoint) => new()
+    {
+        TenantId = checkpoint.TenantId,
+        Seq = checkpoint.Seq,
+        HeadHash = Convert.ToHexStringLower(checkpoint.HeadHash),
+        At = Timestamp.FromDateTimeOffset(checkpoint.At),
+        KeyId = checkpoint.KeyId,
+        Signature = Convert.ToBase64String(checkpoint.Signature),
+    };
 
     public override async Task ExportAudit(ExportAuditRequest request, IServerStreamWriter<Contracts.Vault.V1.AuditRecord> responseStream, ServerCallContext context)
     {

@@ -30,10 +30,10 @@ internal sealed class KeyAdminGrpcService(KeyAdministration keys) : KeyAdminServ
         new() { Tenant = Map(await keys.RotateDekAsync(context.Caller(), request.TenantId, context.CancellationToken).ConfigureAwait(false)) };
 
     public override async Task<DisableKeyResponse> DisableKey(DisableKeyRequest request, ServerCallContext context) =>
-        new() { Tenant = Map(await keys.DisableAsync(context.Caller(), request.TenantId, context.CancellationToken).ConfigureAwait(false)) };
+        new() { Tenant = Map(await keys.DisableAsync(context.Caller(), request.TenantId, request.Reason, context.CancellationToken).ConfigureAwait(false)) };
 
     public override async Task<EnableKeyResponse> EnableKey(EnableKeyRequest request, ServerCallContext context) =>
-        new() { Tenant = Map(await keys.EnableAsync(context.Caller(), request.TenantId, context.CancellationToken).ConfigureAwait(false)) };
+        new() { Tenant = Map(await keys.EnableAsync(context.Caller(), request.TenantId, request.Reason, context.CancellationToken).ConfigureAwait(false)) };
 
     public override async Task<ApproveDestroyResponse> ApproveDestroy(ApproveDestroyRequest request, ServerCallContext context) =>
         new()
@@ -53,17 +53,27 @@ internal sealed class KeyAdminGrpcService(KeyAdministration keys) : KeyAdminServ
         return response;
     }
 
-    internal static TenantKeys Map(TenantKeyInventory inventory) => new()
+    internal static TenantKeys Map(TenantKeyInventory inventory)
     {
-        TenantId = inventory.TenantId,
-        State = inventory.State.ToString().ToLowerInvariant(),
-        KekRef = inventory.KekRef,
-        KekVersion = inventory.KekVersion,
-        KekProvider = inventory.KekProvider,
-        DekVersion = inventory.DekVersion,
-        FingerprintKeyVersion = inventory.FingerprintKeyVersion,
-        Rows = inventory.Rows,
-        RowsBelowCurrentDek = inventory.RowsBelowCurrentDek,
-        CreatedAt = Timestamp.FromDateTimeOffset(inventory.CreatedAt),
-    };
+        var keys = new TenantKeys
+        {
+            TenantId = inventory.TenantId,
+            State = inventory.StateName,
+            KekRef = inventory.KekRef,
+            KekVersion = inventory.KekVersion,
+            KekProvider = inventory.KekProvider,
+            DekVersion = inventory.DekVersion,
+            FingerprintKeyVersion = inventory.FingerprintKeyVersion,
+            Rows = inventory.Rows,
+            RowsBelowCurrentDek = inventory.RowsBelowCurrentDek,
+            CreatedAt = inventory.State == Storage.TenantState.NotCreated ? null : Timestamp.FromDateTimeOffset(inventory.CreatedAt),
+        };
+        keys.UnusedKekVersions.AddRange(inventory.UnusedKekVersions.Select(v => new KekVersion
+        {
+            Version = v.Id.Version,
+            State = v.State.ToString().ToLowerInvariant(),
+            Origin = v.Origin.ToString().ToLowerInvariant(),
+        }));
+        return keys;
+    }
 }

@@ -69,4 +69,12 @@ public interface IKekProvider : IDisposable
     /// <see cref="KeyUnavailableReason.IntegrityCheckFailed"/> (bytes do not decrypt), <see cref="KeyUnavailableReason.PolicyViolation"/>
     /// (not 32 bytes), <see cref="KeyUnavailableReason.AlreadyExists"/>, <see cref="KeyUnavailableReason.Destroyed"/>.</exception>
     void Import(KekId target, ImportKeyId importKeyId, ReadOnlySpan<byte> wrappedKeyMaterial, ImportWrapping wrapping);
+
+    /// <summary>Signs <paramref name="message"/> (an audit checkpoint) with the vault's audit signing key: ECDSA P-256 over
+    /// SHA-256, returned as r ‖ s (64 bytes). The key pair is made on first use; its private half never leaves the
+    /// provider (PKCS#11: generated in the token, sensitive, non-extractable).</summary>
+    byte[] SignAuditCheckpoint(ReadOnlySpan<byte> message);
+
+    /// <summary>The audit signing key's public half as SubjectPublicKeyInfo (DER), for verification; made on first use.</summary>
+    byte[] GetAuditSigningPublicKey();
 }

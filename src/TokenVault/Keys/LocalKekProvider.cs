@@ -44,6 +44,73 @@ public sealed class LocalKekProvider : IKekProvider
         _time = timeProvider ?? TimeProvider.System;
     }
 
+    /// <inheritdoc />
+    /// <remarks>Development only, like the KEKs: the private key is a PKCS#8 file (0600) in the key directory.</remarks>
+    public byte[] SignAuditCheckpoint(ReadOnlySpan<byte> message)
+    {
+        using var key = AuditSigningKey();
+        return key.SignData(message, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    }
+
+    /// <inheritdoc />
+    public byte[] GetAuditSigningPublicKey()
+    {
+        using var key = AuditSigningKey();
+        return key.ExportSubjectPublicKeyInfo();
+    }
+
+    /// <summary>The audit signing key from <c>audit-signing-development-only.p8</c>, made (0600) on first use; the first of
+    /// racing processes to create the file wins.</summary>
+    private ECDsa AuditSigningKey()
+    {
+        var path = System.IO.Path.Combine(_directory.Path, "audit-signing-development-only.p8");
+        var key = ECDsa.Create();
+        try
+        {
+            if (!File.Exists(path))
+            {
+                using var fresh = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+                var pkcs8 = fresh.ExportPkcs8PrivateKey();
+                try
+                {
+                    var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+                    if (!OperatingSystem.IsWindows())
+                    {
+                        options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                    }
+
+                    using var file = new FileStream(path, options);
+                    file.Write(pkcs8);
+                }
+                catch (IOException) when (File.Exists(path))
+                {
+                    // Another process made it first: use theirs.
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(pkcs8);
+                }
+            }
+
+            var stored = File.ReadAllBytes(path);
+            try
+            {
+                key.ImportPkcs8PrivateKey(stored, out _);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(stored);
+            }
+
+            return key;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            key.Dispose();
+            throw new KeyUnavailableException(KeyUnavailableReason.ProviderFailure, e);
+        }
+    }
+
     /// <summary>The key directory, full path.</summary>
     public string Directory => _directory.Path;
 

@@ -10,6 +10,19 @@ using PrivateInference.TokenVault.Storage;
 namespace PrivateInference.TokenVault.Lifecycle;
 
 /// <summary>A tenant's key inventory: names, versions, states and counts; never key material.</summary>
+/// <param name="TenantId">The tenant.</param>
+/// <param name="State">Active, disabled, destroyed, or not created (only unused KEK versions exist).</param>
+/// <param name="KekRef">The KEK's name in the provider.</param>
+/// <param name="KekVersion">The KEK version the data keys are wrapped under (0 when not created).</param>
+/// <param name="KekProvider">The provider kind, "local-development-only" for the local one.</param>
+/// <param name="DekVersion">The current value DEK version.</param>
+/// <param name="FingerprintKeyVersion">The current fingerprint key version.</param>
+/// <param name="Rows">Token rows.</param>
+/// <param name="RowsBelowCurrentDek">Token rows sealed under an older DEK (the re-encryption backlog).</param>
+/// <param name="CreatedAt">When the tenant was created.</param>
+/// <param name="UnusedKekVersions">KEK versions the provider holds above <paramref name="KekVersion"/>: left by a failed
+/// creation, rotation or import (generated, imported, disabled or destroyed, but never the tenant's), with their state.
+/// A later rotation takes up a generated one; all go with the tenant's destruction.</param>
 public sealed record TenantKeyInventory(
     string TenantId,
     TenantState State,
@@ -20,7 +33,42 @@ public sealed record TenantKeyInventory(
     int FingerprintKeyVersion,
     long Rows,
     long RowsBelowCurrentDek,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    KekVersionList UnusedKekVersions)
+{
+    /// <summary>The state as admins read it: "active", "disabled", "destroyed" or "not_created".</summary>
+    public string StateName => State == TenantState.NotCreated ? "not_created" : State.ToString().ToLowerInvariant();
+}
+
+/// <summary>KEK versions as a provider describes them (never key material), equal when their entries are.</summary>
+public sealed class KekVersionList(IEnumerable<KekInfo> versions) : IReadOnlyList<KekInfo>, IEquatable<KekVersionList>
+{
+    private readonly KekInfo[] _versions = [.. versions];
+
+    /// <inheritdoc/>
+    public int Count => _versions.Length;
+
+    /// <inheritdoc/>
+    public KekInfo this[int index] => _versions[index];
+
+    /// <inheritdoc/>
+    public IEnumerator<KekInfo> GetEnumerator() => ((IEnumerable<KekInfo>)_versions).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _versions.GetEnumerator();
+
+    /// <inheritdoc/>
+    public bool Equals(KekVersionList? other) => other is not null && _versions.SequenceEqual(other._versions);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as KekVersionList);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => _versions.Length;
+
+    /// <summary>"v3 enabled generated, v4 disabled imported".</summary>
+    public override string ToString() => string.Join(", ", _versions.Select(v =>
+        $"v{v.Id.Version} {v.State.ToString().ToLowerInvariant()} {v.Origin.ToString().ToLowerInvariant()}"));
+}
 
 /// <summary>
 /// The security admins' key lifecycle: create, BYOK import, KEK and DEK rotation, the kill switch, dual-control
@@ -45,6 +93,9 @@ public sealed record TenantKeyInventory(
 public sealed class KeyAdministration
 {
     public const string DestroyAction = "kek.destroy";
+
+    /// <summary>The longest reason a disable or enable takes.</summary>
+    public const int MaxReasonLength = 200;
     private const string ListAction = "keys.list";
 
     private readonly IVaultStore _store;
@@ -177,8 +228,13 @@ public sealed class KeyAdministration
         }, cancellationToken);
 
     /// <summary>The kill switch: every Tokenize and Detokenize of the tenant fails, on every replica, until enabled.</summary>
-    public Task<TenantKeyInventory> DisableAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(caller, tenantId, "kek.disable", Applies.ExistingTenant, arguments: null, async detail =>
+    /// <param name="caller">A key admin.</param>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="reason">Why, for the audit trail (intent and outcome); null or empty for none. Admin-typed free text:
+    /// at most <see cref="MaxReasonLength"/> printable ASCII characters, and never a data value.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<TenantKeyInventory> DisableAsync(Caller caller, string tenantId, string? reason = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(caller, tenantId, "kek.disable", Applies.ExistingTenant, ReasonArgument(reason), async detail =>
         {
             var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
             RequireNotDestroyed(tenant);
@@ -191,9 +247,9 @@ public sealed class KeyAdministration
             return await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
-    /// <summary>Lifts the kill switch.</summary>
-    public Task<TenantKeyInventory> EnableAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(caller, tenantId, "kek.enable", Applies.ExistingTenant, arguments: null, async detail =>
+    /// <summary>Lifts the kill switch; <paramref name="reason"/> as for <see cref="DisableAsync"/>.</summary>
+    public Task<TenantKeyInventory> EnableAsync(Caller caller, string tenantId, string? reason = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(caller, tenantId, "kek.enable", Applies.ExistingTenant, ReasonArgument(reason), async detail =>
         {
             var tenant = await RequireTenantAsync(tenantId, cancellationToken).ConfigureAwait(false);
             RequireNotDestroyed(tenant);
@@ -267,13 +323,17 @@ public sealed class KeyAdministration
         }, cancellationToken);
 
     /// <summary>Key inventories of one tenant (or all when <paramref name="tenantId"/> is null, recorded on the system
-    /// chain).</summary>
+    /// chain), each with the KEK versions failed attempts left in the provider. A name whose creation failed after the
+    /// provider made its KEK is listed too, as <see cref="TenantState.NotCreated"/> with those versions: found through its
+    /// audit chain (the creation's intent is on it) and the provider.</summary>
     public async Task<IReadOnlyList<TenantKeyInventory>> ListAsync(Caller caller, string? tenantId, CancellationToken cancellationToken = default)
     {
         if (tenantId is not null)
         {
             return await RecordAfterAsync<IReadOnlyList<TenantKeyInventory>>(caller, tenantId, ListAction, async _ =>
-                [await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false)]).ConfigureAwait(false);
+                [await Stored(() => _store.GetTenantAsync(tenantId, cancellationToken)).ConfigureAwait(false) is null && NotCreated(tenantId) is { } uncreated
+                    ? uncreated
+                    : await InventoryAsync(tenantId, cancellationToken).ConfigureAwait(false)]).ConfigureAwait(false);
         }
 
         ArgumentNullException.ThrowIfNull(caller);
@@ -287,6 +347,16 @@ public sealed class KeyAdministration
                 result.Add(await InventoryAsync(tenant.TenantId, cancellationToken).ConfigureAwait(false));
             }
 
+            var known = tenants.Select(t => t.TenantId).ToHashSet(StringComparer.Ordinal);
+            foreach (var chain in await Stored(() => _store.ListAuditTenantsAsync(cancellationToken)).ConfigureAwait(false))
+            {
+                if (!known.Contains(chain) && PseudonymService.IsValidTenantId(chain) && NotCreated(chain) is { } uncreated)
+                {
+                    result.Add(uncreated);
+                }
+            }
+
+            result.Sort((a, b) => string.CompareOrdinal(a.TenantId, b.TenantId));
             await _audit.WriteAsync(AuditTrail.SystemTenant, caller, ListAction, "ok", new AuditDetail().Add("tenants", result.Count)).ConfigureAwait(false);
             return result;
         }
@@ -304,7 +374,19 @@ public sealed class KeyAdministration
         var dek = keys.Where(k => k.Purpose == DataKeyPurpose.Value && k.RetiredAt is null).Select(k => k.Version).DefaultIfEmpty(0).Max();
         var fingerprint = keys.Where(k => k.Purpose == DataKeyPurpose.Fingerprint && k.RetiredAt is null).Select(k => k.Version).DefaultIfEmpty(0).Max();
         var counts = await Stored(() => _store.CountTokensAsync(tenantId, Math.Max(dek, 1), cancellationToken)).ConfigureAwait(false);
-        return new TenantKeyInventory(tenant.TenantId, tenant.State, tenant.KekRef, tenant.KekVersion, ProviderKind, dek, fingerprint, counts.Total, counts.BelowDekVersion, tenant.CreatedAt);
+        var unused = new KekVersionList(Provider(() => _kek.List(tenant.KekRef)).Where(v => v.Id.Version > tenant.KekVersion));
+        return new TenantKeyInventory(tenant.TenantId, tenant.State, tenant.KekRef, tenant.KekVersion, ProviderKind, dek, fingerprint, counts.Total, counts.BelowDekVersion, tenant.CreatedAt, unused);
+    }
+
+    /// <summary>The inventory of a name the store has no tenant for but the provider holds KEK versions of (a creation
+    /// or first import that failed after the provider made its KEK; the tenant's KEK is named after it); null when the
+    /// provider holds none.</summary>
+    private TenantKeyInventory? NotCreated(string tenantId)
+    {
+        var versions = Provider(() => _kek.List(tenantId));
+        return versions.Count == 0
+            ? null
+            : new TenantKeyInventory(tenantId, TenantState.NotCreated, tenantId, 0, ProviderKind, 0, 0, 0, 0, DateTimeOffset.MinValue, new KekVersionList(versions));
     }
 
     private async Task CreateWithKekAsync(string tenantId, KekId kek, KekOrigin origin, AuditDetail detail, CancellationToken cancellationToken)
@@ -383,6 +465,19 @@ public sealed class KeyAdministration
             throw new VaultException(VaultErrorKind.FailedPrecondition, "The tenant's key is disabled.", "key_disabled");
         }
     }
+
+    /// <summary>Checks an admin's free-text reason and puts it on the record (intent and outcome). Only its shape is
+    /// checked: the vault cannot tell a data value typed into it, so the admin must not type one (documented with the
+    /// field). A refusal names the field, never echoes it.</summary>
+    private static Action<AuditDetail>? ReasonArgument(string? reason) => string.IsNullOrEmpty(reason) ? null : detail =>
+    {
+        if (reason.Length > MaxReasonLength || !reason.All(c => c is >= ' ' and <= '~'))
+        {
+            throw new VaultException(VaultErrorKind.InvalidArgument, $"reason must be at most {MaxReasonLength} printable ASCII characters (no control characters).", "invalid_reason");
+        }
+
+        detail.Add("reason", reason);
+    };
 
     /// <summary>Checks a dual-control request ID and puts it on the record (intent and outcome).</summary>
     private static Action<AuditDetail> RequestArgument(string requestId) => detail =>
@@ -521,21 +616,13 @@ public sealed class KeyAdministration
         }
         catch (Exception ex)
         {
-            await _audit.TryWriteAsync(tenantId, caller, action, "failed:" + FailureReason(ex), detail).ConfigureAwait(false);
+            await _audit.TryWriteAsync(tenantId, caller, action, "failed:" + AuditOutcome.FailureReason(ex), detail).ConfigureAwait(false);
             throw;
         }
 
         await _audit.WriteAsync(tenantId, caller, action, "ok", detail).ConfigureAwait(false);
         return result;
     }
-
-    /// <summary>The reason code of a failed change: the vault's own, else a fixed word; never an exception's text.</summary>
-    private static string FailureReason(Exception ex) => ex switch
-    {
-        VaultException vault => vault.Reason,
-        OperationCanceledException => "cancelled",
-        _ => "internal_error",
-    };
 
     private static VaultException TenantExists() => new(VaultErrorKind.AlreadyExists, "The tenant exists already.", "tenant_exists");
 

@@ -76,20 +76,32 @@ public sealed partial class PseudonymService
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(items);
+        long? recordSeq = null;
         try
         {
             caller.Require(VaultRoles.Tokenizer);
             ValidateTenantId(tenantId);
             ValidateItems(items);
-            var (result, created, counts, dekVersion, issued) = await TokenizeCoreAsync(tenantId, items, surrogates, cancellationToken).ConfigureAwait(false);
-            var detail = new AuditDetail().Add("items", items.Count).Add("created", created).Add("types", counts).Add("dek_version", dekVersion);
-            if (surrogates)
-            {
-                detail.Add("surrogates", result.Surrogates.Count(s => s.Length > 0)).Add("surrogates_created", issued);
-            }
 
-            await _audit.WriteAsync(tenantId, caller, "tokenize", "ok", detail).ConfigureAwait(false);
-            return result;
+            // The record goes first (see TokenizeCoreAsync): it is written before the first token row.
+            return await TokenizeCoreAsync(tenantId, items, surrogates, async (created, counts, dekVersion) =>
+            {
+                var detail = new AuditDetail().Add("items", items.Count).Add("created", created).Add("types", counts).Add("dek_version", dekVersion);
+                if (surrogates)
+                {
+                    // Like created, an upper bound: the items whose spelling has a surrogate kind and shape.
+                    detail.Add("surrogates", items.Count(i => VaultSurrogates.HasSurrogate(i.EntityType, i.Value)));
+                }
+
+                recordSeq = await _audit.WriteAsync(tenantId, caller, "tokenize", "ok", detail).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (recordSeq is { } seq)
+        {
+            // The record announced rows this call then failed to write (some, all or none): say so, best effort.
+            await _audit.TryWriteAsync(tenantId, caller, "tokenize", "failed:" + AuditOutcome.FailureReason(ex), new AuditDetail()
+                .Add("items", items.Count).Add(AuditOutcome.RecordSeq, seq)).ConfigureAwait(false);
+            throw;
         }
         catch (VaultException ex)
         {
@@ -233,12 +245,21 @@ public sealed partial class PseudonymService
     }
 
     /// <remarks>
+    /// <para>
+    /// The audit record comes before the first row (<paramref name="record"/>, with the most rows this call may write):
+    /// when it cannot be written the call fails UNAVAILABLE having written nothing, so no mapping exists whose creation
+    /// is not on the record. The bound counts each value not found and each later spelling not found as if no replica
+    /// raced; a value whose race this call loses writes no value row and at most one spelling row per spelling of it in
+    /// the batch, which the bound counted already. <see cref="InsertAsync"/> refuses to go beyond it.
+    /// </para>
+    /// <para>
     /// Two rounds at most. First, values never seen get their row: a new random ID, the normalized-value fingerprint, and
     /// the fingerprint of the spelling they were first seen in. Then every item whose spelling is not its value's first one
     /// gets that spelling's row (<c>ID-XX</c>, keyed by the spelling fingerprint) unless it has one. Both rounds are
     /// insert-or-get on a unique fingerprint, so racing replicas agree on one row per value and one per spelling.
+    /// </para>
     /// </remarks>
-    private async Task<(Tokenized Result, int Created, Dictionary<string, int> Counts, int DekVersion, int SurrogatesCreated)> TokenizeCoreAsync(string tenantId, IReadOnlyList<TokenizeInput> items, bool surrogates, CancellationToken cancellationToken)
+    private async Task<Tokenized> TokenizeCoreAsync(string tenantId, IReadOnlyList<TokenizeInput> items, bool surrogates, Func<int, Dictionary<string, int>, int, Task> record, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var keys = await _keyring.AcquireAsync(tenantId, cancellationToken).ConfigureAwait(false);
@@ -271,13 +292,16 @@ public sealed partial class PseudonymService
                 matches.Add(new FingerprintKey(match.EntityType, match.Fingerprint), match);
             }
 
+            var budget = new RowBudget(RowsAtMost(matches, values, spellings));
+            await record(budget.Remaining, counts, keys.CurrentValueVersion).ConfigureAwait(false);
+
             // Round 1: values never seen. Remove from distinct: a value repeated within the batch is sealed once.
-            var created = await InsertAsync(tenantId, keys, now, matches, items, i => matches.ContainsKey(values[i]) || !distinct.Remove(values[i])
+            await InsertAsync(tenantId, keys, now, matches, items, budget, i => matches.ContainsKey(values[i]) || !distinct.Remove(values[i])
                 ? null
                 : (TokenId.New(), values[i].Fingerprint), spellings, cancellationToken).ConfigureAwait(false);
 
             // Round 2: later spellings of values the vault holds.
-            created += await InsertAsync(tenantId, keys, now, matches, items, i => IsFirstSpelling(matches[values[i]], spellings[i]) || matches.ContainsKey(spellings[i]) || !distinct.Remove(spellings[i])
+            await InsertAsync(tenantId, keys, now, matches, items, budget, i => IsFirstSpelling(matches[values[i]], spellings[i]) || matches.ContainsKey(spellings[i]) || !distinct.Remove(spellings[i])
                 ? null
                 : (string.Concat(matches[values[i]].TokenId, "-", TokenId.NewSpelling()), spellings[i].Fingerprint), spellings, cancellationToken).ConfigureAwait(false);
 
@@ -293,11 +317,11 @@ public sealed partial class PseudonymService
 
             if (!surrogates)
             {
-                return (new Tokenized(tokens, []), created, counts, keys.CurrentValueVersion, 0);
+                return new Tokenized(tokens, []);
             }
 
-            var (made, issued) = await _surrogates.IssueAsync(tenantId, keys, items, rows, cancellationToken).ConfigureAwait(false);
-            return (new Tokenized(tokens, made), created, counts, keys.CurrentValueVersion, issued);
+            var (made, _) = await _surrogates.IssueAsync(tenantId, keys, items, rows, cancellationToken).ConfigureAwait(false);
+            return new Tokenized(tokens, made);
         }
         finally
         {
@@ -308,13 +332,62 @@ public sealed partial class PseudonymService
     private static bool IsFirstSpelling(TokenMatch value, FingerprintKey spelling) =>
         value.SpellingFingerprint is { } first && first.AsSpan().SequenceEqual(spelling.Fingerprint);
 
+    /// <summary>The most rows the two rounds write when no replica races: one per value not found (its first item's
+    /// spelling becomes its first spelling), one per other spelling not found.</summary>
+    private static int RowsAtMost(Dictionary<FingerprintKey, TokenMatch> matches, FingerprintKey[] values, FingerprintKey[] spellings)
+    {
+        var newValues = new Dictionary<FingerprintKey, byte[]>(FingerprintKeyComparer.Instance);
+        var laterSpellings = new HashSet<FingerprintKey>(FingerprintKeyComparer.Instance);
+        for (var i = 0; i < values.Length; i++)
+        {
+            bool first;
+            if (matches.TryGetValue(values[i], out var match))
+            {
+                first = IsFirstSpelling(match, spellings[i]);
+            }
+            else if (newValues.TryGetValue(values[i], out var firstSpelling))
+            {
+                first = firstSpelling.AsSpan().SequenceEqual(spellings[i].Fingerprint);
+            }
+            else
+            {
+                newValues.Add(values[i], spellings[i].Fingerprint);
+                first = true;
+            }
+
+            if (!first && !matches.ContainsKey(spellings[i]))
+            {
+                laterSpellings.Add(spellings[i]);
+            }
+        }
+
+        return newValues.Count + laterSpellings.Count;
+    }
+
+    /// <summary>The rows a Tokenize's audit record announced and not yet written.</summary>
+    private sealed class RowBudget(int rows)
+    {
+        public int Remaining { get; private set; } = rows;
+
+        /// <summary>Takes <paramref name="rows"/> from the budget; an internal error (nothing written) beyond it.</summary>
+        public void Take(int rows)
+        {
+            if (rows > Remaining)
+            {
+                throw new InvalidOperationException("A Tokenize would write more rows than its audit record announced.");
+            }
+
+            Remaining -= rows;
+        }
+    }
+
     /// <summary>Seals and inserts the rows <paramref name="plan"/> asks for (row key and lookup fingerprint per item, or
-    /// null for none), records the rows the store holds afterwards in <paramref name="matches"/>, and returns how many
-    /// rows were asked for.</summary>
+    /// null for none), within <paramref name="budget"/>, and records the rows the store holds afterwards in
+    /// <paramref name="matches"/>.</summary>
     /// <remarks>Row keys are random: a clash with an existing row is astronomically rare for IDs (50 bits) and rare for
     /// spelling marks (10 bits, among one value's spellings), and then the rows are sealed again under new keys; nothing
     /// was written by the failed attempt.</remarks>
-    private async Task<int> InsertAsync(string tenantId, TenantKeys keys, DateTimeOffset now, Dictionary<FingerprintKey, TokenMatch> matches, IReadOnlyList<TokenizeInput> items, Func<int, (string Key, byte[] Fingerprint)?> plan, FingerprintKey[] spellings, CancellationToken cancellationToken)
+    private async Task InsertAsync(string tenantId, TenantKeys keys, DateTimeOffset now, Dictionary<FingerprintKey, TokenMatch> matches, IReadOnlyList<TokenizeInput> items, RowBudget budget, Func<int, (string Key, byte[] Fingerprint)?> plan, FingerprintKey[] spellings, CancellationToken cancellationToken)
     {
         var fresh = new List<NewToken>();
         var freshIndex = new List<int>();
@@ -329,8 +402,10 @@ public sealed partial class PseudonymService
 
         if (fresh.Count == 0)
         {
-            return 0;
+            return;
         }
+
+        budget.Take(fresh.Count);
 
         for (var attempt = 1; ; attempt++)
         {
@@ -342,7 +417,7 @@ public sealed partial class PseudonymService
                     matches[new FingerprintKey(record.EntityType, record.Fingerprint)] = new TokenMatch(record.EntityType, record.Fingerprint, record.TokenId, record.SpellingFingerprint);
                 }
 
-                return fresh.Count;
+                return;
             }
             catch (TokenIdCollisionException) when (attempt < 5)
             {

@@ -116,6 +116,13 @@ public interface IVaultStore : IAsyncDisposable
     /// the first record). Verification checks the chain against it, so deleting the newest records shows.</summary>
     Task<AuditCheckpoint> GetAuditHeadAsync(string tenantId, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores a signed checkpoint of a tenant's chain; false (and the stored one stays) when the tenant has one
+    /// at that seq already.</summary>
+    Task<bool> AddAuditCheckpointAsync(SignedAuditCheckpoint checkpoint, CancellationToken cancellationToken = default);
+
+    /// <summary>The tenant's signed checkpoints, by seq.</summary>
+    Task<IReadOnlyList<SignedAuditCheckpoint>> GetAuditCheckpointsAsync(string tenantId, CancellationToken cancellationToken = default);
+
     /// <summary>The tenant's audit records from <paramref name="fromSeq"/> on, in stored order (by seq).</summary>
     IAsyncEnumerable<AuditRecord> ReadAuditAsync(string tenantId, long fromSeq = 1, CancellationToken cancellationToken = default);
 
@@ -136,6 +143,10 @@ public enum TenantState
     Active,
     Disabled,
     Destroyed,
+
+    /// <summary>Never stored: the key inventory's state of a name whose creation (or first BYOK import) failed after the
+    /// provider made its KEK, so the provider holds KEK versions for a tenant the store does not have.</summary>
+    NotCreated,
 }
 
 /// <summary>What a data key is for; stored as "value", "fingerprint" or "model".</summary>

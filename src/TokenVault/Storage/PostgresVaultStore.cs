@@ -814,6 +814,21 @@ public sealed class PostgresVaultStore : IVaultStore
         }, token), fromSeq, cancellationToken);
     }
 
+    public Task<bool> AddAuditCheckpointAsync(SignedAuditCheckpoint checkpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        VaultStoreChecks.AuditTenantId(checkpoint.TenantId, nameof(checkpoint));
+        return WithConnectionAsync(async connection => await connection.ExecuteAsync(Command(VaultSql.InsertAuditCheckpoint, AuditCheckpointRow.Parameters(checkpoint), cancellationToken: cancellationToken)).ConfigureAwait(false) == 1, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<SignedAuditCheckpoint>> GetAuditCheckpointsAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        VaultStoreChecks.AuditTenantId(tenantId, nameof(tenantId));
+        return WithConnectionAsync<IReadOnlyList<SignedAuditCheckpoint>>(async connection =>
+            (await connection.QueryAsync<AuditCheckpointRow>(Command(VaultSql.AuditCheckpoints, new { TenantId = tenantId }, cancellationToken: cancellationToken)).ConfigureAwait(false))
+                .Select(row => row.ToRecord()).ToList(), cancellationToken);
+    }
+
     public Task<AuditCheckpoint> GetAuditHeadAsync(string tenantId, CancellationToken cancellationToken = default)
     {
         VaultStoreChecks.AuditTenantId(tenantId, nameof(tenantId));

@@ -1,3 +1,4 @@
+using PrivateInference.TokenVault.Audit;
 namespace PrivateInference.TokenVault.Storage;
 
 // Rows as both stores read them through Dapper: column aliases match these property names, timestamps are
@@ -110,6 +111,21 @@ internal sealed class SurrogateAttemptRow
 {
     public string TokenId { get; set; } = "";
     public int? SurrogateAttempt { get; set; }
+}
+
+internal sealed class AuditCheckpointRow
+{
+    public string TenantId { get; set; } = "";
+    public long Seq { get; set; }
+    public byte[] HeadHash { get; set; } = [];
+    public long AtUs { get; set; }
+    public string KeyId { get; set; } = "";
+    public byte[] Signature { get; set; } = [];
+
+    public SignedAuditCheckpoint ToRecord() => new(TenantId, Seq, HeadHash, DateTimeOffset.FromUnixTimeMilliseconds(0).AddTicks(AtUs * 10), KeyId, Signature);
+
+    public static object Parameters(SignedAuditCheckpoint c) =>
+        new { c.TenantId, c.Seq, c.HeadHash, AtUs = (c.At - DateTimeOffset.UnixEpoch).Ticks / 10, c.KeyId, c.Signature };
 }
 
 internal sealed class AuditHeadRow

@@ -81,6 +81,18 @@ internal static class VaultSql
         ON CONFLICT (tenant_id, action, request_id, approver) DO NOTHING
         """;
 
+    /// <summary>Both stores: times as Unix microseconds in <c>at_us</c>.</summary>
+    public const string InsertAuditCheckpoint = """
+        INSERT INTO audit_checkpoints (tenant_id, seq, head_hash, at_us, key_id, signature)
+        VALUES (@TenantId, @Seq, @HeadHash, @AtUs, @KeyId, @Signature)
+        ON CONFLICT (tenant_id, seq) DO NOTHING
+        """;
+
+    public const string AuditCheckpoints = """
+        SELECT tenant_id AS TenantId, seq AS Seq, head_hash AS HeadHash, at_us AS AtUs, key_id AS KeyId, signature AS Signature
+        FROM audit_checkpoints WHERE tenant_id = @TenantId ORDER BY seq
+        """;
+
     public const string AuditHead = "SELECT tenant_id AS TenantId, seq AS Seq, hash AS Hash FROM audit_heads WHERE tenant_id = @TenantId";
 
     /// <summary>One page of a tenant's chain; <paramref name="at"/> reads the time as Unix microseconds.</summary>

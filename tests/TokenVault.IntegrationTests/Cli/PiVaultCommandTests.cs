@@ -4,6 +4,7 @@ using Npgsql;
 using NUnit.Framework;
 using PrivateInference.TokenVault.IntegrationTests.Service;
 using PrivateInference.TokenVault.IntegrationTests.Storage;
+using PrivateInference.TokenVault.Keys;
 
 namespace PrivateInference.TokenVault.IntegrationTests.Cli;
 
@@ -206,7 +207,7 @@ public sealed class PiVaultCommandTests
         var create = await _pi.RunAsync(Embedded, null, "keys", "create", "--tenant", "globex");
         var rotate = await _pi.RunAsync(Embedded, null, "keys", "rotate", "--tenant", "globex");
         var rotateDek = await _pi.RunAsync(Embedded, null, "keys", "rotate-dek", "--tenant", "globex");
-        var disable = await _pi.RunAsync(Embedded, null, "keys", "disable", "--tenant", "globex");
+        var disable = await _pi.RunAsync(Embedded, null, "keys", "disable", "--tenant", "globex", "--reason", "INC-7 lost laptop");
         var refused = await _pi.RunAsync(Embedded, [_canary.Pan()], "tokenize", "--tenant", "globex", "--type", "PAN");
         var enable = await _pi.RunAsync(Embedded, null, "keys", "enable", "--tenant", "globex");
         var served = await _pi.RunAsync(Embedded, [_canary.Pan()], "tokenize", "--tenant", "globex", "--type", "PAN");
@@ -225,6 +226,81 @@ public sealed class PiVaultCommandTests
         Assert.That(again.ExitCode, Is.EqualTo(Refused));
         Assert.That(again.Error, Does.Contain("pi keys create: The tenant exists already."));
         Assert.That(_canary.FoundIn(refused.Error + served.Error), Is.Empty);
+    }
+
+    [Test]
+    public async Task Keys_list_shows_kek_versions_a_failed_attempt_left_with_their_state()
+    {
+        var create = await _pi.RunAsync(Embedded, null, "keys", "create", "--tenant", "stark");
+
+        // What a rotation that failed after generating its version leaves (simulated: made directly in the key directory).
+        using (var provider = new LocalKekProvider(Path.Combine(_home, "keys")))
+        {
+            provider.Create(new KekId("stark", 2));
+            provider.Create(new KekId("wayne", 1));
+            provider.Create(new KekId("stark", 3));
+            provider.Disable(new KekId("stark", 3));
+        }
+
+        var list = await _pi.RunAsync(Embedded, null, "keys", "list");
+        var one = await _pi.RunAsync(Embedded, null, "keys", "list", "--tenant", "stark");
+
+        Assert.That(new[] { create, list, one }.Select(r => r.ExitCode), Has.All.Zero, string.Join('\n', create, list, one));
+        const string Stark = "stark  state=active  kek=stark v1 (local-development-only)  dek=v1  fingerprint-key=v1  rows=0  rows-below-current-dek=0  unused-kek=[v2 enabled generated, v3 disabled generated]";
+        Assert.That(list.Lines, Is.EqualTo(new[] { Stark }), "a KEK without tenant or audit chain is no failed creation of this vault");
+        Assert.That(one.Lines, Is.EqualTo(new[] { Stark }));
+    }
+
+    [Test]
+    public async Task Audit_checkpoint_signs_the_head_public_key_verifies_it_and_verify_reports_a_forged_checkpoint()
+    {
+        var tokenize = await _pi.RunAsync(Embedded, [_canary.Person()], "tokenize", "--tenant", "oscorp", "--type", "PERSON");
+        var checkpoint = await _pi.RunAsync(Embedded, null, "audit", "checkpoint", "--tenant", "oscorp");
+        var publicKey = await _pi.RunAsync(Embedded, null, "audit", "public-key");
+        var listed = await _pi.RunAsync(Embedded, null, "audit", "checkpoints", "--tenant", "oscorp");
+        var verify = await _pi.RunAsync(Embedded, null, "audit", "verify", "--tenant", "oscorp");
+
+        Assert.That(new[] { tokenize, checkpoint, publicKey, listed, verify }.Select(r => r.ExitCode), Has.All.Zero, string.Join('\n', checkpoint, publicKey, listed, verify));
+        Assert.That(listed.Lines, Is.EqualTo(checkpoint.Lines), "stored as printed");
+        var json = System.Text.Json.JsonDocument.Parse(checkpoint.Lines.Single()).RootElement;
+        var signed = new Audit.SignedAuditCheckpoint(
+            json.GetProperty("tenant_id").GetString()!, json.GetProperty("seq").GetInt64(), Convert.FromHexString(json.GetProperty("head_hash").GetString()!),
+            DateTimeOffset.Parse(json.GetProperty("at").GetString()!, System.Globalization.CultureInfo.InvariantCulture), json.GetProperty("key_id").GetString()!,
+            Convert.FromBase64String(json.GetProperty("signature").GetString()!));
+        using (var key = System.Security.Cryptography.ECDsa.Create())
+        {
+            key.ImportFromPem(publicKey.Out);
+            Assert.That(Audit.AuditCheckpointSignature.Verify(signed, key.ExportSubjectPublicKeyInfo()), Is.True, "offline, with the printed PEM");
+        }
+
+        Assert.That(verify.Lines, Does.Contain("oscorp: 1 signed checkpoint(s) verified against the chain"));
+        Assert.That(publicKey.Error, Does.Contain("key id: " + signed.KeyId));
+
+        await TamperAsync("UPDATE audit_checkpoints SET signature = zeroblob(64) WHERE tenant_id = 'oscorp'");
+        var forged = await _pi.RunAsync(Embedded, null, "audit", "verify", "--tenant", "oscorp");
+
+        Assert.That(forged.ExitCode, Is.EqualTo(1), forged.ToString());
+        Assert.That(forged.Lines, Does.Contain($"oscorp: INVALID signature on the checkpoint(s) at seq {signed.Seq} (forged or altered)"));
+    }
+
+    [Test]
+    public async Task Keys_disable_records_its_reason_which_audit_export_shows_and_refuses_a_malformed_one()
+    {
+        var create = await _pi.RunAsync(Embedded, null, "keys", "create", "--tenant", "acme");
+        var disable = await _pi.RunAsync(Embedded, null, "keys", "disable", "--tenant", "acme", "--reason", "INC-7 lost laptop");
+        var marker = _canary.Text("reason");
+        var malformed = await _pi.RunAsync(Embedded, null, "keys", "enable", "--tenant", "acme", "--reason", marker + "\u0007\n");
+        var tooLong = await _pi.RunAsync(Embedded, null, "keys", "enable", "--tenant", "acme", "--reason", marker + new string('x', 200));
+        var export = await _pi.RunAsync(Embedded, null, "audit", "export", "--tenant", "acme");
+
+        Assert.That(new[] { create, disable, export }.Select(r => r.ExitCode), Has.All.Zero, string.Join('\n', create, disable, export));
+        var disables = export.Lines.Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement)
+            .Where(r => r.GetProperty("action").GetString() == "kek.disable").ToList();
+        Assert.That(disables.Select(r => (r.GetProperty("outcome").GetString(), r.GetProperty("detail").GetProperty("reason").GetString())),
+            Is.EqualTo(new[] { ("started", "INC-7 lost laptop"), ("ok", "INC-7 lost laptop") }));
+        Assert.That(new[] { malformed, tooLong }.Select(r => r.ExitCode), Has.All.EqualTo(Refused));
+        Assert.That(tooLong.Error, Does.Contain("reason must be at most 200 printable ASCII characters"));
+        Assert.That(_canary.FoundIn(malformed.Error + tooLong.Error + export.Out), Is.Empty, "a refused reason is never echoed nor recorded");
     }
 
     [TestCase("RSA_OAEP_SHA256")]
@@ -304,7 +380,7 @@ public sealed class PiVaultCommandTests
             var first = await _pi.RunAsync(postgres, null, "vault", "migrate");
             var second = await _pi.RunAsync(postgres, null, "vault", "migrate");
 
-            Assert.That((first.ExitCode, first.Out), Is.EqualTo((0, "postgres: applied migration(s) 1, 2, 3, 4\n")), first.ToString());
+            Assert.That((first.ExitCode, first.Out), Is.EqualTo((0, "postgres: applied migration(s) 1, 2, 3, 4, 5\n")), first.ToString());
             Assert.That((second.ExitCode, second.Out), Is.EqualTo((0, "postgres: schema is current\n")), second.ToString());
             Assert.That(first.Error + second.Error, Does.Not.Contain(new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresConnectionString).Password!));
         }

@@ -95,6 +95,14 @@ internal sealed class FaultyKek(IKekProvider inner) : IKekProvider
         inner.Import(target, importKeyId, wrappedKeyMaterial, wrapping);
     }
 
+    public byte[] SignAuditCheckpoint(ReadOnlySpan<byte> message)
+    {
+        Check(nameof(SignAuditCheckpoint), null);
+        return inner.SignAuditCheckpoint(message);
+    }
+
+    public byte[] GetAuditSigningPublicKey() => Checked(nameof(GetAuditSigningPublicKey), null, inner.GetAuditSigningPublicKey);
+
     /// <summary>The fixture owns the real provider.</summary>
     public void Dispose()
     {

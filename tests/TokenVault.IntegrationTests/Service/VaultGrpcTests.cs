@@ -267,7 +267,7 @@ public abstract class VaultGrpcTests
                 refusal = Refused(() => Vault.TokenizeAsync(Tokenize(_canary.Text("TENANT"), ("PAN", value)), TokenizerToken).ResponseAsync);
                 break;
             case BadCall.DisabledTenant:
-                await Keys.DisableKeyAsync(new DisableKeyRequest { TenantId = tenantId, Reason = _canary.Text("reason") }, AdminToken);
+                await Keys.DisableKeyAsync(new DisableKeyRequest { TenantId = tenantId, Reason = "INC-42 suspected exposure" }, AdminToken);
                 refusal = Refused(() => Vault.DetokenizeAsync(Detokenize(tenantId, token), DetokenizerToken).ResponseAsync);
                 break;
             case BadCall.TenantCreatedTwice:
@@ -312,7 +312,7 @@ public abstract class VaultGrpcTests
         var value = _canary.Person();
         var token = (await Vault.TokenizeAsync(Tokenize(tenantId, ("PERSON", value)), TokenizerToken)).Tokens.Single();
         var dekRotated = (await Keys.RotateDekAsync(new RotateDekRequest { TenantId = tenantId }, AdminToken)).Tenant;
-        var disabled = (await Keys.DisableKeyAsync(new DisableKeyRequest { TenantId = tenantId, Reason = _canary.Text("reason") }, AdminToken)).Tenant;
+        var disabled = (await Keys.DisableKeyAsync(new DisableKeyRequest { TenantId = tenantId, Reason = "INC-42 suspected exposure" }, AdminToken)).Tenant;
         var enabled = (await Keys.EnableKeyAsync(new EnableKeyRequest { TenantId = tenantId }, AdminToken)).Tenant;
         var listed = (await Keys.ListKeysAsync(new ListKeysRequest(), AdminToken)).Tenants;
 
@@ -321,6 +321,7 @@ public abstract class VaultGrpcTests
         Assert.That(kekRotated.KekVersion, Is.EqualTo(2));
         Assert.That((dekRotated.DekVersion, dekRotated.Rows, dekRotated.RowsBelowCurrentDek), Is.EqualTo((2, 1L, 1L)));
         Assert.That((disabled.State, enabled.State), Is.EqualTo(("disabled", "active")));
+        Assert.That(await Backend.ScalarAsync<long>("SELECT count(*) FROM audit_events WHERE tenant_id = @TenantId AND action = 'kek.disable' AND detail LIKE @Reason", new { TenantId = tenantId, Reason = "%\"reason\":\"INC-42 suspected exposure\"%" }), Is.EqualTo(2), "DisableKeyRequest.reason is in the intent and the outcome");
         Assert.That(listed.Single(t => t.TenantId == tenantId).KekVersion, Is.EqualTo(2));
         Canaries.AssertSameValue((await Vault.DetokenizeAsync(Detokenize(tenantId, token), DetokenizerToken)).Results.Single().Value, value);
 

@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using PrivateInference.TokenVault.Audit;
+using PrivateInference.TokenVault.Storage;
 
 namespace PrivateInference.TokenVault.IntegrationTests.Service;
 
@@ -125,6 +126,7 @@ public abstract partial class VaultServiceTests
         var value = Canary.Pan();
         var token = await TokenizeOneAsync(tenantId, "PAN", value);
         var before = await ChainAsync(tenantId);
+        var rows = await Backend.TokenRowsAsync(tenantId);
         VaultException tokenize, detokenize;
 
         await using (await Backend.BreakAuditWritesAsync())
@@ -136,7 +138,65 @@ public abstract partial class VaultServiceTests
         Assert.That(new[] { tokenize, detokenize }.Select(r => (r.Kind, r.Reason)), Has.All.EqualTo((VaultErrorKind.Unavailable, "audit_unavailable")));
         Assert.That(Canary.FoundIn(tokenize.ToString() + detokenize.ToString()), Is.Empty);
         Assert.That((await ChainAsync(tenantId)).Select(r => r.Seq), Is.EqualTo(before.Select(r => r.Seq)), "nothing was half-written");
+        Assert.That(await Backend.TokenRowsAsync(tenantId), Is.EqualTo(rows), "the new value's row was not written either");
         Canaries.AssertSameValues(await DetokenizeAsync(tenantId, token), new[] { value }, "served again once the trail is back");
+        Assert.That((await Vault.Audit.VerifyAsync(Auditor, tenantId)).IsIntact, Is.True);
+    }
+
+    [Test]
+    public async Task A_tokenize_whose_record_cannot_be_written_fails_unavailable_and_writes_no_row()
+    {
+        var tenantId = await NewTenantAsync();
+        FaultyStore faults = null!;
+        await using var replica = await Backend.OpenReplicaAsync(store: s => Faulty(s, out faults));
+        faults.FailWhen((method, args) => method == nameof(IVaultStore.AppendAuditAsync)
+            && ((IReadOnlyList<AuditEntry>)args[0]!).Any(e => e.Action == "tokenize"));
+        var pan = Canary.Pan();
+
+        var failure = Refusal(() => replica.Pseudonyms.TokenizeAsync(Tokenizer, tenantId, [new("PAN", pan), new("PAN", pan.Replace(' ', '-')), new("PERSON", Canary.Person())]));
+
+        Assert.That((failure.Kind, failure.Reason), Is.EqualTo((VaultErrorKind.Unavailable, "audit_unavailable")));
+        Assert.That(faults.Failures, Is.GreaterThanOrEqualTo(1));
+        Assert.That(await Backend.TokenRowsAsync(tenantId), Is.Zero, "no mapping exists whose creation is not on the record");
+        Assert.That((await ChainAsync(tenantId)).Select(r => r.Action), Has.None.EqualTo("tokenize"));
+    }
+
+    [Test]
+    public async Task A_tokenize_is_recorded_before_its_rows_and_a_failed_write_after_the_record_is_recorded_as_failed()
+    {
+        var tenantId = await NewTenantAsync();
+        FaultyStore faults = null!;
+        await using var replica = await Backend.OpenReplicaAsync(store: s => Faulty(s, out faults));
+        var pan = Canary.Pan();
+        var order = new List<string>();
+        faults.FailWhen((method, args) =>
+        {
+            if (method is nameof(IVaultStore.InsertOrGetAsync) || (method is nameof(IVaultStore.AppendAuditAsync) && ((IReadOnlyList<AuditEntry>)args[0]!).Any(e => e.Action == "tokenize")))
+            {
+                lock (order)
+                {
+                    order.Add(method);
+                }
+            }
+
+            return false;
+        });
+
+        // A new value, a second spelling of it and another new value: three rows at most, announced before the first.
+        await replica.Pseudonyms.TokenizeAsync(Tokenizer, tenantId, [new("PAN", pan), new("PAN", pan.Replace(' ', '-')), new("PERSON", Canary.Person())]);
+        Assert.That(order, Is.EqualTo(new[] { nameof(IVaultStore.AppendAuditAsync), nameof(IVaultStore.InsertOrGetAsync), nameof(IVaultStore.InsertOrGetAsync) }));
+        Assert.That((await ChainAsync(tenantId))[^1].DetailJson, Is.EqualTo("""{"created":3,"dek_version":1,"items":3,"types":{"PAN":2,"PERSON":1}}"""));
+        Assert.That(await Backend.TokenRowsAsync(tenantId), Is.EqualTo(3));
+
+        faults.FailOnce(nameof(IVaultStore.InsertOrGetAsync));
+        var failure = Refusal(() => replica.Pseudonyms.TokenizeAsync(Tokenizer, tenantId, Items("EMAIL", Canary.Email())));
+
+        Assert.That(failure.Kind, Is.EqualTo(VaultErrorKind.Unavailable));
+        Assert.That(await Backend.TokenRowsAsync(tenantId), Is.EqualTo(3));
+        var chain = await ChainAsync(tenantId);
+        Assert.That(chain[^2..].Select(r => (r.Action, r.Outcome)), Is.EqualTo(new[] { ("tokenize", "ok"), ("tokenize", "failed:" + failure.Reason) }));
+        Assert.That(chain[^1].DetailJson, Is.EqualTo($$"""{"items":1,"record_seq":{{chain[^2].Seq}}}"""), "the failure names the record it corrects");
+        Assert.That(chain[^2].DetailJson, Does.Contain("\"created\":1,"), "the record announced the row before it failed");
         Assert.That((await Vault.Audit.VerifyAsync(Auditor, tenantId)).IsIntact, Is.True);
     }
 }

@@ -115,11 +115,13 @@ public abstract partial class VaultServiceTests
         Assert.That((failure.Kind, failure.Reason), Is.EqualTo((VaultErrorKind.Unavailable, reason)));
         Assert.That((await Vault.Store.GetTenantAsync(tenantId))!.KekVersion, Is.EqualTo(1), "the tenant stays at v1");
         Assert.That(KekVersions(tenantId), Is.EqualTo(new[] { (1, KekState.Enabled, KekOrigin.Generated), (2, KekState.Enabled, KekOrigin.Generated) }), "the failed attempt left v2");
-
         kek.FailWhen(null);
+        Assert.That(await UnusedKekVersionsAsync(tenantId), Is.EqualTo(new[] { (2, KekState.Enabled, KekOrigin.Generated) }), "the inventory shows it");
+
         var rotated = await replica.Keys.RotateKekAsync(Admin, tenantId);
 
         Assert.That(rotated.KekVersion, Is.EqualTo(2));
+        Assert.That(rotated.UnusedKekVersions, Is.Empty, "taken up");
         Assert.That(KekVersions(tenantId), Is.EqualTo(new[] { (1, KekState.Enabled, KekOrigin.Generated), (2, KekState.Enabled, KekOrigin.Generated) }), "v2 taken up, no v3 made");
         Assert.That((await WrappedKeysAsync(tenantId)).Select(k => k.KekVersion), Has.All.EqualTo(2));
         await using (var coldReplica = await Backend.OpenReplicaAsync())
@@ -147,6 +149,10 @@ public abstract partial class VaultServiceTests
         Assert.That((failure.Kind, failure.Reason), Is.EqualTo((VaultErrorKind.Unavailable, "database_unavailable")));
         Assert.That(await Vault.Store.GetTenantAsync(tenantId), Is.Null);
         Assert.That(KekVersions(tenantId), Is.EqualTo(new[] { (1, KekState.Enabled, KekOrigin.Generated) }));
+        var listed = (await Vault.Keys.ListAsync(Admin, tenantId)).Single();
+        Assert.That((listed.State, listed.StateName, listed.KekVersion, listed.UnusedKekVersions.Select(v => (v.Id.Version, v.State, v.Origin))),
+            Is.EqualTo((TenantState.NotCreated, "not_created", 0, new[] { (1, KekState.Enabled, KekOrigin.Generated) })), "the inventory shows the KEK of the failed creation");
+        Assert.That((await Vault.Keys.ListAsync(Admin, null)).Single(t => t.TenantId == tenantId), Is.EqualTo(listed), "and so does the list of all tenants");
 
         var created = await replica.Keys.CreateTenantAsync(Admin, tenantId);
 
@@ -155,8 +161,12 @@ public abstract partial class VaultServiceTests
         var value = Canary.Mrn();
         Canaries.AssertSameValues(await DetokenizeAsync(tenantId, await TokenizeOneAsync(tenantId, "MRN", value)), new[] { value });
         var chain = await ChainAsync(tenantId);
-        Assert.That(chain.Select(r => r.Outcome), Is.EqualTo(new[] { AuditOutcome.Started, "failed:database_unavailable", AuditOutcome.Started, "ok", "ok", "ok" }));
-        Assert.That(chain[3].DetailJson, Does.Contain("\"kek_reused\":true"));
+        Assert.That(chain.Select(r => (r.Action, r.Outcome)), Is.EqualTo(new[]
+        {
+            ("tenant.create", AuditOutcome.Started), ("tenant.create", "failed:database_unavailable"), ("keys.list", "ok"),
+            ("tenant.create", AuditOutcome.Started), ("tenant.create", "ok"), ("tokenize", "ok"), ("detokenize", "ok"),
+        }));
+        Assert.That(chain[4].DetailJson, Does.Contain("\"kek_reused\":true"));
     }
 
     [Test]
@@ -173,6 +183,7 @@ public abstract partial class VaultServiceTests
         var failedImport = Refusal(async () => await ImportAsync(replica, tenantId, customerKek));
         Assert.That((failedImport.Kind, failedImport.Reason), Is.EqualTo((VaultErrorKind.Unavailable, "database_unavailable")));
         Assert.That(KekVersions(tenantId), Is.EqualTo(new[] { (1, KekState.Enabled, KekOrigin.Generated), (2, KekState.Enabled, KekOrigin.Imported) }), "the failed import left v2");
+        Assert.That(await UnusedKekVersionsAsync(tenantId), Is.EqualTo(new[] { (2, KekState.Enabled, KekOrigin.Imported) }), "the inventory shows it");
 
         // A generated rotation does not take up imported material: it goes above it.
         Assert.That((await replica.Keys.RotateKekAsync(Admin, tenantId)).KekVersion, Is.EqualTo(3));
@@ -192,6 +203,8 @@ public abstract partial class VaultServiceTests
         faults.FailOnce(nameof(IVaultStore.RewrapDataKeysAsync));
         Refusal(() => replica.Keys.RotateKekAsync(Admin, tenantId));
         Assert.That(KekVersions(tenantId).Select(k => k.Version), Is.EqualTo(new[] { 1, 2, 3, 4, 5, 6 }), "a failed rotation left v6 above the tenant's v5");
+        Backend.Kek.Disable(new KekId(tenantId, 6));
+        Assert.That(await UnusedKekVersionsAsync(tenantId), Is.EqualTo(new[] { (6, KekState.Disabled, KekOrigin.Generated) }), "with its state");
         var destroyed = await Vault.Keys.DestroyAsync(Admin, tenantId, "erase-1");
 
         Assert.That(destroyed.State, Is.EqualTo(TenantState.Destroyed));
@@ -293,6 +306,10 @@ public abstract partial class VaultServiceTests
     }
 
     /// <summary>The tenant's KEK versions in the provider (its KEK name is its ID), as the provider lists them.</summary>
+    /// <summary>The unused KEK versions the key inventory reports for the tenant.</summary>
+    private async Task<(int Version, KekState State, KekOrigin Origin)[]> UnusedKekVersionsAsync(string tenantId) =>
+        (await Vault.Keys.ListAsync(Admin, tenantId)).Single().UnusedKekVersions.Select(k => (k.Id.Version, k.State, k.Origin)).ToArray();
+
     private (int Version, KekState State, KekOrigin Origin)[] KekVersions(string tenantId) =>
         Backend.Kek.List(tenantId).Select(k => (k.Id.Version, k.State, k.Origin)).ToArray();
 

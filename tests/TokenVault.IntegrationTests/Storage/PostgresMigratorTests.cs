@@ -8,7 +8,7 @@ namespace PrivateInference.TokenVault.IntegrationTests.Storage;
 [TestFixture]
 public sealed class PostgresMigratorTests
 {
-    private static readonly string[] VaultTables = ["approvals", "audit_events", "audit_heads", "data_keys", "tenants", "tokens"];
+    private static readonly string[] VaultTables = ["approvals", "audit_checkpoints", "audit_events", "audit_heads", "data_keys", "tenants", "tokens"];
 
     private NpgsqlDataSource _dataSource = null!;
     private string _schema = null!;
