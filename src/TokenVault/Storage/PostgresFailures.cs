@@ -36,6 +36,10 @@ internal static class PostgresFailures
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: { } constraint }
         && constraint.StartsWith("tokens_surrogate_uq", StringComparison.Ordinal);
 
+    /// <summary>PostgreSQL rolled this transaction back to break a deadlock; the same transaction may succeed again.</summary>
+    public static bool IsDeadlock(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected };
+
     /// <summary>A token row named a tenant that does not exist.</summary>
     public static bool IsMissingTenant(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation, ConstraintName: { } constraint }

@@ -378,6 +378,8 @@ public sealed class PostgresVaultStore : IVaultStore
     /// fingerprint that a concurrent transaction claimed for another row but had not committed passes the NOT EXISTS
     /// check and then fails the unique index; the claim then runs again, and sees that row.
     /// </remarks>
+    private const int MaxClaimDeadlockRetries = 5;
+
     public async Task<IReadOnlyList<int?>> ClaimSurrogatesAsync(string tenantId, IReadOnlyList<SurrogateClaim> claims, CancellationToken cancellationToken = default)
     {
         VaultStoreChecks.TenantId(tenantId);
@@ -426,6 +428,14 @@ public sealed class PostgresVaultStore : IVaultStore
             catch (PostgresException e) when (PostgresFailures.IsSurrogateCollision(e) && attempt < 3)
             {
                 // A concurrent claim of the same fingerprint committed meanwhile; the next round sees it.
+            }
+            catch (PostgresException e) when (PostgresFailures.IsDeadlock(e) && attempt < MaxClaimDeadlockRetries)
+            {
+                // Two claims (or a claim and a Tokenize's insert-or-get) waited on each other's uncommitted rows or
+                // fingerprints, which row-lock order alone cannot prevent: the unique index makes an update wait for
+                // another transaction's uncommitted fingerprint. PostgreSQL rolled this one back, so nothing of it was
+                // written; after a short random pause the next round sees the other's outcome.
+                await Task.Delay(TimeSpan.FromMilliseconds(System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, 20)), cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException e) when (PostgresFailures.IsSurrogateCollision(e))
             {
