@@ -305,7 +305,7 @@ public sealed class PostgresVaultStore : IVaultStore
         List<NewToken> batch = VaultOrder.DistinctInLockOrder(tokens);
         try
         {
-            return await WithConnectionAsync<IReadOnlyList<TokenRecord>>(async connection =>
+            return await RetryDeadlocksAsync(() => WithConnectionAsync<IReadOnlyList<TokenRecord>>(async connection =>
             {
                 List<TokenRow> rows = await QueryRowsAsync<TokenRow>(connection, Command(
                     $"""
@@ -338,7 +338,7 @@ public sealed class PostgresVaultStore : IVaultStore
                     },
                     cancellationToken: cancellationToken)).ConfigureAwait(false);
                 return VaultStoreRules.InInputOrder(tokens, rows.Select(row => row.ToRecord()));
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException e) when (PostgresFailures.IsTokenIdCollision(e))
         {
@@ -378,8 +378,6 @@ public sealed class PostgresVaultStore : IVaultStore
     /// fingerprint that a concurrent transaction claimed for another row but had not committed passes the NOT EXISTS
     /// check and then fails the unique index; the claim then runs again, and sees that row.
     /// </remarks>
-    private const int MaxClaimDeadlockRetries = 5;
-
     public async Task<IReadOnlyList<int?>> ClaimSurrogatesAsync(string tenantId, IReadOnlyList<SurrogateClaim> claims, CancellationToken cancellationToken = default)
     {
         VaultStoreChecks.TenantId(tenantId);
@@ -394,7 +392,7 @@ public sealed class PostgresVaultStore : IVaultStore
         {
             try
             {
-                return await InTransactionAsync<IReadOnlyList<int?>>(async (connection, transaction) =>
+                return await RetryDeadlocksAsync(() => InTransactionAsync<IReadOnlyList<int?>>(async (connection, transaction) =>
                 {
                     await connection.ExecuteAsync(Command(
                         "SELECT 1 FROM tokens WHERE tenant_id = @TenantId AND token_id = ANY(@TokenIds) ORDER BY token_id FOR UPDATE",
@@ -423,19 +421,11 @@ public sealed class PostgresVaultStore : IVaultStore
                         transaction,
                         cancellationToken)).ConfigureAwait(false);
                     return VaultStoreRules.AttemptsInClaimOrder(claims, rows);
-                }, cancellationToken).ConfigureAwait(false);
+                }, cancellationToken), cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException e) when (PostgresFailures.IsSurrogateCollision(e) && attempt < 3)
             {
                 // A concurrent claim of the same fingerprint committed meanwhile; the next round sees it.
-            }
-            catch (PostgresException e) when (PostgresFailures.IsDeadlock(e) && attempt < MaxClaimDeadlockRetries)
-            {
-                // Two claims (or a claim and a Tokenize's insert-or-get) waited on each other's uncommitted rows or
-                // fingerprints, which row-lock order alone cannot prevent: the unique index makes an update wait for
-                // another transaction's uncommitted fingerprint. PostgreSQL rolled this one back, so nothing of it was
-                // written; after a short random pause the next round sees the other's outcome.
-                await Task.Delay(TimeSpan.FromMilliseconds(System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, 20)), cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException e) when (PostgresFailures.IsSurrogateCollision(e))
             {
@@ -984,6 +974,27 @@ public sealed class PostgresVaultStore : IVaultStore
         }
 
         return rows;
+    }
+
+    private const int MaxDeadlockRounds = 5;
+
+    /// <summary>Runs a transaction again when PostgreSQL rolled it back to break a deadlock (nothing of it was written), after
+    /// a short random pause, at most <see cref="MaxDeadlockRounds"/> times. For the token writes that lock rows in different
+    /// orders: a Tokenize's insert-or-get locks conflicting rows in fingerprint order, a surrogate claim its rows in token-ID
+    /// order, and a unique index makes an update wait for another transaction's uncommitted fingerprint.</summary>
+    private static async Task<T> RetryDeadlocksAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        for (int round = 1; ; round++)
+        {
+            try
+            {
+                return await work().ConfigureAwait(false);
+            }
+            catch (VaultStoreUnavailableException e) when (e.InnerException is { } inner && PostgresFailures.IsDeadlock(inner) && round < MaxDeadlockRounds)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, 20)), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private static async Task<T> GuardAsync<T>(Func<Task<T>> work)
