@@ -1,6 +1,3 @@
-using System.Text;
-using Grpc.Core;
-using PrivateInference.Contracts.Rehydrator.V1;
 using PrivateInference.Contracts.Redactor.V1;
 using PrivateInference.Contracts.Vault.V1;
 
@@ -56,23 +53,7 @@ public sealed partial class RedactRehydrateTests
         Assert.That(ContainsAll(clinician.Text, _canaries.Patient), Is.True, "the clinician sees the patient's name through its surrogate");
         Assert.That(ContainsAny(clinician.Text, _canaries.PanSpaced, _canaries.Ssn), Is.False, "but neither the card nor the SSN");
 
-        var chunks = RandomChunks(clinical.Text);
-        using var call = _pipeline.Rehydrator.RehydrateStream(_pipeline.Idp.As(Tenant, "privacy-officer"));
-        var output = new StringBuilder();
-        var reading = Task.Run(async () =>
-        {
-            await foreach (var message in call.ResponseStream.ReadAllAsync())
-            {
-                output.Append(message.Text);
-            }
-        });
-        for (var i = 0; i < chunks.Count; i++)
-        {
-            await call.RequestStream.WriteAsync(new RehydrateStreamRequest { Purpose = i == 0 ? "operations" : string.Empty, Text = chunks[i] });
-        }
-
-        await call.RequestStream.CompleteAsync();
-        await reading;
-        Assert.That(output.ToString() == _canaries.ClinicalNote, Is.True, $"the stream of {chunks.Count} chunks gives the clinical note back exactly");
+        var (streamed, chunks) = await RehydrateInRandomChunksAsync(clinical.Text, "privacy-officer", "operations");
+        Assert.That(streamed == _canaries.ClinicalNote, Is.True, $"the stream of {chunks} chunks gives the clinical note back exactly");
     }
 }

@@ -206,25 +206,9 @@ public sealed partial class RedactRehydrateTests
 
         for (var round = 0; round < 12; round++)
         {
-            var chunks = RandomChunks(text);
-            using var call = _pipeline.Rehydrator.RehydrateStream(_pipeline.Idp.As(Tenant, "privacy-officer"));
-            var output = new StringBuilder();
-            var reading = Task.Run(async () =>
-            {
-                await foreach (var message in call.ResponseStream.ReadAllAsync())
-                {
-                    output.Append(message.Text);
-                }
-            });
-            for (var i = 0; i < chunks.Count; i++)
-            {
-                await call.RequestStream.WriteAsync(new RehydrateStreamRequest { Purpose = i == 0 ? "operations" : string.Empty, Text = chunks[i] });
-            }
+            var (output, chunks) = await RehydrateInRandomChunksAsync(text, "privacy-officer", "operations");
 
-            await call.RequestStream.CompleteAsync();
-            await reading;
-
-            Assert.That(output.ToString() == unary.Text, Is.True, $"round {round}: the stream of {chunks.Count} chunks differs from the unary answer");
+            Assert.That(output == unary.Text, Is.True, $"round {round}: the stream of {chunks} chunks differs from the unary answer");
         }
     }
 
@@ -397,6 +381,29 @@ public sealed partial class RedactRehydrateTests
 
     private async Task<RedactResponse> RedactAsync(string tenant, string text) =>
         await _pipeline.Redactor.RedactAsync(new RedactRequest { TenantId = tenant, Text = text });
+
+    /// <summary>Sends <paramref name="text"/> through RehydrateStream in random chunks; returns the output and the chunk count.</summary>
+    private async Task<(string Text, int Chunks)> RehydrateInRandomChunksAsync(string text, string role, string purpose)
+    {
+        var chunks = RandomChunks(text);
+        using var call = _pipeline.Rehydrator.RehydrateStream(_pipeline.Idp.As(Tenant, role));
+        var output = new StringBuilder();
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var message in call.ResponseStream.ReadAllAsync())
+            {
+                output.Append(message.Text);
+            }
+        });
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            await call.RequestStream.WriteAsync(new RehydrateStreamRequest { Purpose = i == 0 ? purpose : string.Empty, Text = chunks[i] });
+        }
+
+        await call.RequestStream.CompleteAsync();
+        await reading;
+        return (output.ToString(), chunks.Count);
+    }
 
     private async Task<RehydrateResponse> RehydrateAsync(string text, string role, string purpose) =>
         await _pipeline.Rehydrator.RehydrateAsync(new RehydrateRequest { Purpose = purpose, Text = text }, _pipeline.Idp.As(Tenant, role));
