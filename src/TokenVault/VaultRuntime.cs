@@ -78,8 +78,8 @@ public sealed class VaultRuntime : IAsyncDisposable
     }
 
     /// <summary>One tick of the checkpoint schedule now (tests; the schedule's own loop runs it every interval); returns
-    /// how many checkpoints it stored.</summary>
-    public Task<int> RunScheduledCheckpointsOnceAsync(CancellationToken cancellationToken = default) => Checkpoints.RunOnceAsync(cancellationToken);
+    /// the checkpoints it stored.</summary>
+    public Task<IReadOnlyList<SignedAuditCheckpoint>> RunScheduledCheckpointsOnceAsync(CancellationToken cancellationToken = default) => Checkpoints.RunOnceAsync(cancellationToken);
 
     /// <summary>One maintenance pass now: expiry purge and re-encryption (the command line's and tests' entry).</summary>
     public Task RunMaintenanceOnceAsync(CancellationToken cancellationToken = default) => Background.RunOnceAsync(cancellationToken);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.ExceptionServices;
 using PrivateInference.TokenVault.Authorization;
 using PrivateInference.TokenVault.Keyring;
 using PrivateInference.TokenVault.Storage;
@@ -42,7 +41,8 @@ internal sealed class ScheduledCheckpoints(IVaultStore store, AuditQueries audit
             'm' => Whole(text, TimeSpan.FromMinutes),
             'h' => Whole(text, TimeSpan.FromHours),
             'd' => Whole(text, TimeSpan.FromDays),
-            _ => TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) ? span : null,
+            // A bare number would be days to TimeSpan (900 meant as seconds: 900 days): a unit or a colon is required.
+            _ => text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) ? span : null,
         };
         return interval is { } positive && positive > TimeSpan.Zero
             ? positive
@@ -52,37 +52,31 @@ internal sealed class ScheduledCheckpoints(IVaultStore store, AuditQueries audit
             int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? unit(count) : null;
     }
 
-    /// <summary>One tick: a checkpoint of every chain that moved. A chain that cannot be signed (a broken chain, whose
-    /// refusal is recorded on it) does not hold up the others; the first such refusal is thrown after the pass.</summary>
-    /// <returns>How many checkpoints this replica stored.</returns>
-    internal async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>One tick: a checkpoint of every chain that moved. A chain that cannot be signed does not hold up the
+    /// others: its refusal is recorded on it (a broken chain: <c>audit_chain_broken</c>, again every tick while it stays
+    /// broken) and logged.</summary>
+    /// <returns>The checkpoints this replica stored.</returns>
+    internal async Task<IReadOnlyList<SignedAuditCheckpoint>> RunOnceAsync(CancellationToken cancellationToken)
     {
         var chains = await TenantKeyring.Stored(() => store.ListAuditTenantsAsync(cancellationToken)).ConfigureAwait(false);
-        var written = 0;
-        VaultException? failed = null;
+        var written = new List<SignedAuditCheckpoint>();
         foreach (var chain in chains)
         {
             try
             {
                 if (await MovedAsync(chain, cancellationToken).ConfigureAwait(false)
-                    && await audit.WriteCheckpointAsync(Caller.System, chain, scheduled: true, cancellationToken).ConfigureAwait(false) is not null)
+                    && await audit.WriteCheckpointAsync(Caller.System, chain, scheduled: true, cancellationToken).ConfigureAwait(false) is { } checkpoint)
                 {
-                    written++;
+                    written.Add(checkpoint);
                 }
             }
             catch (VaultException ex)
             {
                 VaultLog.JobFailed(logger, "audit_checkpoint", ex.Reason);
-                failed ??= ex;
             }
         }
 
-        VaultLog.ScheduledCheckpoints(logger, written, chains.Count);
-        if (failed is not null)
-        {
-            ExceptionDispatchInfo.Throw(failed);
-        }
-
+        VaultLog.ScheduledCheckpoints(logger, written.Count, chains.Count);
         return written;
     }
 
