@@ -85,6 +85,24 @@ public sealed partial class Pkcs11KekProvider
         }
     });
 
+    /// <summary>The security attributes of version <paramref name="version"/>'s private key objects as the token reports
+    /// them (none once retired): for inventories and the tests that pin the key policy.</summary>
+    internal IReadOnlyList<AuditSigningKeyFacts> DescribeAuditSigningPrivateKeys(int version) => Execute(null, session =>
+        (IReadOnlyList<AuditSigningKeyFacts>)AuditSigningObjects(session, CKO.CKO_PRIVATE_KEY, version, id: null).ConvertAll(key =>
+        {
+            List<IObjectAttribute> values = session.GetAttributeValue(key.Handle,
+                [CKA.CKA_SENSITIVE, CKA.CKA_EXTRACTABLE, CKA.CKA_NEVER_EXTRACTABLE, CKA.CKA_LOCAL, CKA.CKA_SIGN, CKA.CKA_DECRYPT, CKA.CKA_UNWRAP, CKA.CKA_DERIVE]);
+            try
+            {
+                return new AuditSigningKeyFacts(values[0].GetValueAsBool(), values[1].GetValueAsBool(), values[2].GetValueAsBool(), values[3].GetValueAsBool(),
+                    values[4].GetValueAsBool(), values[5].GetValueAsBool() || values[6].GetValueAsBool() || values[7].GetValueAsBool());
+            }
+            finally
+            {
+                Pkcs11Objects.DisposeAll(values);
+            }
+        }));
+
     /// <summary>Versions 1, 2, … up to the first without a public key in the token, each with the public half of its pair
     /// with the lowest <c>CKA_ID</c>.</summary>
     private static List<AuditSigningKey> AuditSigningVersions(ISession session)
@@ -202,3 +220,7 @@ public sealed partial class Pkcs11KekProvider
         }
     }
 }
+
+/// <summary>What the token says about an audit signing private key: the policy is sensitive, never extractable, generated
+/// in the token, sign only.</summary>
+internal sealed record AuditSigningKeyFacts(bool Sensitive, bool Extractable, bool NeverExtractable, bool GeneratedOnToken, bool Sign, bool DecryptUnwrapOrDerive);
