@@ -25,4 +25,12 @@ internal static partial class VaultLog
 
     [LoggerMessage(7, LogLevel.Warning, "The vault runs with the local development key provider: keys are on this disk, not in an HSM. Development only.")]
     public static partial void DevelopmentKeyProvider(ILogger logger);
+
+    /// <summary>A stored signed checkpoint, whole: with it and the public key a SIEM checks the checkpoint offline and notices
+    /// a checkpoint row deleted from the database. Names and hashes only; no value, no fingerprint.</summary>
+    [LoggerMessage(8, LogLevel.Information, "Audit checkpoint tenant {TenantId} seq {Seq} head {HeadHash} at {At} key version {KeyVersion} key id {KeyId} signature {Signature}", EventName = "AuditCheckpoint")]
+    public static partial void CheckpointWritten(ILogger logger, string tenantId, long seq, string headHash, DateTimeOffset at, int keyVersion, string keyId, string signature);
+
+    [LoggerMessage(9, LogLevel.Information, "Scheduled audit checkpoints: {Written} written, {Chains} chains checked")]
+    public static partial void ScheduledCheckpoints(ILogger logger, int written, int chains);
 }

@@ -24,4 +24,8 @@ public sealed class VaultOptions
 
     /// <summary>How often the expiry purge runs.</summary>
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the vault signs a checkpoint of every audit chain that moved since its last one; null (the
+    /// default) is off. The host reads <c>PI_AUDIT_CHECKPOINT_INTERVAL</c> (e.g. <c>15m</c>) when this is not set.</summary>
+    public TimeSpan? AuditCheckpointInterval { get; set; }
 }

@@ -17,7 +17,7 @@ public sealed class VaultRuntime : IAsyncDisposable
 {
     private readonly bool _ownsDependencies;
 
-    private VaultRuntime(IVaultStore store, IKekProvider kek, VaultOptions options, TimeProvider time, bool ownsDependencies)
+    private VaultRuntime(IVaultStore store, IKekProvider kek, VaultOptions options, TimeProvider time, bool ownsDependencies, ILoggerFactory loggers)
     {
         _ownsDependencies = ownsDependencies;
         Store = store;
@@ -28,9 +28,10 @@ public sealed class VaultRuntime : IAsyncDisposable
         Trail = new AuditTrail(store, time);
         Pseudonyms = new PseudonymService(store, Keyring, Trail, options, time);
         Keys = new KeyAdministration(store, kek, Keyring, Trail, options, time);
-        Audit = new AuditQueries(store, Trail, kek, time);
+        Audit = new AuditQueries(store, Trail, kek, time, loggers.CreateLogger<AuditQueries>());
         Reencryption = new Reencryption(store, Keyring, Trail, options);
-        Background = new VaultBackgroundService(store, Keyring, Reencryption, Trail, options, time, NullLogger<VaultBackgroundService>.Instance);
+        Background = new VaultBackgroundService(store, Keyring, Reencryption, Trail, options, time, loggers.CreateLogger<VaultBackgroundService>());
+        Checkpoints = new ScheduledCheckpoints(store, Audit, options, time, loggers.CreateLogger<ScheduledCheckpoints>());
     }
 
     public IVaultStore Store { get; }
@@ -55,24 +56,38 @@ public sealed class VaultRuntime : IAsyncDisposable
 
     internal VaultBackgroundService Background { get; }
 
+    internal ScheduledCheckpoints Checkpoints { get; }
+
     /// <summary>Applies migrations and builds the replica. With <paramref name="ownsDependencies"/> the store and the
-    /// provider are disposed with it.</summary>
-    public static async Task<VaultRuntime> OpenAsync(IVaultStore store, IKekProvider kek, VaultOptions? options = null, TimeProvider? time = null, bool ownsDependencies = true, CancellationToken cancellationToken = default)
+    /// provider are disposed with it. <paramref name="loggers"/> (none by default) receive the background jobs' lines and
+    /// the checkpoint log copy.</summary>
+    public static async Task<VaultRuntime> OpenAsync(IVaultStore store, IKekProvider kek, VaultOptions? options = null, TimeProvider? time = null, bool ownsDependencies = true, ILoggerFactory? loggers = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(kek);
         await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        return new VaultRuntime(store, kek, options ?? new VaultOptions(), time ?? TimeProvider.System, ownsDependencies);
+        return new VaultRuntime(store, kek, options ?? new VaultOptions(), time ?? TimeProvider.System, ownsDependencies, loggers ?? NullLoggerFactory.Instance);
     }
 
-    /// <summary>Starts following other replicas' tenant changes and the maintenance jobs.</summary>
-    public Task StartBackgroundAsync(CancellationToken cancellationToken) => Background.StartAsync(cancellationToken);
+    /// <summary>Starts following other replicas' tenant changes, the maintenance jobs and, when an interval is set, the
+    /// checkpoint schedule.</summary>
+    public async Task StartBackgroundAsync(CancellationToken cancellationToken)
+    {
+        await Background.StartAsync(cancellationToken).ConfigureAwait(false);
+        await Checkpoints.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One tick of the checkpoint schedule now (tests; the schedule's own loop runs it every interval); returns
+    /// the checkpoints it stored.</summary>
+    public Task<IReadOnlyList<SignedAuditCheckpoint>> RunScheduledCheckpointsOnceAsync(CancellationToken cancellationToken = default) => Checkpoints.RunOnceAsync(cancellationToken);
 
     /// <summary>One maintenance pass now: expiry purge and re-encryption (the command line's and tests' entry).</summary>
     public Task RunMaintenanceOnceAsync(CancellationToken cancellationToken = default) => Background.RunOnceAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
+        await Checkpoints.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        Checkpoints.Dispose();
         await Background.StopAsync(CancellationToken.None).ConfigureAwait(false);
         Background.Dispose();
         await Trail.DisposeAsync().ConfigureAwait(false);

@@ -6,7 +6,8 @@ using PrivateInference.TokenVault.Audit;
 
 namespace PrivateInference.Cli.Commands;
 
-/// <summary><c>pi audit verify --tenant T</c> and <c>pi audit export --tenant T</c>: the tamper-evident trail for auditors and SIEMs.</summary>
+/// <summary><c>pi audit verify --tenant T</c> and <c>pi audit export --tenant T</c>: the tamper-evident trail for auditors and SIEMs;
+/// signed checkpoints of it, and the rotation of their signing key.</summary>
 internal static class AuditCommand
 {
     /// <summary>Exit code of a broken chain.</summary>
@@ -20,6 +21,7 @@ internal static class AuditCommand
         command.Subcommands.Add(Checkpoint());
         command.Subcommands.Add(Checkpoints());
         command.Subcommands.Add(PublicKey());
+        command.Subcommands.Add(RotateSigningKey());
         return command;
     }
 
@@ -53,12 +55,29 @@ internal static class AuditCommand
 
     private static Command PublicKey()
     {
-        var command = new Command("public-key", "Print the audit verification key (PEM; EC P-256) that checkpoints are signed with");
+        var version = new Option<int?>("--version") { Description = "Only this key version (default: every version, oldest first)" };
+        var command = new Command("public-key", "Print the audit verification keys (PEM; EC P-256) that checkpoints are signed with: every version, or --version N") { version };
         command.SetAction((parse, _) => VaultSession.RunAsync("audit public-key", async session =>
         {
-            var (pem, keyId) = await session.Runtime.Audit.GetPublicKeyPemAsync(session.Caller).ConfigureAwait(false);
-            Terminal.Error.WriteLine($"key id: {keyId}");
-            Terminal.Out.WriteLine(pem);
+            foreach (var key in await session.Runtime.Audit.GetPublicKeysAsync(session.Caller, parse.GetValue(version)).ConfigureAwait(false))
+            {
+                Terminal.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"key version {key.Version}, key id: {key.KeyId}"));
+                Terminal.Out.WriteLine(key.Pem);
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command RotateSigningKey()
+    {
+        var command = new Command("rotate-signing-key", "Key admins: make the next audit signing key version (new checkpoints are signed with it); older versions only verify");
+        command.SetAction((parse, _) => VaultSession.RunAsync("audit rotate-signing-key", async session =>
+        {
+            var key = await session.Runtime.Keys.RotateAuditSigningKeyAsync(session.Caller).ConfigureAwait(false);
+            Terminal.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"audit signing key rotated: key version {key.Version}, key id: {key.KeyId}"));
+            Terminal.Out.WriteLine(key.Pem);
             return 0;
         }));
         return command;
@@ -71,6 +90,7 @@ internal static class AuditCommand
         head_hash = Convert.ToHexStringLower(c.HeadHash),
         at = c.At.ToString("O", CultureInfo.InvariantCulture),
         key_id = c.KeyId,
+        key_version = c.KeyVersion,
         signature = Convert.ToBase64String(c.Signature),
     });
 
@@ -110,6 +130,13 @@ internal static class AuditCommand
                 {
                     Terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{chain}: INVALID signature on the checkpoint(s) at seq {string.Join(", ", result.InvalidCheckpoints)} (forged or altered)"));
+                    exit = Broken;
+                }
+
+                if (result.UnknownKeyCheckpoints.Count > 0)
+                {
+                    Terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{chain}: UNKNOWN signing key version on the checkpoint(s) at seq {string.Join(", ", result.UnknownKeyCheckpoints)} (no key to check them)"));
                     exit = Broken;
                 }
             }

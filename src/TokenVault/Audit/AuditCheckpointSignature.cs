@@ -12,7 +12,12 @@ namespace PrivateInference.TokenVault.Audit;
 /// <param name="At">When it was signed (whole microseconds).</param>
 /// <param name="KeyId">Which signing key: <see cref="AuditCheckpointSignature.KeyId"/> of its public key.</param>
 /// <param name="Signature">ECDSA P-256 over SHA-256 of <see cref="AuditCheckpointSignature.Message(SignedAuditCheckpoint)"/>, IEEE P1363 (r ‖ s).</param>
-public sealed record SignedAuditCheckpoint(string TenantId, long Seq, byte[] HeadHash, DateTimeOffset At, string KeyId, byte[] Signature);
+public sealed record SignedAuditCheckpoint(string TenantId, long Seq, byte[] HeadHash, DateTimeOffset At, string KeyId, byte[] Signature)
+{
+    /// <summary>The version of the audit signing key that signed it (1 for checkpoints from before rotation existed):
+    /// which public key verifies it. Not signed itself; the signed <see cref="KeyId"/> must match that version's key.</summary>
+    public int KeyVersion { get; init; } = 1;
+}
 
 /// <summary>What an audit checkpoint signature covers and how it is checked. Pure, so an auditor can check exported
 /// checkpoints offline with the public key <c>pi audit public-key</c> prints.</summary>

@@ -59,6 +59,10 @@ public sealed record AuditVerification(long Verified, long? BrokenAtSeq, AuditBr
     /// forged or altered checkpoints (the chain is not checked against them).</summary>
     public IReadOnlyList<long> InvalidCheckpoints { get; init; } = [];
 
+    /// <summary>The seqs of stored checkpoints that name a signing key version the provider does not know: no public key
+    /// to check them with (a forged row, or a key version lost from the provider). Not checked against the chain.</summary>
+    public IReadOnlyList<long> UnknownKeyCheckpoints { get; init; } = [];
+
     public bool Equals(AuditVerification? other) =>
         other is not null
         && Verified == other.Verified
@@ -68,7 +72,9 @@ public sealed record AuditVerification(long Verified, long? BrokenAtSeq, AuditBr
         && OutcomeUnknown.Zip(other.OutcomeUnknown).All(seqs => seqs.First == seqs.Second)
         && CheckpointsVerified == other.CheckpointsVerified
         && InvalidCheckpoints.Count == other.InvalidCheckpoints.Count
-        && InvalidCheckpoints.Zip(other.InvalidCheckpoints).All(seqs => seqs.First == seqs.Second);
+        && InvalidCheckpoints.Zip(other.InvalidCheckpoints).All(seqs => seqs.First == seqs.Second)
+        && UnknownKeyCheckpoints.Count == other.UnknownKeyCheckpoints.Count
+        && UnknownKeyCheckpoints.Zip(other.UnknownKeyCheckpoints).All(seqs => seqs.First == seqs.Second);
 
     public override int GetHashCode() => HashCode.Combine(Verified, BrokenAtSeq, Break, OutcomeUnknown.Count);
 }

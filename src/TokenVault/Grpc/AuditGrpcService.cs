@@ -20,6 +20,7 @@ internal sealed class AuditGrpcService(AuditQueries audit) : AuditService.AuditS
             OutcomeUnknownSeqs = { result.OutcomeUnknown },
             CheckpointsVerified = result.CheckpointsVerified,
             InvalidCheckpointSeqs = { result.InvalidCheckpoints },
+            UnknownKeyCheckpointSeqs = { result.UnknownKeyCheckpoints },
         };
     }
 
@@ -31,9 +32,12 @@ internal sealed class AuditGrpcService(AuditQueries audit) : AuditService.AuditS
 
     public override async Task<GetAuditPublicKeyResponse> GetAuditPublicKey(GetAuditPublicKeyRequest request, ServerCallContext context)
     {
-        var (pem, keyId) = await audit.GetPublicKeyPemAsync(context.Caller(), context.CancellationToken).ConfigureAwait(false);
-        return new GetAuditPublicKeyResponse { PublicKeyPem = pem, KeyId = keyId };
+        var keys = await audit.GetPublicKeysAsync(context.Caller(), request.Version == 0 ? null : request.Version, context.CancellationToken).ConfigureAwait(false);
+        return new GetAuditPublicKeyResponse { PublicKeyPem = keys[^1].Pem, KeyId = keys[^1].KeyId, Keys = { keys.Select(Map) } };
     }
+
+    /// <summary>The wire form of one public key version (also the key admins' rotation answer).</summary>
+    internal static Contracts.Vault.V1.AuditPublicKey Map(Audit.AuditPublicKey key) => new() { Version = key.Version, KeyId = key.KeyId, PublicKeyPem = key.Pem };
 
     private static Contracts.Vault.V1.AuditCheckpoint Map(SignedAuditCheckpoint checkpoint) => new()
     {
@@ -43,6 +47,7 @@ internal sealed class AuditGrpcService(AuditQueries audit) : AuditService.AuditS
         At = Timestamp.FromDateTimeOffset(checkpoint.At),
         KeyId = checkpoint.KeyId,
         Signature = Convert.ToBase64String(checkpoint.Signature),
+        KeyVersion = checkpoint.KeyVersion,
     };
 
     public override async Task ExportAudit(ExportAuditRequest request, IServerStreamWriter<Contracts.Vault.V1.AuditRecord> responseStream, ServerCallContext context)

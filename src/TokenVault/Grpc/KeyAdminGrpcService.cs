@@ -53,6 +53,9 @@ internal sealed class KeyAdminGrpcService(KeyAdministration keys) : KeyAdminServ
         return response;
     }
 
+    public override async Task<RotateAuditSigningKeyResponse> RotateAuditSigningKey(RotateAuditSigningKeyRequest request, ServerCallContext context) =>
+        new() { Key = AuditGrpcService.Map(await keys.RotateAuditSigningKeyAsync(context.Caller(), context.CancellationToken).ConfigureAwait(false)) };
+
     internal static TenantKeys Map(TenantKeyInventory inventory)
     {
         var keys = new TenantKeys

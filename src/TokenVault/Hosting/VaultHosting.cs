@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using PrivateInference.TokenVault.Audit;
 using PrivateInference.TokenVault.Authorization;
 using PrivateInference.TokenVault.Grpc;
 using PrivateInference.TokenVault.Keys;
@@ -13,7 +14,8 @@ namespace PrivateInference.TokenVault.Hosting;
 /// Storage: <c>PI_VAULT_POSTGRES</c> (PostgreSQL) or <c>$PI_HOME/vault.db</c>. Keys: PKCS#11 when
 /// <c>PI_PKCS11_MODULE</c> is set, else the local development provider in <c>Vault:LocalKeyDirectory</c>
 /// (<c>$PI_HOME/keys</c>), loudly logged. Identity: service tokens verified with <c>Vault:Identity:JwksFile</c>;
-/// without one the service does not start.
+/// without one the service does not start. Signed audit checkpoints on a schedule: <c>PI_AUDIT_CHECKPOINT_INTERVAL</c>
+/// (e.g. <c>15m</c>; unset is off).
 /// </remarks>
 public static class VaultHosting
 {
@@ -30,6 +32,7 @@ public static class VaultHosting
     public static IServiceCollection AddTokenVaultServices(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, VaultRuntime>? runtimeFactory = null)
     {
         var options = configuration.GetSection("Vault").Get<VaultOptions>() ?? new VaultOptions();
+        options.AuditCheckpointInterval ??= ScheduledCheckpoints.ParseInterval(configuration["PI_AUDIT_CHECKPOINT_INTERVAL"]);
         var identity = configuration.GetSection(ServiceIdentityOptions.SectionName).Get<ServiceIdentityOptions>() ?? new ServiceIdentityOptions();
         services.AddSingleton(options);
         services.AddSingleton(new ServiceTokenValidator(identity));
@@ -71,7 +74,7 @@ public static class VaultHosting
         var store = VaultStoreFactory.Create(VaultStoreOptions.FromEnvironment());
 
         // Start-up only: the host cannot serve before the schema is current.
-        return VaultRuntime.OpenAsync(store, kek, options).GetAwaiter().GetResult();
+        return VaultRuntime.OpenAsync(store, kek, options, loggers: services.GetRequiredService<ILoggerFactory>()).GetAwaiter().GetResult();
     }
 
     /// <summary>Starts the replica's background work with the host and disposes the runtime after it.</summary>

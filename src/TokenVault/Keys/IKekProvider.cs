@@ -70,11 +70,18 @@ public interface IKekProvider : IDisposable
     /// (not 32 bytes), <see cref="KeyUnavailableReason.AlreadyExists"/>, <see cref="KeyUnavailableReason.Destroyed"/>.</exception>
     void Import(KekId target, ImportKeyId importKeyId, ReadOnlySpan<byte> wrappedKeyMaterial, ImportWrapping wrapping);
 
-    /// <summary>Signs <paramref name="message"/> (an audit checkpoint) with the vault's audit signing key: ECDSA P-256 over
-    /// SHA-256, returned as r ‖ s (64 bytes). The key pair is made on first use; its private half never leaves the
-    /// provider (PKCS#11: generated in the token, sensitive, non-extractable).</summary>
-    byte[] SignAuditCheckpoint(ReadOnlySpan<byte> message);
+    /// <summary>Signs <paramref name="message"/> (an audit checkpoint) with version <paramref name="version"/> of the vault's
+    /// audit signing key: ECDSA P-256 over SHA-256, returned as r ‖ s (64 bytes). The private half never leaves the
+    /// provider (PKCS#11: generated in the token, sensitive, non-extractable, sign only).</summary>
+    /// <exception cref="KeyUnavailableException"><see cref="KeyUnavailableReason.NotFound"/> when that version does not exist
+    /// or was retired by a rotation (its private half is gone; it only verifies).</exception>
+    byte[] SignAuditCheckpoint(int version, ReadOnlySpan<byte> message);
 
-    /// <summary>The audit signing key's public half as SubjectPublicKeyInfo (DER), for verification; made on first use.</summary>
-    byte[] GetAuditSigningPublicKey();
+    /// <summary>Every version of the audit signing key, oldest first, the newest (the one that signs) last. Version 1 is
+    /// made on first use when none exists, so the list is never empty.</summary>
+    IReadOnlyList<AuditSigningKey> GetAuditSigningKeys();
+
+    /// <summary>Makes the next version of the audit signing key inside the provider, then destroys the private halves of
+    /// every older version (their public halves stay, to verify the checkpoints they signed). Returns the new version.</summary>
+    int RotateAuditSigningKey();
 }

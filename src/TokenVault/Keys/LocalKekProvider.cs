@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 
 namespace PrivateInference.TokenVault.Keys;
@@ -45,53 +46,115 @@ public sealed class LocalKekProvider : IKekProvider
     }
 
     /// <inheritdoc />
-    /// <remarks>Development only, like the KEKs: the private key is a PKCS#8 file (0600) in the key directory.</remarks>
-    public byte[] SignAuditCheckpoint(ReadOnlySpan<byte> message)
+    /// <remarks>Development only, like the KEKs: each version's private key is a PKCS#8 file (0600) in the key directory,
+    /// <c>audit-signing-development-only.p8</c> for version 1 (as before versions existed), <c>….vN.p8</c> after it.</remarks>
+    public byte[] SignAuditCheckpoint(int version, ReadOnlySpan<byte> message)
     {
-        using var key = AuditSigningKey();
+        ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
+        using var key = ReadAuditSigningKey(AuditSigningPrivateFile(version)) ?? throw new KeyUnavailableException(KeyUnavailableReason.NotFound);
         return key.SignData(message, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
     }
 
     /// <inheritdoc />
-    public byte[] GetAuditSigningPublicKey()
+    public IReadOnlyList<AuditSigningKey> GetAuditSigningKeys()
     {
-        using var key = AuditSigningKey();
-        return key.ExportSubjectPublicKeyInfo();
+        var keys = AuditSigningVersions();
+        if (keys.Count > 0)
+        {
+            return keys;
+        }
+
+        return Change(kekId: null, () =>
+        {
+            var locked = AuditSigningVersions();
+            if (locked.Count == 0)
+            {
+                WriteAuditSigningKey(1);
+                locked = AuditSigningVersions();
+            }
+
+            return locked;
+        });
     }
 
-    /// <summary>The audit signing key from <c>audit-signing-development-only.p8</c>, made (0600) on first use; the first of
-    /// racing processes to create the file wins.</summary>
-    private ECDsa AuditSigningKey()
+    /// <inheritdoc />
+    /// <remarks>A retired version keeps its public key as <c>audit-signing.vN.spki</c>, written before its private key file
+    /// is shredded, so a reader always finds one of the two.</remarks>
+    public int RotateAuditSigningKey() => Change(kekId: null, () =>
     {
-        var path = System.IO.Path.Combine(_directory.Path, "audit-signing-development-only.p8");
+        var keys = AuditSigningVersions();
+        int next = keys.Count == 0 ? 1 : keys[^1].Version + 1;
+        WriteAuditSigningKey(next);
+        foreach (var older in keys)
+        {
+            string publicFile = AuditSigningPublicFile(older.Version);
+            if (!File.Exists(publicFile))
+            {
+                File.WriteAllBytes(publicFile, older.PublicKey);
+            }
+
+            LocalKeyDirectory.Shred(AuditSigningPrivateFile(older.Version));
+        }
+
+        return next;
+    });
+
+    private string AuditSigningPrivateFile(int version) => System.IO.Path.Combine(_directory.Path,
+        version == 1 ? "audit-signing-development-only.p8" : string.Create(CultureInfo.InvariantCulture, $"audit-signing-development-only.v{version}.p8"));
+
+    private string AuditSigningPublicFile(int version) =>
+        System.IO.Path.Combine(_directory.Path, string.Create(CultureInfo.InvariantCulture, $"audit-signing.v{version}.spki"));
+
+    /// <summary>Versions 1, 2, … up to the first with neither a private key file nor a retired public key file.</summary>
+    private List<AuditSigningKey> AuditSigningVersions() => Guard(kekId: null, () =>
+    {
+        var keys = new List<AuditSigningKey>();
+        for (int version = 1; ; version++)
+        {
+            using var key = ReadAuditSigningKey(AuditSigningPrivateFile(version));
+            if (key is not null)
+            {
+                keys.Add(new AuditSigningKey(version, key.ExportSubjectPublicKeyInfo()));
+            }
+            else if (File.Exists(AuditSigningPublicFile(version)))
+            {
+                keys.Add(new AuditSigningKey(version, File.ReadAllBytes(AuditSigningPublicFile(version))));
+            }
+            else
+            {
+                return keys;
+            }
+        }
+    });
+
+    /// <summary>A new P-256 private key file (0600) for <paramref name="version"/>; fails if it exists.</summary>
+    private void WriteAuditSigningKey(int version)
+    {
+        using var fresh = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var pkcs8 = fresh.ExportPkcs8PrivateKey();
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using var file = new FileStream(AuditSigningPrivateFile(version), options);
+            file.Write(pkcs8);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
+    }
+
+    /// <summary>The private key in <paramref name="path"/>; null when there is no such file (a version never made, or retired).</summary>
+    private static ECDsa? ReadAuditSigningKey(string path)
+    {
         var key = ECDsa.Create();
         try
         {
-            if (!File.Exists(path))
-            {
-                using var fresh = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-                var pkcs8 = fresh.ExportPkcs8PrivateKey();
-                try
-                {
-                    var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-                    if (!OperatingSystem.IsWindows())
-                    {
-                        options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                    }
-
-                    using var file = new FileStream(path, options);
-                    file.Write(pkcs8);
-                }
-                catch (IOException) when (File.Exists(path))
-                {
-                    // Another process made it first: use theirs.
-                }
-                finally
-                {
-                    CryptographicOperations.ZeroMemory(pkcs8);
-                }
-            }
-
             var stored = File.ReadAllBytes(path);
             try
             {
@@ -103,6 +166,11 @@ public sealed class LocalKekProvider : IKekProvider
             }
 
             return key;
+        }
+        catch (FileNotFoundException)
+        {
+            key.Dispose();
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
         {

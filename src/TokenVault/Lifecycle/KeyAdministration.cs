@@ -90,7 +90,7 @@ public sealed class KekVersionList(IEnumerable<KekInfo> versions) : IReadOnlyLis
 /// record, written after.
 /// </para>
 /// </remarks>
-public sealed class KeyAdministration
+public sealed partial class KeyAdministration
 {
     public const string DestroyAction = "kek.destroy";
 

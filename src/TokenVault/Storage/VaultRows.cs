@@ -121,11 +121,12 @@ internal sealed class AuditCheckpointRow
     public long AtUs { get; set; }
     public string KeyId { get; set; } = "";
     public byte[] Signature { get; set; } = [];
+    public int KeyVersion { get; set; }
 
-    public SignedAuditCheckpoint ToRecord() => new(TenantId, Seq, HeadHash, DateTimeOffset.FromUnixTimeMilliseconds(0).AddTicks(AtUs * 10), KeyId, Signature);
+    public SignedAuditCheckpoint ToRecord() => new(TenantId, Seq, HeadHash, DateTimeOffset.FromUnixTimeMilliseconds(0).AddTicks(AtUs * 10), KeyId, Signature) { KeyVersion = KeyVersion };
 
     public static object Parameters(SignedAuditCheckpoint c) =>
-        new { c.TenantId, c.Seq, c.HeadHash, AtUs = (c.At - DateTimeOffset.UnixEpoch).Ticks / 10, c.KeyId, c.Signature };
+        new { c.TenantId, c.Seq, c.HeadHash, AtUs = (c.At - DateTimeOffset.UnixEpoch).Ticks / 10, c.KeyId, c.Signature, c.KeyVersion };
 }
 
 internal sealed class AuditHeadRow

@@ -83,13 +83,14 @@ internal static class VaultSql
 
     /// <summary>Both stores: times as Unix microseconds in <c>at_us</c>.</summary>
     public const string InsertAuditCheckpoint = """
-        INSERT INTO audit_checkpoints (tenant_id, seq, head_hash, at_us, key_id, signature)
-        VALUES (@TenantId, @Seq, @HeadHash, @AtUs, @KeyId, @Signature)
+        INSERT INTO audit_checkpoints (tenant_id, seq, head_hash, at_us, key_id, signature, key_version)
+        VALUES (@TenantId, @Seq, @HeadHash, @AtUs, @KeyId, @Signature, @KeyVersion)
         ON CONFLICT (tenant_id, seq) DO NOTHING
         """;
 
     public const string AuditCheckpoints = """
-        SELECT tenant_id AS TenantId, seq AS Seq, head_hash AS HeadHash, at_us AS AtUs, key_id AS KeyId, signature AS Signature
+        SELECT tenant_id AS TenantId, seq AS Seq, head_hash AS HeadHash, at_us AS AtUs, key_id AS KeyId, signature AS Signature,
+            key_version AS KeyVersion
         FROM audit_checkpoints WHERE tenant_id = @TenantId ORDER BY seq
         """;
 

@@ -284,6 +284,33 @@ public sealed class PiVaultCommandTests
     }
 
     [Test]
+    public async Task Audit_rotate_signing_key_makes_version_2_public_key_prints_both_and_verify_checks_old_and_new_checkpoints()
+    {
+        await _pi.RunAsync(Embedded, [_canary.Email()], "tokenize", "--tenant", "wayne", "--type", "EMAIL");
+        var old = await _pi.RunAsync(Embedded, null, "audit", "checkpoint", "--tenant", "wayne");
+        var rotate = await _pi.RunAsync(Embedded, null, "audit", "rotate-signing-key");
+        var fresh = await _pi.RunAsync(Embedded, null, "audit", "checkpoint", "--tenant", "wayne");
+        var all = await _pi.RunAsync(Embedded, null, "audit", "public-key");
+        var first = await _pi.RunAsync(Embedded, null, "audit", "public-key", "--version", "1");
+        var verify = await _pi.RunAsync(Embedded, null, "audit", "verify", "--tenant", "wayne");
+
+        Assert.That(new[] { old, rotate, fresh, all, first, verify }.Select(r => r.ExitCode), Has.All.Zero, string.Join('\n', old, rotate, fresh, all, first, verify));
+        Assert.That(rotate.Error, Does.Contain("audit signing key rotated: key version 2, key id: "));
+        Assert.That(System.Text.Json.JsonDocument.Parse(old.Lines.Single()).RootElement.GetProperty("key_version").GetInt32(), Is.EqualTo(1));
+        Assert.That(System.Text.Json.JsonDocument.Parse(fresh.Lines.Single()).RootElement.GetProperty("key_version").GetInt32(), Is.EqualTo(2));
+        Assert.That(all.Lines.Count(l => l == "-----BEGIN PUBLIC KEY-----"), Is.EqualTo(2), all.ToString());
+        Assert.That(all.Out, Does.EndWith(rotate.Out), "the newest last, as rotate printed it");
+        Assert.That((first.Lines.Count(l => l == "-----BEGIN PUBLIC KEY-----"), first.Error.Contains("key version 1,", StringComparison.Ordinal)), Is.EqualTo((1, true)));
+        Assert.That(verify.Lines, Does.Contain("wayne: 2 signed checkpoint(s) verified against the chain"));
+
+        await TamperAsync("UPDATE audit_checkpoints SET key_version = 7 WHERE tenant_id = 'wayne' AND key_version = 1");
+        var unknown = await _pi.RunAsync(Embedded, null, "audit", "verify", "--tenant", "wayne");
+
+        Assert.That(unknown.ExitCode, Is.EqualTo(1), unknown.ToString());
+        Assert.That(unknown.Lines, Has.Some.StartsWith("wayne: UNKNOWN signing key version on the checkpoint(s) at seq "));
+    }
+
+    [Test]
     public async Task Keys_disable_records_its_reason_which_audit_export_shows_and_refuses_a_malformed_one()
     {
         var create = await _pi.RunAsync(Embedded, null, "keys", "create", "--tenant", "acme");
@@ -380,7 +407,7 @@ public sealed class PiVaultCommandTests
             var first = await _pi.RunAsync(postgres, null, "vault", "migrate");
             var second = await _pi.RunAsync(postgres, null, "vault", "migrate");
 
-            Assert.That((first.ExitCode, first.Out), Is.EqualTo((0, "postgres: applied migration(s) 1, 2, 3, 4, 5\n")), first.ToString());
+            Assert.That((first.ExitCode, first.Out), Is.EqualTo((0, "postgres: applied migration(s) 1, 2, 3, 4, 5, 7\n")), first.ToString());
             Assert.That((second.ExitCode, second.Out), Is.EqualTo((0, "postgres: schema is current\n")), second.ToString());
             Assert.That(first.Error + second.Error, Does.Not.Contain(new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresConnectionString).Password!));
         }

@@ -36,4 +36,17 @@ public sealed class Pkcs11KekProviderTests : KekProviderContract
     }
 
     protected override string NewName() => SoftHsm.NewName();
+
+    [Test]
+    public void A_rotated_audit_signing_key_is_generated_in_the_token_sensitive_never_extractable_sign_only_and_the_older_private_keys_are_gone()
+    {
+        int older = _provider.GetAuditSigningKeys()[^1].Version;
+
+        int rotated = _provider.RotateAuditSigningKey();
+
+        Assert.That(_provider.DescribeAuditSigningPrivateKeys(rotated), Is.EqualTo(new[] { new AuditSigningKeyFacts(Sensitive: true, Extractable: false, NeverExtractable: true, GeneratedOnToken: true, Sign: true, DecryptUnwrapOrDerive: false) }));
+        Assert.That(Enumerable.Range(1, older).SelectMany(_provider.DescribeAuditSigningPrivateKeys), Is.Empty, "every older version's private half destroyed");
+        Assert.That(Pkcs11KekProvider.AuditSigningKeyLabel(rotated), Is.EqualTo($"pi-audit-signing-v{rotated}"));
+        Assert.That(Pkcs11KekProvider.AuditSigningKeyLabel(1), Is.EqualTo("pi-audit-signing"), "version 1 keeps the label from before versions");
+    }
 }

@@ -95,13 +95,15 @@ internal sealed class FaultyKek(IKekProvider inner) : IKekProvider
         inner.Import(target, importKeyId, wrappedKeyMaterial, wrapping);
     }
 
-    public byte[] SignAuditCheckpoint(ReadOnlySpan<byte> message)
+    public byte[] SignAuditCheckpoint(int version, ReadOnlySpan<byte> message)
     {
         Check(nameof(SignAuditCheckpoint), null);
-        return inner.SignAuditCheckpoint(message);
+        return inner.SignAuditCheckpoint(version, message);
     }
 
-    public byte[] GetAuditSigningPublicKey() => Checked(nameof(GetAuditSigningPublicKey), null, inner.GetAuditSigningPublicKey);
+    public IReadOnlyList<AuditSigningKey> GetAuditSigningKeys() => Checked(nameof(GetAuditSigningKeys), null, inner.GetAuditSigningKeys);
+
+    public int RotateAuditSigningKey() => Checked(nameof(RotateAuditSigningKey), null, inner.RotateAuditSigningKey);
 
     /// <summary>The fixture owns the real provider.</summary>
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 using PrivateInference.TokenVault.Audit;
 using PrivateInference.TokenVault.Keys;
@@ -25,12 +26,13 @@ internal abstract class VaultBackend : IAsyncDisposable
 
     /// <summary>Another replica on the database: its own store (PostgreSQL: its own data source) and runtime, the
     /// shared KEK provider. Disposed with the backend unless disposed earlier. <paramref name="store"/> may wrap the store
-    /// (to inject faults), <paramref name="kek"/> stand in for the shared provider (a wrapper of <see cref="Kek"/>).</summary>
-    public async Task<Replica> OpenReplicaAsync(VaultOptions? options = null, TimeProvider? time = null, Func<IVaultStore, IVaultStore>? store = null, IKekProvider? kek = null)
+    /// (to inject faults), <paramref name="kek"/> stand in for the shared provider (a wrapper of <see cref="Kek"/>);
+    /// <paramref name="loggers"/> receive its log lines.</summary>
+    public async Task<Replica> OpenReplicaAsync(VaultOptions? options = null, TimeProvider? time = null, Func<IVaultStore, IVaultStore>? store = null, IKekProvider? kek = null, ILoggerFactory? loggers = null)
     {
         var own = CreateStore(time);
         var wrapped = store?.Invoke(own) ?? own;
-        var runtime = await VaultRuntime.OpenAsync(wrapped, kek ?? Kek, options, time, ownsDependencies: false);
+        var runtime = await VaultRuntime.OpenAsync(wrapped, kek ?? Kek, options, time, ownsDependencies: false, loggers: loggers);
         var replica = new Replica(runtime, wrapped);
         _replicas.Add(replica);
         return replica;

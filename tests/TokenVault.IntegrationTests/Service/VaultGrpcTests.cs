@@ -390,6 +390,31 @@ public abstract class VaultGrpcTests
         Assert.That((broken.Intact, broken.Records, broken.FirstBadSeq, broken.Problem), Is.EqualTo((false, 3L, 4L, "edited")));
     }
 
+    [Test]
+    public async Task Security_admins_rotate_the_audit_signing_key_and_auditors_get_every_version_over_grpc()
+    {
+        var tenantId = await NewTenantAsync();
+        var before = await Audit.GetAuditPublicKeyAsync(new GetAuditPublicKeyRequest(), AuditorToken);
+        var old = (await Audit.WriteCheckpointAsync(new WriteCheckpointRequest { TenantId = tenantId }, AuditorToken)).Checkpoint;
+
+        var refused = Refused(() => Keys.RotateAuditSigningKeyAsync(new RotateAuditSigningKeyRequest(), AuditorToken).ResponseAsync);
+        var rotated = (await Keys.RotateAuditSigningKeyAsync(new RotateAuditSigningKeyRequest(), AdminToken)).Key;
+        var fresh = (await Audit.WriteCheckpointAsync(new WriteCheckpointRequest { TenantId = tenantId }, AuditorToken)).Checkpoint;
+        var after = await Audit.GetAuditPublicKeyAsync(new GetAuditPublicKeyRequest(), AuditorToken);
+        var one = await Audit.GetAuditPublicKeyAsync(new GetAuditPublicKeyRequest { Version = old.KeyVersion }, AuditorToken);
+        var unknown = Refused(() => Audit.GetAuditPublicKeyAsync(new GetAuditPublicKeyRequest { Version = rotated.Version + 1 }, AuditorToken).ResponseAsync);
+        var verified = await Audit.VerifyChainAsync(new VerifyChainRequest { TenantId = tenantId }, AuditorToken);
+
+        Assert.That(refused.StatusCode, Is.EqualTo(StatusCode.PermissionDenied));
+        Assert.That(unknown.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+        Assert.That((old.KeyVersion, old.KeyId), Is.EqualTo((before.Keys[^1].Version, before.KeyId)));
+        Assert.That((fresh.KeyVersion, fresh.KeyId, rotated.Version), Is.EqualTo((rotated.Version, rotated.KeyId, old.KeyVersion + 1)));
+        Assert.That(after.Keys, Is.EqualTo(before.Keys.Append(rotated)));
+        Assert.That((after.KeyId, after.PublicKeyPem), Is.EqualTo((rotated.KeyId, rotated.PublicKeyPem)), "the newest first-class");
+        Assert.That(one.Keys.Select(k => k.KeyId), Is.EqualTo(new[] { old.KeyId }));
+        Assert.That((verified.Intact, verified.CheckpointsVerified, verified.InvalidCheckpointSeqs.Count, verified.UnknownKeyCheckpointSeqs.Count), Is.EqualTo((true, 2, 0, 0)));
+    }
+
     /// <summary>A tenant created over gRPC by the key admin.</summary>
     private async Task<string> NewTenantAsync()
     {

@@ -25,7 +25,7 @@ public abstract partial class VaultServiceTests
         Assert.That((await Vault.Store.GetAuditCheckpointsAsync(tenantId)).Single().Signature, Is.EqualTo(checkpoint.Signature), "stored");
         Assert.That((verification.IsIntact, verification.CheckpointsVerified, verification.InvalidCheckpoints.Count), Is.EqualTo((true, 1, 0)));
         var chain = await ChainAsync(tenantId);
-        Assert.That(chain[^2].Action + " " + chain[^2].DetailJson, Is.EqualTo($$"""audit.checkpoint {"key_id":"{{keyId}}","seq":{{head.Seq}}}"""));
+        Assert.That(chain[^2].Action + " " + chain[^2].DetailJson, Is.EqualTo($$"""audit.checkpoint {"key_id":"{{keyId}}","key_version":{{checkpoint.KeyVersion}},"seq":{{head.Seq}}}"""));
         Assert.That(chain[^1].DetailJson, Does.Contain("\"checkpoints\":1,"));
     }
 

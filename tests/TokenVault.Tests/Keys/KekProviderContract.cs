@@ -236,6 +236,36 @@ public abstract class KekProviderContract
         Assert.That(failures, Is.EqualTo(0));
     }
 
+    [Test]
+    public void Rotating_the_audit_signing_key_adds_a_version_that_signs_and_leaves_the_older_ones_verify_only()
+    {
+        byte[] message = "pi.audit.checkpoint.v1 contract"u8.ToArray();
+        IReadOnlyList<AuditSigningKey> before = Provider.GetAuditSigningKeys();
+        int newest = before[^1].Version;
+        Assert.That(Hex(Provider.GetAuditSigningKeys()), Is.EqualTo(Hex(before)), "listing makes no new version");
+        Assert.That(VerifiesUnder(before[^1], message, Provider.SignAuditCheckpoint(newest, message)), Is.True);
+
+        int rotated = Provider.RotateAuditSigningKey();
+
+        IReadOnlyList<AuditSigningKey> after = Provider.GetAuditSigningKeys();
+        Assert.That(rotated, Is.EqualTo(newest + 1));
+        Assert.That(after.Select(k => k.Version), Is.EqualTo(before.Select(k => k.Version).Append(rotated)));
+        Assert.That(Hex(after.Take(before.Count)), Is.EqualTo(Hex(before)), "the older public halves stay, unchanged");
+        byte[] signature = Provider.SignAuditCheckpoint(rotated, message);
+        Assert.That((VerifiesUnder(after[^1], message, signature), VerifiesUnder(before[^1], message, signature)), Is.EqualTo((true, false)));
+        AssertFails(() => Provider.SignAuditCheckpoint(newest, message), KeyUnavailableReason.NotFound);
+        AssertFails(() => Provider.SignAuditCheckpoint(rotated + 1, message), KeyUnavailableReason.NotFound);
+    }
+
+    private static string[] Hex(IEnumerable<AuditSigningKey> keys) => keys.Select(k => $"v{k.Version}:{Convert.ToHexString(k.PublicKey)}").ToArray();
+
+    private static bool VerifiesUnder(AuditSigningKey key, byte[] message, byte[] signature)
+    {
+        using var ecdsa = ECDsa.Create();
+        ecdsa.ImportSubjectPublicKeyInfo(key.PublicKey, out _);
+        return ecdsa.VerifyData(message, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    }
+
     protected static void AssertFails(TestDelegate action, KeyUnavailableReason reason)
     {
         var e = Assert.Throws<KeyUnavailableException>(action);

@@ -30,6 +30,24 @@ public sealed class LocalKekProviderTests : KekProviderContract
     }
 
     [Test]
+    public void A_rotated_audit_signing_key_shreds_the_older_private_key_file_and_keeps_its_public_key()
+    {
+        _provider.GetAuditSigningKeys();
+        Assert.That(File.Exists(_directory.FileNamed("audit-signing-development-only.p8")), Is.True, "version 1 keeps the name it had before versions");
+
+        Assert.That(_provider.RotateAuditSigningKey(), Is.EqualTo(2));
+
+        Assert.That(File.Exists(_directory.FileNamed("audit-signing-development-only.p8")), Is.False, "retired: no private key left");
+        Assert.That(File.Exists(_directory.FileNamed("audit-signing.v1.spki")), Is.True);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.That(File.GetUnixFileMode(_directory.FileNamed("audit-signing-development-only.v2.p8")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        }
+
+        Assert.That(new LocalKekProvider(_directory.Location).GetAuditSigningKeys().Select(k => k.Version), Is.EqualTo(new[] { 1, 2 }), "another process reads the same versions");
+    }
+
+    [Test]
     public void The_local_provider_says_it_is_for_development_only_and_so_does_its_directory()
     {
         Assert.That(_provider.IsDevelopmentOnly, Is.True);
