@@ -136,6 +136,7 @@ internal sealed class PipelineServices(DirectoryInfo folder, WebApplication vaul
     {
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // PI_BENCH_LOG_LEVEL=Information measures what a host's default logging costs (the console output goes to stdout).
+        builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("PI_BENCH_LOG_LEVEL"), out var level) ? level : LogLevel.Warning);
     }
 }
