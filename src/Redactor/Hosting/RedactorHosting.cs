@@ -1,4 +1,3 @@
-using Grpc.Net.Client;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -79,7 +78,7 @@ public static class RedactorHosting
             return new UnconfiguredVault();
         }
 
-        var channel = GrpcChannel.ForAddress(options.VaultUrl);
+        var channel = VaultChannel.Create(options.VaultUrl);
         return new GrpcRedactionVault(new TokenVaultService.TokenVaultServiceClient(channel), VaultCallCredentials.Create(options.VaultToken, options.VaultTokenFile, options.VaultTimeout));
     }
 
