@@ -9,6 +9,7 @@ using PrivateInference.Redactor.Detection;
 using PrivateInference.Redactor.Redaction;
 using PrivateInference.TokenVault.Authorization;
 using PrivateInference.TokenVault.Storage;
+using PrivateInference.VaultClient;
 using EntityType = PrivateInference.Redactor.Detection.EntityType;
 
 namespace PrivateInference.Bench.Pipeline;
@@ -51,6 +52,8 @@ internal static class RedactBenchmark
             var tokenizer = new Metadata { { "authorization", "Bearer " + tokenizerToken } };
             await new KeyAdminService.KeyAdminServiceClient(vaultChannel).CreateTenantAsync(new CreateTenantRequest { TenantId = tenantId }, admin);
 
+            using var redactorVaultChannel = VaultChannel.Create(services.VaultUrl);
+            var redactorVault = new GrpcRedactionVault(new TokenVaultService.TokenVaultServiceClient(redactorVaultChannel), VaultCallCredentials.Create(tokenizerToken, null, TimeSpan.FromSeconds(30)));
             var original = PipelineNote.Original();
             var request = new RedactRequest { TenantId = tenantId, Text = original };
             var reference = (await redactor.RedactAsync(request)).Text;
@@ -70,6 +73,7 @@ internal static class RedactBenchmark
                     }
                 }),
                 ("vault Tokenize alone (the Redactor's items)", async () => await vault.TokenizeAsync(tokenize, tokenizer)),
+                ("vault Tokenize alone, through the Redactor's vault client (its channel, bearer header and deadline)", async () => await redactorVault.TokenizeAsync(tokenize, CancellationToken.None)),
                 ("Redactor Scan alone (client → Redactor)", async () => await redactor.ScanAsync(scan)),
             };
             // PI_BENCH_PHASES=1 runs the first phase only (Redact), for a profile of nothing else.
