@@ -98,6 +98,20 @@ internal static class RedactBenchmark
             var (tokenMs, tokenKb) = Time(() => validator.ValidateAsync(tokenizerToken).GetAwaiter().GetResult() is null ? 0 : 1);
             Console.WriteLine(FormattableString.Invariant(
                 $"  in process, one thread: DetectionEngine.Scan of the note {scanMs:F3} ms ({scanKb:F1} KB); RedactionEngine with a canned vault answer (scan, Tokenize request, text rebuilt) {engineMs:F3} ms ({engineKb:F1} KB); vault service token check {tokenMs:F3} ms ({tokenKb:F1} KB)"));
+            if (sqliteFolder is not null)
+            {
+                // What the store's connections run with: journal_mode is the file's (WAL, set by the migration), synchronous
+                // is per connection and the store sets none, so a fresh connection shows the library's default.
+                using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + Path.Combine(sqliteFolder.FullName, "vault.db"));
+                connection.Open();
+                using var pragma = connection.CreateCommand();
+                pragma.CommandText = "PRAGMA journal_mode";
+                var journal = pragma.ExecuteScalar();
+                pragma.CommandText = "PRAGMA synchronous";
+                var synchronous = pragma.ExecuteScalar();
+                Console.WriteLine(FormattableString.Invariant($"  SQLite: journal_mode {journal}, synchronous {synchronous} (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA), SQLite {connection.ServerVersion}"));
+            }
+
             Console.WriteLine(wrong == 0 ? "every redacted text equalled the first" : FormattableString.Invariant($"WRONG RESULTS: {wrong:N0}"));
             return wrong == 0 ? 0 : 1;
         }
