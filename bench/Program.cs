@@ -46,6 +46,9 @@ switch (command)
         // Rehydrate, RehydrateStream and Redact end to end over gRPC on loopback (TokenVault, Rehydrator and Redactor as
         // Kestrel services); SQLite by default, PostgreSQL and SoftHSM2 through scripts/bench-pipeline.sh.
         return await PipelineBenchmark.RunAsync(args[1..]);
+    case "redact":
+        // Only Redact over gRPC, with its splits (Tokenize alone, Scan alone); short enough to run under dotnet-trace.
+        return await RedactBenchmark.RunAsync(args[1..]);
     case "loop":
         // A plain scan loop to run under a profiler (dotnet-trace, dotnet-counters): the corpus (input 0),
         // or the 128 KiB version of adversarial input N (1-based, as listed by "adversarial"); every
@@ -56,7 +59,7 @@ switch (command)
             args.Length > 3 && args[3] == "card" ? ScanThroughput.CardDataOptions : null);
         break;
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- scan | adversarial | breakdown | all | crypto | corpus [file] | loop [seconds] [adversarial input, 0 = corpus] [card] | vault [seconds per level] | pipeline [seconds per level]");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- scan | adversarial | breakdown | all | crypto | corpus [file] | loop [seconds] [adversarial input, 0 = corpus] [card] | vault [seconds per level] | pipeline [seconds per level] | redact [seconds per level] [callers …]");
         return 2;
 }
 

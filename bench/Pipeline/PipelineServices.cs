@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration.Memory;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -66,6 +67,7 @@ internal sealed class PipelineServices(DirectoryInfo folder, WebApplication vaul
         // VaultHosting.AddTokenVault without its store from the environment: HTTP/2 only, the same services.
         vaultBuilder.WebHost.UseUrls("http://127.0.0.1:0");
         vaultBuilder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+        vaultBuilder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = [new("Logging:LogLevel:Microsoft.AspNetCore", "Warning")] });
         vaultBuilder.Configuration[ServiceIdentityOptions.SectionName + ":JwksFile"] = Path.Combine(folder.FullName, "vault-identity", "jwks.json");
         vaultBuilder.Services.AddTokenVaultServices(vaultBuilder.Configuration, services =>
             VaultRuntime.OpenAsync(timed, kek, services.GetRequiredService<VaultOptions>()).GetAwaiter().GetResult());
@@ -136,6 +138,7 @@ internal sealed class PipelineServices(DirectoryInfo folder, WebApplication vaul
     {
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // PI_BENCH_LOG_LEVEL=Information measures what a host's default logging costs (the console output goes to stdout).
+        builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("PI_BENCH_LOG_LEVEL"), out var level) ? level : LogLevel.Warning);
     }
 }

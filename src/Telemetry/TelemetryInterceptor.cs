@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Google.Protobuf;
 using Grpc.Core;
@@ -14,6 +15,9 @@ namespace PrivateInference.Telemetry;
 public sealed class TelemetryInterceptor(ServiceTelemetry telemetry) : Interceptor
 {
     private const string OwnServices = "/privateinference.";
+
+    // "/privateinference.redactor.v1.RedactorService/Redact" → "Redact", once per method rather than once per call.
+    private static readonly ConcurrentDictionary<string, string> MethodNames = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -95,9 +99,9 @@ public sealed class TelemetryInterceptor(ServiceTelemetry telemetry) : Intercept
 
     private static bool Traced(ServerCallContext context, out string method)
     {
+        // Only methods the host registered reach an interceptor, so the map stays as small as the services' contracts.
         var full = context.Method;
-        var slash = full.LastIndexOf('/');
-        method = slash >= 0 ? full[(slash + 1)..] : full;
+        method = MethodNames.GetOrAdd(full, static f => f.LastIndexOf('/') is var slash and >= 0 ? f[(slash + 1)..] : f);
         return full.StartsWith(OwnServices, StringComparison.Ordinal);
     }
 

@@ -1,4 +1,8 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -129,12 +133,30 @@ public static class ServiceTokens
 }
 
 /// <summary>Turns a bearer token into a <see cref="Caller"/>, or refuses it.</summary>
+/// <remarks>
+/// A token that passed is remembered until its own expiry (at most <see cref="CacheLifetime"/>), so a service that
+/// presents the same token on every call pays the ES256 verification once, not per call. The cache is keyed by the
+/// SHA-256 of the token, so it holds no credential and looks up nothing an attacker can time against a stored token;
+/// refusals are never cached (every one is verified, refused and audited again). The signing keys are read once at
+/// start-up, so a cached answer is the answer a fresh verification would give until the token expires.
+/// </remarks>
 public sealed class ServiceTokenValidator
 {
+    /// <summary>The longest a verified token is trusted without verifying it again.</summary>
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>The most tokens remembered; a vault has a handful of callers, so more means churn and the cache starts over.</summary>
+    internal const int CacheCapacity = 256;
+
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters _parameters;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<TokenDigest, Verified> _verified = new();
 
-    public ServiceTokenValidator(ServiceIdentityOptions options)
+    /// <param name="options">Where the issuer's keys are and what tokens must say.</param>
+    /// <param name="time">The clock the cache's expiry is read from (tests); the system clock by default. The
+    /// verification itself reads the system clock.</param>
+    public ServiceTokenValidator(ServiceIdentityOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.JwksFile) || !File.Exists(options.JwksFile))
@@ -142,6 +164,7 @@ public sealed class ServiceTokenValidator
             throw new InvalidOperationException($"{ServiceIdentityOptions.SectionName}:JwksFile must name the issuer's JWKS file.");
         }
 
+        _time = time ?? TimeProvider.System;
         var keys = new JsonWebKeySet(File.ReadAllText(options.JwksFile)).GetSigningKeys();
         _parameters = new TokenValidationParameters
         {
@@ -156,6 +179,12 @@ public sealed class ServiceTokenValidator
         };
     }
 
+    /// <summary>How many verified tokens are remembered (tests).</summary>
+    internal int CachedCount => _verified.Count;
+
+    /// <summary>Until when <paramref name="bearerToken"/> is trusted without verification; null if it is not remembered (tests).</summary>
+    internal DateTimeOffset? CachedUntil(string bearerToken) => _verified.TryGetValue(TokenDigest.Of(bearerToken), out var known) ? known.Until : null;
+
     /// <exception cref="VaultException">UNAUTHENTICATED when the token is missing, malformed, unsigned, signed
     /// by an unknown key, expired, not yet valid, or for another issuer or audience.</exception>
     public async Task<Caller> ValidateAsync(string? bearerToken)
@@ -163,6 +192,13 @@ public sealed class ServiceTokenValidator
         if (string.IsNullOrWhiteSpace(bearerToken))
         {
             throw new VaultException(VaultErrorKind.Unauthenticated, "A service token is required.", "unauthenticated");
+        }
+
+        var digest = TokenDigest.Of(bearerToken);
+        var now = _time.GetUtcNow();
+        if (_verified.TryGetValue(digest, out var known) && now < known.Until)
+        {
+            return known.Caller;
         }
 
         var result = await _handler.ValidateTokenAsync(bearerToken, _parameters).ConfigureAwait(false);
@@ -189,6 +225,69 @@ public sealed class ServiceTokenValidator
             }
         }
 
-        return new Caller(subject, roles);
+        var caller = new Caller(subject, roles);
+        Remember(digest, caller, result.SecurityToken.ValidTo, now);
+        return caller;
+    }
+
+    private void Remember(TokenDigest digest, Caller caller, DateTime validTo, DateTimeOffset now)
+    {
+        // Until the token's own expiry (without the clock skew the verification allows), and not longer than the cache lifetime.
+        var expires = new DateTimeOffset(DateTime.SpecifyKind(validTo, DateTimeKind.Utc));
+        var until = expires < now + CacheLifetime ? expires : now + CacheLifetime;
+        if (until <= now)
+        {
+            _verified.TryRemove(digest, out _);
+            return;
+        }
+
+        if (_verified.Count >= CacheCapacity)
+        {
+            // Expired entries go first; if every entry is live, the cache starts over rather than grow.
+            foreach (var (key, entry) in _verified)
+            {
+                if (entry.Until <= now)
+                {
+                    _verified.TryRemove(key, out _);
+                }
+            }
+
+            if (_verified.Count >= CacheCapacity)
+            {
+                _verified.Clear();
+            }
+        }
+
+        _verified[digest] = new Verified(caller, until);
+    }
+
+    private sealed record Verified(Caller Caller, DateTimeOffset Until);
+
+    /// <summary>The SHA-256 of a token's UTF-8 bytes: the cache key, so the cache holds no token.</summary>
+    private readonly record struct TokenDigest(ulong A, ulong B, ulong C, ulong D)
+    {
+        public static TokenDigest Of(string token)
+        {
+            var maxBytes = Encoding.UTF8.GetMaxByteCount(token.Length);
+            var rented = maxBytes <= 4096 ? null : ArrayPool<byte>.Shared.Rent(maxBytes);
+            Span<byte> utf8 = rented ?? stackalloc byte[4096];
+            try
+            {
+                Span<byte> hash = stackalloc byte[32];
+                SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(token, utf8)], hash);
+                return new TokenDigest(
+                    BinaryPrimitives.ReadUInt64LittleEndian(hash),
+                    BinaryPrimitives.ReadUInt64LittleEndian(hash[8..]),
+                    BinaryPrimitives.ReadUInt64LittleEndian(hash[16..]),
+                    BinaryPrimitives.ReadUInt64LittleEndian(hash[24..]));
+            }
+            finally
+            {
+                if (rented is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
+            }
+        }
     }
 }

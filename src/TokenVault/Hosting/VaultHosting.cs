@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PrivateInference.TokenVault.Audit;
 using PrivateInference.TokenVault.Authorization;
@@ -23,6 +24,9 @@ public static class VaultHosting
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+        // A default that configuration overrides (appsettings, Logging__LogLevel__Microsoft.AspNetCore): ASP.NET Core's
+        // four Information lines per request (request starting/finished, endpoint executing/executed) stay off the hot path.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = [new("Logging:LogLevel:Microsoft.AspNetCore", "Warning")] });
         builder.Services.AddTokenVaultServices(builder.Configuration);
         return builder;
     }

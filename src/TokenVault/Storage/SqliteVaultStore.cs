@@ -789,8 +789,10 @@ public sealed class SqliteVaultStore : IVaultStore
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
 
-            // SQLite's own busy handler (waits in small steps) for another process holding the write lock.
-            await connection.ExecuteAsync(Command($"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            // SQLite's own busy handler (waits in small steps) for another process holding the write lock; and FULL
+            // synchronous, the library's default stated so a differently built SQLite cannot weaken it: in WAL mode every
+            // commit (an audit record, a new token) is on disk before it returns (NORMAL would defer that to checkpoints).
+            await connection.ExecuteAsync(Command($"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = FULL", cancellationToken: cancellationToken)).ConfigureAwait(false);
             return connection;
         }
         catch

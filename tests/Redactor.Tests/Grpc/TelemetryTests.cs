@@ -4,6 +4,7 @@ using System.Diagnostics.Metrics;
 using Grpc.Core;
 using Grpc.Health.V1;
 using PrivateInference.Contracts.Redactor.V1;
+using PrivateInference.Redactor.Redaction;
 using PrivateInference.Redactor.Tests.Redaction;
 using PrivateInference.Telemetry;
 
@@ -110,4 +111,8 @@ public sealed class TelemetryTests
     [TestCase("a-b_c", "invalid")]
     public void Tenant_ids_are_tagged_only_in_the_vaults_grammar(string tenantId, string tagged) =>
         Assert.That(ServiceTelemetry.TenantOrInvalid(tenantId), Is.EqualTo(tagged));
+
+    [Test]
+    public void Every_decision_is_named_in_tags_as_its_lower_case_name() =>
+        Assert.That(Enum.GetValues<RedactionDecision>().Select(RedactorTelemetry.ActionName), Is.EqualTo(Enum.GetValues<RedactionDecision>().Select(d => d.ToString().ToLowerInvariant())));
 }
