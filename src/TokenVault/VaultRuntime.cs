@@ -17,9 +17,17 @@ public sealed class VaultRuntime : IAsyncDisposable
 {
     private readonly bool _ownsDependencies;
 
+    private readonly TokenCache? _cache;
+
     private VaultRuntime(IVaultStore store, IKekProvider kek, VaultOptions options, TimeProvider time, bool ownsDependencies)
     {
         _ownsDependencies = ownsDependencies;
+        if (options.TokenCacheEntries > 0)
+        {
+            _cache = new TokenCache(options.TokenCacheEntries);
+            store = new CachingVaultStore(store, _cache);
+        }
+
         Store = store;
         Kek = kek;
         Options = options;
@@ -33,7 +41,12 @@ public sealed class VaultRuntime : IAsyncDisposable
         Background = new VaultBackgroundService(store, Keyring, Reencryption, Trail, options, time, NullLogger<VaultBackgroundService>.Instance);
     }
 
+    /// <summary>The store every part of the replica uses: with <see cref="VaultOptions.TokenCacheEntries"/> above 0, the
+    /// given store behind the replica's token cache.</summary>
     public IVaultStore Store { get; }
+
+    /// <summary>The token cache's hits, misses and entries so far (all zero when it is off).</summary>
+    public TokenCacheStatistics CacheStatistics => _cache?.Statistics ?? default;
 
     public IKekProvider Kek { get; }
 
@@ -61,8 +74,10 @@ public sealed class VaultRuntime : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(kek);
+        options ??= new VaultOptions();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.TokenCacheEntries, nameof(options));
         await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        return new VaultRuntime(store, kek, options ?? new VaultOptions(), time ?? TimeProvider.System, ownsDependencies);
+        return new VaultRuntime(store, kek, options, time ?? TimeProvider.System, ownsDependencies);
     }
 
     /// <summary>Starts following other replicas' tenant changes and the maintenance jobs.</summary>
