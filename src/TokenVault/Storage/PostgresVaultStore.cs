@@ -462,6 +462,7 @@ public sealed class PostgresVaultStore : IVaultStore
         VaultStoreChecks.SubjectRef(subjectRef.Span, nameof(subjectRef));
         return InTransactionAsync(async (connection, transaction) =>
         {
+            await LockTenantForDataChangeAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
             int erased = await connection.ExecuteAsync(Command(
                 VaultSql.EraseSubject,
                 new { TenantId = tenantId, SubjectRef = subjectRef.ToArray() },
@@ -538,6 +539,7 @@ public sealed class PostgresVaultStore : IVaultStore
 
         return InTransactionAsync(async (connection, transaction) =>
         {
+            await LockTenantForDataChangeAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
             int replaced = await connection.ExecuteAsync(Command(
                 """
                 UPDATE tokens t SET ciphertext = u.ciphertext, dek_version = u.dek_version
@@ -1050,6 +1052,12 @@ public sealed class PostgresVaultStore : IVaultStore
 
     private Task<int> NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantId, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(Command(NotifySql, new { Channel = _channel, TenantId = tenantId }, transaction, cancellationToken));
+
+    /// <summary>Before a change of token rows that moves the data generation: locks the tenant row first, as key changes
+    /// and destruction do (FOR NO KEY UPDATE: inserts' foreign-key checks still pass), so a change that holds token rows
+    /// never waits for the tenant row while a destruction holding it waits for those rows.</summary>
+    private static Task<int> LockTenantForDataChangeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantId, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(Command("SELECT 1 FROM tenants WHERE tenant_id = @TenantId FOR NO KEY UPDATE", new { TenantId = tenantId }, transaction, cancellationToken));
 
     /// <summary>After <paramref name="rows"/> token rows changed (none: nothing to do): moves the tenant's data generation
     /// and notifies, in the caller's transaction, so no replica keeps serving the old rows from its cache.</summary>
