@@ -66,8 +66,14 @@ public abstract partial class VaultServiceTests
         var stored = await CiphertextsAsync(tenantId);
         Assert.That(await DekVersionsAsync(tenantId, [.. tokens]), Is.EqualTo(new[] { 2, 2 }), "the rows were re-encrypted under v2");
         var clock = Stopwatch.StartNew();
+        // Each Detokenize passes the key gate, whose re-read of the tenant row carries the generation; then the rows as
+        // replica B's store (the cache in front of the database) answers them.
         var (rows, current) = await UntilAsync(
-            () => replicaB.Runtime.Store.GetTokensAsync(tenantId, ids, replicaB.Runtime.Time.GetUtcNow()),
+            async () =>
+            {
+                await replicaB.Pseudonyms.DetokenizeAsync(Detokenizer, tenantId, tokens);
+                return await replicaB.Runtime.Store.GetTokensAsync(tenantId, ids, replicaB.Runtime.Time.GetUtcNow());
+            },
             r => r.Count == 2 && r.All(row => row.DekVersion == 2 && row.Ciphertext.AsSpan().SequenceEqual(stored[row.TokenId])));
         var elapsed = clock.Elapsed;
 
@@ -207,21 +213,23 @@ public abstract partial class VaultServiceTests
         return replica;
     }
 
-    /// <summary>Tokenizes the items on the replica, tokenizes them again and detokenizes twice; with the cache on, checks
-    /// that both maps answered from memory, with it off that nothing was cached. Returns the tokens.</summary>
+    /// <summary>Tokenizes the items on the replica, then repeats Tokenize and Detokenize until a round is served from memory
+    /// entirely (a replica that just started listening drops everything once, when its LISTEN takes effect): with the cache
+    /// on, checks that such a round came; with it off, that nothing ever was. Returns the tokens.</summary>
     private static async Task<string[]> WarmAsync(Replica replica, string tenantId, TokenizeInput[] items, int cacheEntries)
     {
-        var before = replica.Runtime.CacheStatistics;
         var tokens = (await replica.Pseudonyms.TokenizeAsync(Tokenizer, tenantId, items)).ToArray();
-        Assert.That(await replica.Pseudonyms.TokenizeAsync(Tokenizer, tenantId, items), Is.EqualTo(tokens), "a repeat gets the same tokens");
-        for (var round = 0; round < 2; round++)
+        var rounds = new List<(long, long)>();
+        for (var round = 0; round < 5 && !rounds.Contains((items.Length, items.Length)); round++)
         {
+            var before = replica.Runtime.CacheStatistics;
+            Assert.That(await replica.Pseudonyms.TokenizeAsync(Tokenizer, tenantId, items), Is.EqualTo(tokens), "a repeat gets the same tokens");
             Canaries.AssertSameValues((await replica.Pseudonyms.DetokenizeAsync(Detokenizer, tenantId, tokens)).Select(r => r.Value), items.Select(i => i.Value));
+            var after = replica.Runtime.CacheStatistics;
+            rounds.Add((after.MatchHits - before.MatchHits, after.RecordHits - before.RecordHits));
         }
 
-        var after = replica.Runtime.CacheStatistics;
-        var hits = (after.MatchHits - before.MatchHits, after.RecordHits - before.RecordHits);
-        Assert.That(hits, cacheEntries > 0 ? Is.EqualTo(((long)items.Length, (long)items.Length)) : Is.EqualTo((0L, 0L)), "the repeat and the second read came from the cache exactly when it is on");
+        Assert.That(rounds, cacheEntries > 0 ? Does.Contain(((long)items.Length, (long)items.Length)) : Has.All.EqualTo((0L, 0L)), "Tokenize and Detokenize served from the cache exactly when it is on");
         return tokens;
     }
 
