@@ -49,6 +49,11 @@ internal sealed class CachingVaultStore(IVaultStore inner, TokenCache cache) : I
             }
         }
 
+        if (missing is not null && found.Count > 0)
+        {
+            missing = WithoutFirstSpellings(missing, found);
+        }
+
         cache.Record(isMatch: true, found.Count, missing?.Count ?? 0);
         if (missing is not null)
         {
@@ -60,6 +65,24 @@ internal sealed class CachingVaultStore(IVaultStore inner, TokenCache cache) : I
         }
 
         return found.Count < 2 ? found : VaultOrder.DistinctMatches(found);
+    }
+
+    /// <summary>The missing pairs less those that are the first spelling of a match found (see
+    /// <see cref="IVaultStore.FindTokenIdsAsync"/>: a value's first spelling is read from its value row, so Tokenize asks
+    /// for it with every repeat and never uses what comes back for it), or null when none is left.</summary>
+    private static List<FingerprintKey>? WithoutFirstSpellings(List<FingerprintKey> missing, List<TokenMatch> found)
+    {
+        var firstSpellings = new HashSet<FingerprintKey>(found.Count, FingerprintKeyComparer.Instance);
+        foreach (var match in found)
+        {
+            if (match.SpellingFingerprint is { } spelling)
+            {
+                firstSpellings.Add(new FingerprintKey(match.EntityType, spelling));
+            }
+        }
+
+        missing.RemoveAll(firstSpellings.Contains);
+        return missing.Count == 0 ? null : missing;
     }
 
     public async Task<IReadOnlyList<TokenRecord>> InsertOrGetAsync(string tenantId, IReadOnlyList<NewToken> tokens, DateTimeOffset now, CancellationToken cancellationToken = default)

@@ -53,7 +53,9 @@ public interface IVaultStore : IAsyncDisposable
 
     /// <summary>Which tokens hold these (entity type, fingerprint) pairs: the unexpired rows of
     /// <see cref="FindByFingerprintsAsync"/>, each pair at most once and in no particular order, without the rest of the
-    /// row. What Tokenize needs of a value seen before; it reads a fraction of the bytes.</summary>
+    /// row. What Tokenize needs of a value seen before; it reads a fraction of the bytes. A pair that is the first
+    /// spelling (<see cref="TokenMatch.SpellingFingerprint"/>) of another match returned may be left out: callers read a
+    /// value's first spelling from its value row (the token cache answers repeat values without asking for it).</summary>
     Task<IReadOnlyList<TokenMatch>> FindTokenIdsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>
