@@ -324,6 +324,7 @@ internal static class VaultBenchmark
         {
             var pids = await PostgresPidsAsync().ConfigureAwait(false);
             store.Reset();
+            var cacheBefore = vault.CacheStatistics;
             var cpu = CpuMeter.Start(pids);
             var started = 0L;
             var samples = new List<double>[callers];
@@ -357,13 +358,13 @@ internal static class VaultBenchmark
             var measurement = new Measurement(callers, values.Sum(), elapsed, all);
             if (print)
             {
-                Print(label, measurement, CallParts.Sum(parts), shares);
+                Print(label, measurement, CallParts.Sum(parts), shares, cacheBefore, vault.CacheStatistics);
             }
 
             return measurement;
         }
 
-        private void Print(string label, Measurement m, CallParts parts, CpuShares? shares)
+        private void Print(string label, Measurement m, CallParts parts, CpuShares? shares, TokenCacheStatistics cacheBefore, TokenCacheStatistics cacheAfter)
         {
             var calls = m.Latencies.Length;
             Console.WriteLine(FormattableString.Invariant(
@@ -378,6 +379,10 @@ internal static class VaultBenchmark
             var audit = store.Audit;
             Console.WriteLine(FormattableString.Invariant(
                 $"      audit group commit: {audit.Calls:N0} appends, {audit.ItemsPerCall:F1} records each, {audit.MeanMilliseconds:F2} ms each ({audit.TotalMilliseconds / m.Elapsed.TotalMilliseconds:P0} of the time busy); tenant re-reads {store.GetTenant.Calls}"));
+            Console.WriteLine(vault.Options.TokenCacheEntries == 0
+                ? $"      token cache: off ({VaultOptions.TokenCacheEntriesVariable}=0)"
+                : FormattableString.Invariant(
+                    $"      token cache ({vault.Options.TokenCacheEntries:N0} entries per map): Tokenize lookups {cacheAfter.MatchHits - cacheBefore.MatchHits:N0} hits, {cacheAfter.MatchMisses - cacheBefore.MatchMisses:N0} misses; Detokenize lookups {cacheAfter.RecordHits - cacheBefore.RecordHits:N0} hits, {cacheAfter.RecordMisses - cacheBefore.RecordMisses:N0} misses; entries now {cacheAfter.Matches:N0} and {cacheAfter.Records:N0}"));
             if (shares is { } s)
             {
                 var capacity = Environment.ProcessorCount * m.Elapsed.TotalMilliseconds / calls;

@@ -28,4 +28,31 @@ public sealed class VaultOptions
     /// <summary>How often the vault signs a checkpoint of every audit chain that moved since its last one; null (the
     /// default) is off. The host reads <c>PI_AUDIT_CHECKPOINT_INTERVAL</c> (e.g. <c>15m</c>) when this is not set.</summary>
     public TimeSpan? AuditCheckpointInterval { get; set; }
+
+    /// <summary>The environment variable that sets <see cref="TokenCacheEntries"/> (a whole number, 0 or more).</summary>
+    public const string TokenCacheEntriesVariable = "PI_VAULT_CACHE_ENTRIES";
+
+    /// <summary>The default of <see cref="TokenCacheEntries"/>.</summary>
+    public const int DefaultTokenCacheEntries = 100_000;
+
+    /// <summary>The most entries of each of the replica's two token cache maps (Tokenize: value fingerprint → token;
+    /// Detokenize: token → ciphertext row); 0 turns the cache off. Defaults to <c>PI_VAULT_CACHE_ENTRIES</c>, else
+    /// 100,000. Tokens and ciphertext only, never a value; see docs/ARCHITECTURE.md, *Token cache*.</summary>
+    public int TokenCacheEntries { get; set; } = TokenCacheEntriesFromEnvironment();
+
+    /// <summary><c>PI_VAULT_CACHE_ENTRIES</c>, or the default when it is not set.</summary>
+    /// <exception cref="InvalidOperationException">It is set to anything but a whole number of 0 or more: a typo must not
+    /// silently change how long erased rows may be served.</exception>
+    public static int TokenCacheEntriesFromEnvironment()
+    {
+        var text = Environment.GetEnvironmentVariable(TokenCacheEntriesVariable);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return DefaultTokenCacheEntries;
+        }
+
+        return int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var entries)
+            ? entries
+            : throw new InvalidOperationException($"{TokenCacheEntriesVariable} must be a whole number of 0 or more.");
+    }
 }

@@ -17,9 +17,17 @@ public sealed class VaultRuntime : IAsyncDisposable
 {
     private readonly bool _ownsDependencies;
 
+    private readonly TokenCache? _cache;
+
     private VaultRuntime(IVaultStore store, IKekProvider kek, VaultOptions options, TimeProvider time, bool ownsDependencies, ILoggerFactory loggers)
     {
         _ownsDependencies = ownsDependencies;
+        if (options.TokenCacheEntries > 0)
+        {
+            _cache = new TokenCache(options.TokenCacheEntries);
+            store = new CachingVaultStore(store, _cache);
+        }
+
         Store = store;
         Kek = kek;
         Options = options;
@@ -34,7 +42,12 @@ public sealed class VaultRuntime : IAsyncDisposable
         Checkpoints = new ScheduledCheckpoints(store, Audit, options, time, loggers.CreateLogger<ScheduledCheckpoints>());
     }
 
+    /// <summary>The store every part of the replica uses: with <see cref="VaultOptions.TokenCacheEntries"/> above 0, the
+    /// given store behind the replica's token cache.</summary>
     public IVaultStore Store { get; }
+
+    /// <summary>The token cache's hits, misses and entries so far (all zero when it is off).</summary>
+    public TokenCacheStatistics CacheStatistics => _cache?.Statistics ?? default;
 
     public IKekProvider Kek { get; }
 
@@ -65,8 +78,10 @@ public sealed class VaultRuntime : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(kek);
+        options ??= new VaultOptions();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.TokenCacheEntries, nameof(options));
         await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        return new VaultRuntime(store, kek, options ?? new VaultOptions(), time ?? TimeProvider.System, ownsDependencies, loggers ?? NullLoggerFactory.Instance);
+        return new VaultRuntime(store, kek, options, time ?? TimeProvider.System, ownsDependencies, loggers ?? NullLoggerFactory.Instance);
     }
 
     /// <summary>Starts following other replicas' tenant changes, the maintenance jobs and, when an interval is set, the

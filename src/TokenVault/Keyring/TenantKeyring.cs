@@ -99,7 +99,8 @@ internal sealed class TenantKeyring(IVaultStore store, IKekProvider kekProvider,
                     : new VaultException(VaultErrorKind.FailedPrecondition, "The tenant's key was destroyed.", "key_destroyed");
             }
 
-            if (current is not null && current.Tenant == tenant)
+            // The data generation concerns cached token rows (Storage/TokenCache), not keys: a move alone reloads nothing.
+            if (current is not null && current.Tenant == tenant with { DataGeneration = current.Tenant.DataGeneration })
             {
                 current.ValidatedAt = time.GetUtcNow();
                 return current;

@@ -29,7 +29,7 @@ public interface IVaultStore : IAsyncDisposable
     /// <summary>Creates the tenant and its first data keys in one transaction; false when the tenant exists.</summary>
     Task<bool> CreateTenantAsync(TenantRecord tenant, IReadOnlyList<DataKeyRecord> keys, CancellationToken cancellationToken = default);
 
-    /// <summary>Sets the tenant's state and tells every replica (<see cref="ListenForTenantChangesAsync"/>).</summary>
+    /// <summary>Sets the tenant's state, moves its data generation and tells every replica (<see cref="ListenForTenantChangesAsync"/>).</summary>
     Task SetTenantStateAsync(string tenantId, TenantState state, CancellationToken cancellationToken = default);
 
     /// <summary>All data key versions of the tenant, every purpose, retired ones included.</summary>
@@ -45,7 +45,7 @@ public interface IVaultStore : IAsyncDisposable
     Task<bool> RewrapDataKeysAsync(string tenantId, int expectedKekVersion, int newKekVersion, IReadOnlyList<DataKeyRecord> rewrapped, CancellationToken cancellationToken = default);
 
     /// <summary>Cryptographic erasure, the database half: deletes the tenant's data keys and token rows and
-    /// marks it destroyed. Irreversible. Tells every replica.</summary>
+    /// marks it destroyed and moves its data generation. Irreversible. Tells every replica.</summary>
     Task DestroyTenantDataAsync(string tenantId, CancellationToken cancellationToken = default);
 
     /// <summary>The unexpired rows for these (entity type, fingerprint) pairs; pairs without one are absent.</summary>
@@ -53,7 +53,9 @@ public interface IVaultStore : IAsyncDisposable
 
     /// <summary>Which tokens hold these (entity type, fingerprint) pairs: the unexpired rows of
     /// <see cref="FindByFingerprintsAsync"/>, each pair at most once and in no particular order, without the rest of the
-    /// row. What Tokenize needs of a value seen before; it reads a fraction of the bytes.</summary>
+    /// row. What Tokenize needs of a value seen before; it reads a fraction of the bytes. A pair that is the first
+    /// spelling (<see cref="TokenMatch.SpellingFingerprint"/>) of another match returned may be left out: callers read a
+    /// value's first spelling from its value row (the token cache answers repeat values without asking for it).</summary>
     Task<IReadOnlyList<TokenMatch>> FindTokenIdsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -82,7 +84,8 @@ public interface IVaultStore : IAsyncDisposable
     Task<IReadOnlyList<TokenRecord?>> FindBySurrogatesAsync(string tenantId, IReadOnlyList<byte[]> surrogateFingerprints, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes every row of the tenant with this subject reference, and the later-spelling rows (<c>ID-XX</c>)
-    /// of each such row's ID; returns how many.</summary>
+    /// of each such row's ID; returns how many. When it deleted any, moves the tenant's data generation and tells every
+    /// replica, in the same transaction.</summary>
     Task<int> EraseSubjectAsync(string tenantId, ReadOnlyMemory<byte> subjectRef, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes up to <paramref name="limit"/> expired rows of any tenant; returns how many, per tenant.</summary>
@@ -93,7 +96,8 @@ public interface IVaultStore : IAsyncDisposable
     /// re-encryption job's cursor.</summary>
     Task<IReadOnlyList<TokenRecord>> ReadOlderThanDekAsync(string tenantId, int dekVersion, string? afterTokenId, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces ciphertexts, each only if its row is still at the expected old DEK version; returns how many changed.</summary>
+    /// <summary>Replaces ciphertexts, each only if its row is still at the expected old DEK version; returns how many changed.
+    /// When any changed, moves the tenant's data generation and tells every replica, in the same transaction.</summary>
     Task<int> ReplaceCiphertextsAsync(string tenantId, IReadOnlyList<CiphertextUpdate> updates, CancellationToken cancellationToken = default);
 
     /// <summary>How many unexpired and expired rows the tenant has, and how many are below <paramref name="dekVersion"/>.</summary>
@@ -157,8 +161,10 @@ public enum DataKeyPurpose
     Model,
 }
 
-/// <summary>A tenant: the name of its KEK in the provider and the KEK version its data keys are wrapped under.</summary>
-public sealed record TenantRecord(string TenantId, string KekRef, int KekVersion, TenantState State, DateTimeOffset CreatedAt);
+/// <summary>A tenant: the name of its KEK in the provider and the KEK version its data keys are wrapped under.
+/// <paramref name="DataGeneration"/> moves with every change that can make a replica's cached token rows wrong (subject
+/// erasure, re-encryption, destruction, state changes; see <see cref="TokenCache"/>); stores ignore it on creation.</summary>
+public sealed record TenantRecord(string TenantId, string KekRef, int KekVersion, TenantState State, DateTimeOffset CreatedAt, long DataGeneration = 0);
 
 /// <summary>One version of a tenant data key, wrapped under KEK version <paramref name="KekVersion"/>.</summary>
 /// <remarks><paramref name="WrappedKey"/> is ciphertext from the KEK provider, never key material.</remarks>
@@ -168,8 +174,9 @@ public readonly record struct FingerprintKey(string EntityType, byte[] Fingerpri
 
 /// <summary>The token that holds an (entity type, fingerprint) pair.
 /// <paramref name="SpellingFingerprint"/> is set on a value's first-spelling row (see <see cref="NewToken"/>);
-/// <paramref name="SurrogateAttempt"/> on a row that has a surrogate (see <see cref="IVaultStore.ClaimSurrogatesAsync"/>).</summary>
-public sealed record TokenMatch(string EntityType, byte[] Fingerprint, string TokenId, byte[]? SpellingFingerprint = null, int? SurrogateAttempt = null);
+/// <paramref name="SurrogateAttempt"/> on a row that has a surrogate (see <see cref="IVaultStore.ClaimSurrogatesAsync"/>);
+/// <paramref name="ExpiresAt"/> is the row's expiry (null: none), so a cached match can be checked as the SQL checks it.</summary>
+public sealed record TokenMatch(string EntityType, byte[] Fingerprint, string TokenId, byte[]? SpellingFingerprint = null, int? SurrogateAttempt = null, DateTimeOffset? ExpiresAt = null);
 
 /// <summary>A row to insert on first sight: vault-assigned random ID, keyed fingerprint, sealed value.</summary>
 /// <remarks>A value's first row is keyed by its token ID and its normalized-value fingerprint, and carries the keyed

@@ -30,7 +30,7 @@ public sealed class PostgresVaultStore : IVaultStore
 
     private const string TenantColumns = """
         tenant_id AS TenantId, kek_ref AS KekRef, kek_version AS KekVersion, state AS State,
-        (extract(epoch FROM created_at) * 1000000)::bigint AS CreatedAt
+        (extract(epoch FROM created_at) * 1000000)::bigint AS CreatedAt, data_generation AS DataGeneration
         """;
 
     private const string DataKeyColumns = """
@@ -282,7 +282,7 @@ public sealed class PostgresVaultStore : IVaultStore
         FindAsync<TokenRow, TokenRecord>(tenantId, keys, now, TokenColumns, rows => VaultOrder.ByPair(keys.Select(k => (k.EntityType, k.Fingerprint)), rows.Select(row => row.ToRecord()), distinct: true), cancellationToken);
 
     public Task<IReadOnlyList<TokenMatch>> FindTokenIdsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        FindAsync<TokenMatchRow, TokenMatch>(tenantId, keys, now, "t.entity_type AS EntityType, t.fingerprint AS Fingerprint, t.token_id AS TokenId, t.spelling_fp AS SpellingFingerprint, t.surrogate_attempt AS SurrogateAttempt", rows => VaultOrder.DistinctMatches(rows.Select(row => row.ToMatch())), cancellationToken);
+        FindAsync<TokenMatchRow, TokenMatch>(tenantId, keys, now, "t.entity_type AS EntityType, t.fingerprint AS Fingerprint, t.token_id AS TokenId, t.spelling_fp AS SpellingFingerprint, t.surrogate_attempt AS SurrogateAttempt, (extract(epoch FROM t.expires_at) * 1000000)::bigint AS ExpiresAt", rows => VaultOrder.DistinctMatches(rows.Select(row => row.ToMatch())), cancellationToken);
 
     /// <remarks>
     /// One statement, so one round trip and one transaction. The batch is de-duplicated and sorted into lock order
@@ -460,10 +460,17 @@ public sealed class PostgresVaultStore : IVaultStore
     {
         VaultStoreChecks.TenantId(tenantId);
         VaultStoreChecks.SubjectRef(subjectRef.Span, nameof(subjectRef));
-        return WithConnectionAsync(connection => connection.ExecuteAsync(Command(
-            VaultSql.EraseSubject,
-            new { TenantId = tenantId, SubjectRef = subjectRef.ToArray() },
-            cancellationToken: cancellationToken)), cancellationToken);
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            await LockTenantForDataChangeAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
+            int erased = await connection.ExecuteAsync(Command(
+                VaultSql.EraseSubject,
+                new { TenantId = tenantId, SubjectRef = subjectRef.ToArray() },
+                transaction,
+                cancellationToken)).ConfigureAwait(false);
+            await DataChangedAsync(connection, transaction, tenantId, erased, cancellationToken).ConfigureAwait(false);
+            return erased;
+        }, cancellationToken);
     }
 
     /// <remarks>Oldest expiry first; rows another transaction holds are skipped (SKIP LOCKED), so several purge
@@ -530,22 +537,29 @@ public sealed class PostgresVaultStore : IVaultStore
             return Task.FromResult(0);
         }
 
-        return WithConnectionAsync(connection => connection.ExecuteAsync(Command(
-            """
-            UPDATE tokens t SET ciphertext = u.ciphertext, dek_version = u.dek_version
-            FROM unnest(@TokenIds::text[], @ExpectedDekVersions::integer[], @Ciphertexts::bytea[], @DekVersions::integer[])
-                AS u(token_id, expected_dek_version, ciphertext, dek_version)
-            WHERE t.tenant_id = @TenantId AND t.token_id = u.token_id AND t.dek_version = u.expected_dek_version
-            """,
-            new
-            {
-                TenantId = tenantId,
-                TokenIds = updates.Select(u => u.TokenId).ToArray(),
-                ExpectedDekVersions = updates.Select(u => u.ExpectedDekVersion).ToArray(),
-                Ciphertexts = updates.Select(u => u.Ciphertext).ToArray(),
-                DekVersions = updates.Select(u => u.DekVersion).ToArray(),
-            },
-            cancellationToken: cancellationToken)), cancellationToken);
+        return InTransactionAsync(async (connection, transaction) =>
+        {
+            await LockTenantForDataChangeAsync(connection, transaction, tenantId, cancellationToken).ConfigureAwait(false);
+            int replaced = await connection.ExecuteAsync(Command(
+                """
+                UPDATE tokens t SET ciphertext = u.ciphertext, dek_version = u.dek_version
+                FROM unnest(@TokenIds::text[], @ExpectedDekVersions::integer[], @Ciphertexts::bytea[], @DekVersions::integer[])
+                    AS u(token_id, expected_dek_version, ciphertext, dek_version)
+                WHERE t.tenant_id = @TenantId AND t.token_id = u.token_id AND t.dek_version = u.expected_dek_version
+                """,
+                new
+                {
+                    TenantId = tenantId,
+                    TokenIds = updates.Select(u => u.TokenId).ToArray(),
+                    ExpectedDekVersions = updates.Select(u => u.ExpectedDekVersion).ToArray(),
+                    Ciphertexts = updates.Select(u => u.Ciphertext).ToArray(),
+                    DekVersions = updates.Select(u => u.DekVersion).ToArray(),
+                },
+                transaction,
+                cancellationToken)).ConfigureAwait(false);
+            await DataChangedAsync(connection, transaction, tenantId, replaced, cancellationToken).ConfigureAwait(false);
+            return replaced;
+        }, cancellationToken);
     }
 
     public Task<TokenCounts> CountTokensAsync(string tenantId, int dekVersion, CancellationToken cancellationToken = default)
@@ -1038,4 +1052,17 @@ public sealed class PostgresVaultStore : IVaultStore
 
     private Task<int> NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantId, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(Command(NotifySql, new { Channel = _channel, TenantId = tenantId }, transaction, cancellationToken));
+
+    /// <summary>Before a change of token rows that moves the data generation: locks the tenant row first, as key changes
+    /// and destruction do (FOR NO KEY UPDATE: inserts' foreign-key checks still pass), so a change that holds token rows
+    /// never waits for the tenant row while a destruction holding it waits for those rows.</summary>
+    private static Task<int> LockTenantForDataChangeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantId, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(Command("SELECT 1 FROM tenants WHERE tenant_id = @TenantId FOR NO KEY UPDATE", new { TenantId = tenantId }, transaction, cancellationToken));
+
+    /// <summary>After <paramref name="rows"/> token rows changed (none: nothing to do): moves the tenant's data generation
+    /// and notifies, in the caller's transaction, so no replica keeps serving the old rows from its cache.</summary>
+    private Task DataChangedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantId, int rows, CancellationToken cancellationToken) =>
+        rows == 0
+            ? Task.CompletedTask
+            : connection.ExecuteAsync(Command($"{VaultSql.BumpDataGeneration}; {NotifySql}", new { Channel = _channel, TenantId = tenantId }, transaction, cancellationToken));
 }

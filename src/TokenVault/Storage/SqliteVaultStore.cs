@@ -24,7 +24,7 @@ public sealed class SqliteVaultStore : IVaultStore
     private const int MaxParametersPerStatement = 500;
 
     private const string TenantColumns =
-        "tenant_id AS TenantId, kek_ref AS KekRef, kek_version AS KekVersion, state AS State, created_at AS CreatedAt";
+        "tenant_id AS TenantId, kek_ref AS KekRef, kek_version AS KekVersion, state AS State, created_at AS CreatedAt, data_generation AS DataGeneration";
 
     private const string DataKeyColumns = """
         tenant_id AS TenantId, purpose AS Purpose, version AS Version, wrapped_key AS WrappedKey, kek_version AS KekVersion,
@@ -296,7 +296,7 @@ public sealed class SqliteVaultStore : IVaultStore
     public async Task<IReadOnlyList<TokenMatch>> FindTokenIdsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<TokenRecord> rows = await FindByFingerprintsAsync(tenantId, keys, now, cancellationToken).ConfigureAwait(false);
-        return rows.Select(row => new TokenMatch(row.EntityType, row.Fingerprint, row.TokenId, row.SpellingFingerprint, row.SurrogateAttempt)).ToList();
+        return rows.Select(row => new TokenMatch(row.EntityType, row.Fingerprint, row.TokenId, row.SpellingFingerprint, row.SurrogateAttempt, row.ExpiresAt)).ToList();
     }
 
     /// <remarks>In the file's single write transaction: each distinct pair is inserted, or its live row kept, or
@@ -458,11 +458,11 @@ public sealed class SqliteVaultStore : IVaultStore
     {
         VaultStoreChecks.TenantId(tenantId);
         VaultStoreChecks.SubjectRef(subjectRef.Span, nameof(subjectRef));
-        return WriteAsync((connection, transaction) => connection.ExecuteAsync(Command(
+        return DataChangeAsync(tenantId, async (connection, transaction) => await connection.ExecuteAsync(Command(
             VaultSql.EraseSubject,
             new { TenantId = tenantId, SubjectRef = subjectRef.ToArray() },
             transaction,
-            cancellationToken)), cancellationToken);
+            cancellationToken)).ConfigureAwait(false), cancellationToken);
     }
 
     public Task<IReadOnlyDictionary<string, int>> PurgeExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
@@ -520,7 +520,7 @@ public sealed class SqliteVaultStore : IVaultStore
             return Task.FromResult(0);
         }
 
-        return WriteAsync(async (connection, transaction) =>
+        return DataChangeAsync(tenantId, async (connection, transaction) =>
         {
             int replaced = 0;
             foreach (CiphertextUpdate update in updates)
@@ -743,6 +743,28 @@ public sealed class SqliteVaultStore : IVaultStore
 
     private static CommandDefinition Command(string sql, object? parameters = null, SqliteTransaction? transaction = null, CancellationToken cancellationToken = default) =>
         new(sql, parameters, transaction, cancellationToken: cancellationToken);
+
+    /// <summary>A write that changes token rows: when it changed any, the tenant's data generation moves in the same
+    /// transaction and every replica on the file is told, so none keeps serving the old rows from its cache.</summary>
+    private async Task<int> DataChangeAsync(string tenantId, Func<SqliteConnection, SqliteTransaction, Task<int>> work, CancellationToken cancellationToken)
+    {
+        int changed = await WriteAsync(async (connection, transaction) =>
+        {
+            int rows = await work(connection, transaction).ConfigureAwait(false);
+            if (rows > 0)
+            {
+                await connection.ExecuteAsync(Command(VaultSql.BumpDataGeneration, new { TenantId = tenantId }, transaction, cancellationToken)).ConfigureAwait(false);
+            }
+
+            return rows;
+        }, cancellationToken).ConfigureAwait(false);
+        if (changed > 0)
+        {
+            _file.Publish(tenantId);
+        }
+
+        return changed;
+    }
 
     private static async Task<T> GuardAsync<T>(Func<Task<T>> work)
     {

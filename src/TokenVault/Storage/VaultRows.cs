@@ -12,9 +12,10 @@ internal sealed class TenantRow
     public int KekVersion { get; set; }
     public string State { get; set; } = "";
     public long CreatedAt { get; set; }
+    public long DataGeneration { get; set; }
 
     public TenantRecord ToRecord() =>
-        new(TenantId, KekRef, KekVersion, VaultText.ParseState(State), UnixMicroseconds.ToDateTimeOffset(CreatedAt));
+        new(TenantId, KekRef, KekVersion, VaultText.ParseState(State), UnixMicroseconds.ToDateTimeOffset(CreatedAt), DataGeneration);
 }
 
 internal sealed class DataKeyRow
@@ -103,8 +104,9 @@ internal sealed class TokenMatchRow
     public string TokenId { get; set; } = "";
     public byte[]? SpellingFingerprint { get; set; }
     public int? SurrogateAttempt { get; set; }
+    public long? ExpiresAt { get; set; }
 
-    public TokenMatch ToMatch() => new(EntityType, Fingerprint, TokenId, SpellingFingerprint, SurrogateAttempt);
+    public TokenMatch ToMatch() => new(EntityType, Fingerprint, TokenId, SpellingFingerprint, SurrogateAttempt, UnixMicroseconds.ToDateTimeOffset(ExpiresAt));
 }
 
 internal sealed class SurrogateAttemptRow

@@ -10,7 +10,10 @@ internal static class VaultSql
         ON CONFLICT (tenant_id) DO NOTHING
         """;
 
-    public const string SetTenantState = "UPDATE tenants SET state = @State WHERE tenant_id = @TenantId";
+    public const string SetTenantState = "UPDATE tenants SET state = @State, data_generation = data_generation + 1 WHERE tenant_id = @TenantId";
+
+    /// <summary>Moves the tenant's data generation: replicas drop their cached token rows of it (<see cref="TokenCache"/>).</summary>
+    public const string BumpDataGeneration = "UPDATE tenants SET data_generation = data_generation + 1 WHERE tenant_id = @TenantId";
 
     public const string NewestDataKeyVersion =
         "SELECT coalesce(max(version), 0) FROM data_keys WHERE tenant_id = @TenantId AND purpose = @Purpose";
@@ -31,7 +34,7 @@ internal static class VaultSql
     public const string DestroyTenantData = """
         DELETE FROM tokens WHERE tenant_id = @TenantId;
         DELETE FROM data_keys WHERE tenant_id = @TenantId;
-        UPDATE tenants SET state = 'destroyed' WHERE tenant_id = @TenantId;
+        UPDATE tenants SET state = 'destroyed', data_generation = data_generation + 1 WHERE tenant_id = @TenantId;
         """;
 
     /// <summary>The conflict branch of the token upsert (target aliased <c>t</c>): an expired row is replaced by the

@@ -407,7 +407,7 @@ public sealed class PiVaultCommandTests
             var first = await _pi.RunAsync(postgres, null, "vault", "migrate");
             var second = await _pi.RunAsync(postgres, null, "vault", "migrate");
 
-            Assert.That((first.ExitCode, first.Out), Is.EqualTo((0, "postgres: applied migration(s) 1, 2, 3, 4, 5, 7\n")), first.ToString());
+            Assert.That((first.ExitCode, first.Out), Is.EqualTo((0, "postgres: applied migration(s) 1, 2, 3, 4, 5, 6, 7\n")), first.ToString());
             Assert.That((second.ExitCode, second.Out), Is.EqualTo((0, "postgres: schema is current\n")), second.ToString());
             Assert.That(first.Error + second.Error, Does.Not.Contain(new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresConnectionString).Password!));
         }

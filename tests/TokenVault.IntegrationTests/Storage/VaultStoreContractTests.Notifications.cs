@@ -45,6 +45,48 @@ public abstract partial class VaultStoreContractTests
     }
 
     [Test]
+    public async Task Erasing_or_re_encrypting_rows_moves_the_data_generation_and_reaches_a_listener_and_changing_no_row_does_neither()
+    {
+        string tenantId = await CreateTenantAsync();
+        byte[] subject = Fingerprint();
+        IReadOnlyList<TokenRecord> rows = await Store.InsertOrGetAsync(tenantId, [Token(subjectRef: subject), Token()], Now);
+        await using Listener listener = await Listener.StartAsync(OpenStore());
+        long start = await GenerationAsync(tenantId);
+
+        Assert.That(await Store.EraseSubjectAsync(tenantId, Fingerprint()), Is.Zero);
+        Assert.That(await Store.ReplaceCiphertextsAsync(tenantId, [new(rows[1].TokenId, 7, Ciphertext(), 8)]), Is.Zero);
+        Assert.That(await listener.NextAsync(TimeSpan.FromMilliseconds(300)), Is.Null, "no row changed: nothing announced");
+        Assert.That(await GenerationAsync(tenantId), Is.EqualTo(start), "no row changed: the generation stays");
+
+        Assert.That(await Store.ReplaceCiphertextsAsync(tenantId, [new(rows[1].TokenId, 1, Ciphertext(), 2)]), Is.EqualTo(1));
+        Assert.That(await listener.NextAsync(NotificationDeadline), Is.EqualTo(tenantId), "re-encryption");
+        Assert.That(await GenerationAsync(tenantId), Is.EqualTo(start + 1));
+
+        Assert.That(await Store.EraseSubjectAsync(tenantId, subject), Is.EqualTo(1));
+        Assert.That(await listener.NextAsync(NotificationDeadline), Is.EqualTo(tenantId), "erasure");
+        Assert.That(await GenerationAsync(tenantId), Is.EqualTo(start + 2));
+
+        await Store.SetTenantStateAsync(tenantId, TenantState.Disabled);
+        Assert.That(await GenerationAsync(tenantId), Is.EqualTo(start + 3), "state change");
+        await Store.DestroyTenantDataAsync(tenantId);
+        Assert.That(await GenerationAsync(tenantId), Is.EqualTo(start + 4), "destruction");
+        Assert.That((await Store.ListTenantsAsync()).Single(t => t.TenantId == tenantId).DataGeneration, Is.EqualTo(start + 4), "listed as read");
+    }
+
+    [Test]
+    public async Task A_new_tenant_starts_at_data_generation_zero_whatever_the_record_says()
+    {
+        var tenant = new TenantRecord(TenantId(), "kek", 1, TenantState.Active, Now, DataGeneration: 41);
+
+        Assert.That(await Store.CreateTenantAsync(tenant, []), Is.True);
+
+        Assert.That((await OpenStore().GetTenantAsync(tenant.TenantId))!.DataGeneration, Is.Zero);
+    }
+
+    /// <summary>The tenant's data generation as another store reads it.</summary>
+    private async Task<long> GenerationAsync(string tenantId) => (await OpenStore().GetTenantAsync(tenantId))!.DataGeneration;
+
+    [Test]
     public async Task A_listener_ends_quietly_when_cancelled()
     {
         Listener listener = await Listener.StartAsync(OpenStore());

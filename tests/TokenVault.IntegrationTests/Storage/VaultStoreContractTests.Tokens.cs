@@ -153,11 +153,11 @@ public abstract partial class VaultStoreContractTests
 
         IReadOnlyList<TokenMatch> found = await Store.FindTokenIdsAsync(tenantId, lookup, Now);
 
-        Assert.That(found.Select(m => (m.EntityType, Convert.ToHexString(m.Fingerprint), m.TokenId)), Is.EquivalentTo(new[]
+        Assert.That(found.Select(m => (m.EntityType, Convert.ToHexString(m.Fingerprint), m.TokenId, m.ExpiresAt)), Is.EquivalentTo(new[]
         {
-            ("PHONE", Convert.ToHexString(other.Fingerprint), other.TokenId),
-            ("PAN", Convert.ToHexString(live.Fingerprint), live.TokenId),
-        }));
+            ("PHONE", Convert.ToHexString(other.Fingerprint), other.TokenId, (DateTimeOffset?)Now.AddDays(1).AddTicks(-7)),
+            ("PAN", Convert.ToHexString(live.Fingerprint), live.TokenId, null),
+        }), "with each row's expiry as stored (whole microseconds), for a cache to check as the SQL does");
         Assert.That(await Store.FindTokenIdsAsync(await CreateTenantAsync(), [new FingerprintKey("PAN", live.Fingerprint)], Now), Is.Empty);
     }
 
