@@ -46,6 +46,10 @@ switch (command)
         // Rehydrate, RehydrateStream and Redact end to end over gRPC on loopback (TokenVault, Rehydrator and Redactor as
         // Kestrel services); SQLite by default, PostgreSQL and SoftHSM2 through scripts/bench-pipeline.sh.
         return await PipelineBenchmark.RunAsync(args[1..]);
+    case "engine":
+        // The Rehydrator's engine alone, in process, surrogates on and off (also part of "pipeline").
+        await EngineInProcess.RunAsync();
+        break;
     case "loop":
         // A plain scan loop to run under a profiler (dotnet-trace, dotnet-counters): the corpus (input 0),
         // or the 128 KiB version of adversarial input N (1-based, as listed by "adversarial"); every
@@ -56,7 +60,7 @@ switch (command)
             args.Length > 3 && args[3] == "card" ? ScanThroughput.CardDataOptions : null);
         break;
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- scan | adversarial | breakdown | all | crypto | corpus [file] | loop [seconds] [adversarial input, 0 = corpus] [card] | vault [seconds per level] | pipeline [seconds per level]");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- scan | adversarial | breakdown | all | crypto | corpus [file] | loop [seconds] [adversarial input, 0 = corpus] [card] | vault [seconds per level] | pipeline [seconds per level] | engine");
         return 2;
 }
 
