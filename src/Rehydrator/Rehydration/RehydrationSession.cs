@@ -108,11 +108,7 @@ public sealed class RehydrationSession
 
             _length += chunk.Length;
             _windows++;
-            var scanned = _scanner.Push(chunk);
-            if (final)
-            {
-                scanned = TextScanner.Concat(scanned, _scanner.Complete());
-            }
+            var scanned = final ? _scanner.Complete(chunk) : _scanner.Push(chunk);
 
             return await ResolveAsync(scanned, cancellationToken).ConfigureAwait(false);
         }
