@@ -34,6 +34,7 @@ public sealed class RehydrationSession
 
     private readonly TextScanner _scanner;
     private readonly bool[] _lookUp;
+    private readonly (string Type, string Action)[] _surrogateActions;
     private readonly Dictionary<(string Type, RehydrationAction Action), int> _counts = [];
     private readonly Dictionary<(string Type, RehydrationAction Action), int> _unreported = [];
     private int _unresolved;
@@ -52,6 +53,10 @@ public sealed class RehydrationSession
         _grant = grant;
         _scanner = new TextScanner(engine.Policy.Surrogates);
         _lookUp = LookUp(decision);
+        _surrogateActions = [.. TokenEntityTypes.Vaulted.Order(StringComparer.Ordinal)
+            .Select(t => (Type: t, Action: decision.ActionFor(t)))
+            .Where(a => a.Action != RehydrationAction.Withhold)
+            .Select(a => (a.Type, RehydrationActions.Name(a.Action)))];
     }
 
     /// <summary>Characters received and not yet returned (at most <see cref="TextScanner.MaxHeldBack"/>).</summary>
@@ -170,7 +175,7 @@ public sealed class RehydrationSession
             Unreport(type, RehydrationAction.Withhold, count);
         }
 
-        var resolution = await DetokenizeAsync(toResolve, Candidates(scanned), counted, cancellationToken).ConfigureAwait(false);
+        var resolution = await DetokenizeAsync(toResolve, Candidates(scanned), cancellationToken).ConfigureAwait(false);
         return Render(scanned, resolution);
     }
 
@@ -205,7 +210,7 @@ public sealed class RehydrationSession
 
     /// <summary>One Detokenize per batch of tokens and surrogate candidates (tokens first); returns what to show for each
     /// found token (by canonical form) and each found surrogate (as written).</summary>
-    private async Task<Resolution> DetokenizeAsync(List<(string Token, string Type, RehydrationAction Action)> tokens, List<string> candidates, HashSet<string> counted, CancellationToken cancellationToken)
+    private async Task<Resolution> DetokenizeAsync(List<(string Token, string Type, RehydrationAction Action)> tokens, List<string> candidates, CancellationToken cancellationToken)
     {
         var resolution = new Resolution();
         if (tokens.Count == 0 && candidates.Count == 0)
@@ -232,6 +237,16 @@ public sealed class RehydrationSession
                 var counts = CountsOf(batch).ToList();
                 counts.AddRange(Unreported());
                 var request = new DetokenizeRequest { TenantId = _agent.TenantId, Context = Context(counts) };
+                if (batchCandidates.Count > 0)
+                {
+                    // The vault applies these to the surrogates it resolves: it counts them in this call's record and
+                    // answers a withheld one without its value.
+                    foreach (var (type, action) in _surrogateActions)
+                    {
+                        request.Context.SurrogateActions.Add(type, action);
+                    }
+                }
+
                 request.Tokens.AddRange(batch.Select(t => t.Token));
                 request.Surrogates.AddRange(batchCandidates);
                 _vaultCalls++;
@@ -270,13 +285,8 @@ public sealed class RehydrationSession
 
         limiter.Refund(_agent.TenantId, _agent.Subject, tokens.Count - resolution.Tokens.Count);
 
-        // The Detokenize's context could not count surrogates (their types come with the answer): they ride on the next
-        // Detokenize or the closing record, once per vault token not counted already.
-        foreach (var (type, action, count) in CountsOf(surrogateTokens.Where(r => counted.Add(r.Token)).Select(r => (r.Token, r.Type, r.Action))))
-        {
-            Unreport(type, action, count);
-        }
-
+        // The surrogates' counts are in the Detokenize's own record: the vault counted what it resolved per type, by the
+        // context's surrogate actions.
         return resolution;
     }
 
@@ -337,6 +347,12 @@ public sealed class RehydrationSession
 
             var type = token.EntityType;
             var action = _decision.ActionFor(type);
+            if (action != RehydrationAction.Withhold && result.Value.Length == 0)
+            {
+                // The vault withheld a value the policy reveals or masks: its surrogate actions are not ours.
+                throw new RpcException(new Status(StatusCode.Internal, "The vault answered a surrogate without its value."));
+            }
+
             var shown = action switch
             {
                 RehydrationAction.Reveal => result.Value,
