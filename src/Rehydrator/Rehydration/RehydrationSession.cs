@@ -34,7 +34,7 @@ public sealed class RehydrationSession
 
     private readonly TextScanner _scanner;
     private readonly bool[] _lookUp;
-    private readonly (string Type, string Action)[] _surrogateActions;
+    private (string Type, string Action)[]? _surrogateActions;
     private readonly Dictionary<(string Type, RehydrationAction Action), int> _counts = [];
     private readonly Dictionary<(string Type, RehydrationAction Action), int> _unreported = [];
     private int _unresolved;
@@ -53,10 +53,6 @@ public sealed class RehydrationSession
         _grant = grant;
         _scanner = new TextScanner(engine.Policy.Surrogates);
         _lookUp = LookUp(decision);
-        _surrogateActions = [.. TokenEntityTypes.Vaulted.Order(StringComparer.Ordinal)
-            .Select(t => (Type: t, Action: decision.ActionFor(t)))
-            .Where(a => a.Action != RehydrationAction.Withhold)
-            .Select(a => (a.Type, RehydrationActions.Name(a.Action)))];
     }
 
     /// <summary>Characters received and not yet returned (at most <see cref="TextScanner.MaxHeldBack"/>).</summary>
@@ -241,7 +237,7 @@ public sealed class RehydrationSession
                 {
                     // The vault applies these to the surrogates it resolves: it counts them in this call's record and
                     // answers a withheld one without its value.
-                    foreach (var (type, action) in _surrogateActions)
+                    foreach (var (type, action) in _surrogateActions ??= SurrogateActions(_decision))
                     {
                         request.Context.SurrogateActions.Add(type, action);
                     }
@@ -498,6 +494,16 @@ public sealed class RehydrationSession
         lookUp[(int)SurrogateKind.Address] = Shown(AddressType);
         return lookUp;
     }
+
+    /// <summary>The vaulted types the agent may see, with their action's wire name: what the vault applies to the
+    /// surrogates it resolves (a type left out is withheld). Built on the first window with candidates.</summary>
+    private static (string Type, string Action)[] SurrogateActions(PolicyDecision decision) =>
+    [
+        .. TokenEntityTypes.Vaulted.Order(StringComparer.Ordinal)
+            .Select(t => (Type: t, Action: decision.ActionFor(t)))
+            .Where(a => a.Action != RehydrationAction.Withhold)
+            .Select(a => (a.Type, RehydrationActions.Name(a.Action))),
+    ];
 
     private IEnumerable<(string Type, RehydrationAction Action, int Count)> Unreported() =>
         _unreported.Select(u => (u.Key.Type, u.Key.Action, u.Value));
