@@ -49,6 +49,10 @@ switch (command)
     case "redact":
         // Only Redact over gRPC, with its splits (Tokenize alone, Scan alone); short enough to run under dotnet-trace.
         return await RedactBenchmark.RunAsync(args[1..]);
+    case "engine":
+        // The Rehydrator's engine alone, in process, surrogates on and off (also part of "pipeline").
+        await EngineInProcess.RunAsync();
+        break;
     case "loop":
         // A plain scan loop to run under a profiler (dotnet-trace, dotnet-counters): the corpus (input 0),
         // or the 128 KiB version of adversarial input N (1-based, as listed by "adversarial"); every
@@ -59,7 +63,7 @@ switch (command)
             args.Length > 3 && args[3] == "card" ? ScanThroughput.CardDataOptions : null);
         break;
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- scan | adversarial | breakdown | all | crypto | corpus [file] | loop [seconds] [adversarial input, 0 = corpus] [card] | vault [seconds per level] | pipeline [seconds per level] | redact [seconds per level] [callers …]");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- scan | adversarial | breakdown | all | crypto | corpus [file] | loop [seconds] [adversarial input, 0 = corpus] [card] | vault [seconds per level] | pipeline [seconds per level] | redact [seconds per level] [callers …] | engine");
         return 2;
 }
 

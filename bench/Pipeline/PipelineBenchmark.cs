@@ -102,7 +102,18 @@ internal static class PipelineBenchmark
                 await bench.MeasureAsync(FormattableString.Invariant($"{callers,2} callers"), callers, phase, async _ => await vaultClient.DetokenizeAsync(detokenize, detokenizer)).ConfigureAwait(false);
             }
 
+            // The same call with the note's surrogate candidates, as the Rehydrator sends it when surrogates are on.
+            var scanned = TextScanner.Find(tokenized);
+            var withCandidates = detokenize.Clone();
+            withCandidates.Surrogates.Add(scanned.Surrogates.Select(c => scanned.Text.Substring(c.Start, c.Length)).Distinct(StringComparer.Ordinal));
+            Console.WriteLine(FormattableString.Invariant($"The same Detokenize with the note's {withCandidates.Surrogates.Count} surrogate candidates:"));
+            foreach (var callers in CallerCounts)
+            {
+                await bench.MeasureAsync(FormattableString.Invariant($"{callers,2} callers"), callers, phase, async _ => await vaultClient.DetokenizeAsync(withCandidates, detokenizer)).ConfigureAwait(false);
+            }
+
             await PartsAsync(services, headers, detokenizer, tokenized).ConfigureAwait(false);
+            await EngineInProcess.RunAsync(tenantId, tokens, tokenized, original).ConfigureAwait(false);
 
             using var redactorChannel = GrpcChannel.ForAddress(services.RedactorUrl);
             var redactor = new RedactorService.RedactorServiceClient(redactorChannel);
@@ -218,8 +229,12 @@ internal static class PipelineBenchmark
         var jwt = await TimeAsync(async () => await agent.AuthenticateAsync(agentJwt).ConfigureAwait(false)).ConfigureAwait(false);
         var service = await TimeAsync(async () => await vault.ValidateAsync(serviceJwt).ConfigureAwait(false)).ConfigureAwait(false);
         var scan = await TimeAsync(() => Task.FromResult(TokenScanner.Find(tokenized))).ConfigureAwait(false);
+        var both = await TimeAsync(() => Task.FromResult(TextScanner.Find(tokenized))).ConfigureAwait(false);
+        var candidates = TextScanner.Find(tokenized).Surrogates;
         Console.WriteLine(FormattableString.Invariant(
             $"  in process, one thread, mean of {Rounds:N0}: agent JWT check (ES256) {jwt:F3} ms, vault service token check (ES256) {service:F3} ms, finding the 20 tokens in the note {scan:F3} ms"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"  finding the tokens and the surrogate candidates (TextScanner) {both:F3} ms: {candidates.Count} candidates ({string.Join(", ", candidates.GroupBy(c => c.Kind).Select(g => $"{g.Key} {g.Count()}"))})"));
         Console.WriteLine();
 
         static async Task<double> TimeAsync<T>(Func<Task<T>> step)
@@ -331,6 +346,13 @@ internal static class PipelineBenchmark
             var audit = store.Audit;
             Console.WriteLine(FormattableString.Invariant(
                 $"      vault store: {get.Name} {get.MeanMilliseconds:F2} ms × {(double)get.Calls / calls:F2} per note; audit append {audit.MeanMilliseconds:F2} ms, {audit.ItemsPerCall:F1} records each, {(double)audit.Calls / calls:F2} per note ({audit.TotalMilliseconds / m.Elapsed.TotalMilliseconds:P0} of the time busy)"));
+            var surrogates = store.FindSurrogates;
+            if (surrogates.Calls > 0)
+            {
+                Console.WriteLine(FormattableString.Invariant(
+                    $"      vault store: {surrogates.Name} {surrogates.MeanMilliseconds:F2} ms × {(double)surrogates.Calls / calls:F2} per note, {surrogates.ItemsPerCall:F1} candidates each"));
+            }
+
             Console.WriteLine(FormattableString.Invariant(
                 $"      CPU of this process (client and services): {cpu.TotalMilliseconds / calls:F2} ms per note, {cpu.TotalMilliseconds / m.Elapsed.TotalMilliseconds / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores"));
         }

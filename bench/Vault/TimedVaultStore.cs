@@ -27,11 +27,13 @@ internal sealed class TimedVaultStore(IVaultStore inner) : IVaultStore
 
     public OperationStats GetTenant { get; } = new("GetTenant");
 
+    public OperationStats FindSurrogates { get; } = new("FindBySurrogates");
+
     public OperationStats Audit { get; } = new("AppendAudit");
 
     public string Backend => inner.Backend;
 
-    public IReadOnlyList<OperationStats> All => [Find, FindIds, Insert, GetTokens, GetTenant, Audit];
+    public IReadOnlyList<OperationStats> All => [Find, FindIds, Insert, GetTokens, GetTenant, FindSurrogates, Audit];
 
     public Task<IReadOnlyList<TokenRecord>> FindByFingerprintsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         TimeAsync(Find, keys.Count, () => inner.FindByFingerprintsAsync(tenantId, keys, now, cancellationToken));
@@ -75,7 +77,7 @@ internal sealed class TimedVaultStore(IVaultStore inner) : IVaultStore
         inner.ClaimSurrogatesAsync(tenantId, claims, cancellationToken);
 
     public Task<IReadOnlyList<TokenRecord?>> FindBySurrogatesAsync(string tenantId, IReadOnlyList<byte[]> surrogateFingerprints, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        inner.FindBySurrogatesAsync(tenantId, surrogateFingerprints, now, cancellationToken);
+        TimeAsync(FindSurrogates, surrogateFingerprints.Count, () => inner.FindBySurrogatesAsync(tenantId, surrogateFingerprints, now, cancellationToken));
 
     public Task<int> EraseSubjectAsync(string tenantId, ReadOnlyMemory<byte> subjectRef, CancellationToken cancellationToken = default) =>
         inner.EraseSubjectAsync(tenantId, subjectRef, cancellationToken);

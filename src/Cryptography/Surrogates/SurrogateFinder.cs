@@ -115,7 +115,7 @@ public static class SurrogateFinder
                     end = MatchRun(text, i, final, out kind);
                 }
             }
-            else if (char.IsAsciiLetter(c) && wordStart)
+            else if (char.IsAsciiLetter(c) && wordStart && MayStartListCandidate(text, i, final))
             {
                 end = MatchCityState(text, i, final);
                 if (end == No)
@@ -142,6 +142,15 @@ public static class SurrogateFinder
         }
 
         return text.Length;
+    }
+
+    /// <summary>Whether the word at <paramref name="start"/> could start a name or "City, ST" candidate: it is on one of
+    /// those lists, or the text ends before the word does (then the matchers decide, holding it back). A pre-filter only:
+    /// every word it rejects, <see cref="MatchCityState"/> and <see cref="MatchName"/> reject too.</summary>
+    private static bool MayStartListCandidate(ReadOnlySpan<char> s, int start, bool final)
+    {
+        var end = Word(s, start, digits: false, final);
+        return end == More || (end > 0 && SurrogateLists.Shared.CandidateStart.Contains(s[start..end]));
     }
 
     /// <summary>Whether a digit run may start at <paramref name="i"/>: nothing before it continues a run (a digit, a

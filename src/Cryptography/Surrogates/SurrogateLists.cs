@@ -27,6 +27,7 @@ internal sealed class SurrogateLists
         State = Set(States);
         Suffix = Set([.. SuffixFull, .. SuffixShort]);
         FullSuffix = Set(SuffixFull);
+        CandidateStart = Set([.. GivenNames, .. Surnames, .. Cities]);
     }
 
     public static SurrogateLists Shared => Instance.Value;
@@ -61,6 +62,10 @@ internal sealed class SurrogateLists
     public FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Suffix { get; }
 
     public FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> FullSuffix { get; }
+
+    /// <summary>Every word a name or a "City, ST" candidate can start with (given names, surnames, cities): one look-up
+    /// rejects an ordinary word where the three lists would take three.</summary>
+    public FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> CandidateStart { get; }
 
     /// <summary>The entries of one list: every line that is not empty and not a <c>#</c> comment.</summary>
     private static string[] Read(string name)

@@ -34,6 +34,7 @@ public sealed class RehydrationSession
 
     private readonly TextScanner _scanner;
     private readonly bool[] _lookUp;
+    private (string Type, string Action)[]? _surrogateActions;
     private readonly Dictionary<(string Type, RehydrationAction Action), int> _counts = [];
     private readonly Dictionary<(string Type, RehydrationAction Action), int> _unreported = [];
     private int _unresolved;
@@ -108,11 +109,7 @@ public sealed class RehydrationSession
 
             _length += chunk.Length;
             _windows++;
-            var scanned = _scanner.Push(chunk);
-            if (final)
-            {
-                scanned = TextScanner.Concat(scanned, _scanner.Complete());
-            }
+            var scanned = final ? _scanner.Complete(chunk) : _scanner.Push(chunk);
 
             return await ResolveAsync(scanned, cancellationToken).ConfigureAwait(false);
         }
@@ -174,7 +171,7 @@ public sealed class RehydrationSession
             Unreport(type, RehydrationAction.Withhold, count);
         }
 
-        var resolution = await DetokenizeAsync(toResolve, Candidates(scanned), counted, cancellationToken).ConfigureAwait(false);
+        var resolution = await DetokenizeAsync(toResolve, Candidates(scanned), cancellationToken).ConfigureAwait(false);
         return Render(scanned, resolution);
     }
 
@@ -209,7 +206,7 @@ public sealed class RehydrationSession
 
     /// <summary>One Detokenize per batch of tokens and surrogate candidates (tokens first); returns what to show for each
     /// found token (by canonical form) and each found surrogate (as written).</summary>
-    private async Task<Resolution> DetokenizeAsync(List<(string Token, string Type, RehydrationAction Action)> tokens, List<string> candidates, HashSet<string> counted, CancellationToken cancellationToken)
+    private async Task<Resolution> DetokenizeAsync(List<(string Token, string Type, RehydrationAction Action)> tokens, List<string> candidates, CancellationToken cancellationToken)
     {
         var resolution = new Resolution();
         if (tokens.Count == 0 && candidates.Count == 0)
@@ -236,6 +233,16 @@ public sealed class RehydrationSession
                 var counts = CountsOf(batch).ToList();
                 counts.AddRange(Unreported());
                 var request = new DetokenizeRequest { TenantId = _agent.TenantId, Context = Context(counts) };
+                if (batchCandidates.Count > 0)
+                {
+                    // The vault applies these to the surrogates it resolves: it counts them in this call's record and
+                    // answers a withheld one without its value.
+                    foreach (var (type, action) in _surrogateActions ??= SurrogateActions(_decision))
+                    {
+                        request.Context.SurrogateActions.Add(type, action);
+                    }
+                }
+
                 request.Tokens.AddRange(batch.Select(t => t.Token));
                 request.Surrogates.AddRange(batchCandidates);
                 _vaultCalls++;
@@ -274,13 +281,8 @@ public sealed class RehydrationSession
 
         limiter.Refund(_agent.TenantId, _agent.Subject, tokens.Count - resolution.Tokens.Count);
 
-        // The Detokenize's context could not count surrogates (their types come with the answer): they ride on the next
-        // Detokenize or the closing record, once per vault token not counted already.
-        foreach (var (type, action, count) in CountsOf(surrogateTokens.Where(r => counted.Add(r.Token)).Select(r => (r.Token, r.Type, r.Action))))
-        {
-            Unreport(type, action, count);
-        }
-
+        // The surrogates' counts are in the Detokenize's own record: the vault counted what it resolved per type, by the
+        // context's surrogate actions.
         return resolution;
     }
 
@@ -341,6 +343,12 @@ public sealed class RehydrationSession
 
             var type = token.EntityType;
             var action = _decision.ActionFor(type);
+            if (action != RehydrationAction.Withhold && result.Value.Length == 0)
+            {
+                // The vault withheld a value the policy reveals or masks: its surrogate actions are not ours.
+                throw new RpcException(new Status(StatusCode.Internal, "The vault answered a surrogate without its value."));
+            }
+
             var shown = action switch
             {
                 RehydrationAction.Reveal => result.Value,
@@ -486,6 +494,16 @@ public sealed class RehydrationSession
         lookUp[(int)SurrogateKind.Address] = Shown(AddressType);
         return lookUp;
     }
+
+    /// <summary>The vaulted types the agent may see, with their action's wire name: what the vault applies to the
+    /// surrogates it resolves (a type left out is withheld). Built on the first window with candidates.</summary>
+    private static (string Type, string Action)[] SurrogateActions(PolicyDecision decision) =>
+    [
+        .. TokenEntityTypes.Vaulted.Order(StringComparer.Ordinal)
+            .Select(t => (Type: t, Action: decision.ActionFor(t)))
+            .Where(a => a.Action != RehydrationAction.Withhold)
+            .Select(a => (a.Type, RehydrationActions.Name(a.Action))),
+    ];
 
     private IEnumerable<(string Type, RehydrationAction Action, int Count)> Unreported() =>
         _unreported.Select(u => (u.Key.Type, u.Key.Action, u.Value));

@@ -39,7 +39,7 @@ public sealed record ScannedText(string Text, IReadOnlyList<TokenMatch> Tokens, 
 /// any token can be is forwarded at once; so is a trailing high surrogate's pair, which is held until its low half
 /// arrives, so that no chunk ends in half a character.</para>
 /// <para>The decisions depend only on the text, never on where chunks begin or end: concatenating what
-/// <see cref="Push"/> and <see cref="Complete"/> return gives exactly <see cref="Find"/> of the whole text (tested with
+/// <see cref="Push"/> and <see cref="Complete()"/> return gives exactly <see cref="Find"/> of the whole text (tested with
 /// random chunkings).</para>
 /// <para>At the end of the input, a held candidate that is a cut-off token (<c>[PERSON_7QH2</c>,
 /// <c>PAN_7QH2K9MX3A-Q</c>, a bracketed token without its closing bracket) is not resolved: it stays as written and is
@@ -71,7 +71,7 @@ public sealed class TokenScanner
     }
 
     /// <summary>Takes the next chunk; returns the text decided so far (possibly empty) with its token-shaped spans.</summary>
-    /// <exception cref="InvalidOperationException">After <see cref="Complete"/>.</exception>
+    /// <exception cref="InvalidOperationException">After <see cref="Complete()"/>.</exception>
     public ScannedText Push(string chunk)
     {
         ArgumentNullException.ThrowIfNull(chunk);
@@ -86,11 +86,16 @@ public sealed class TokenScanner
     }
 
     /// <summary>Ends the input: returns everything still held, with its tokens decided as the end of text decides them.</summary>
-    public ScannedText Complete()
+    public ScannedText Complete() => Complete(string.Empty);
+
+    /// <summary>Takes the last chunk and ends the input in one step: the same as <see cref="Push"/> then
+    /// <see cref="Complete()"/> joined, in one pass and without the copy.</summary>
+    public ScannedText Complete(string lastChunk)
     {
+        ArgumentNullException.ThrowIfNull(lastChunk);
         ObjectDisposedException.ThrowIf(_completed, this);
         _completed = true;
-        return Take(_pending.ToString(), final: true);
+        return Take(_pending.Length == 0 ? lastChunk : string.Concat(_pending.ToString(), lastChunk), final: true);
     }
 
     private ScannedText Take(string buffer, bool final)

@@ -19,8 +19,9 @@ public static class VaultWire
         _ => StatusCode.Unavailable,
     };
 
-    /// <summary>The service's view of a wire context (null stays null); unknown action names are refused, never dropped.</summary>
-    /// <exception cref="VaultException">An action name is not reveal, mask or withhold.</exception>
+    /// <summary>The service's view of a wire context (null stays null). Unknown action names are kept as an undefined
+    /// action, never dropped, so that <see cref="RehydrationContext.Validate"/> refuses them where the refusal is audited.
+    /// An empty <c>surrogate_actions</c> map is none (every surrogate type withheld).</summary>
     public static RehydrationContext? FromWire(Contracts.Vault.V1.RehydrationContext? wire)
     {
         if (wire is null)
@@ -31,15 +32,22 @@ public static class VaultWire
         var actions = new List<(string, RehydrationAction, int)>(wire.Actions.Count);
         foreach (var a in wire.Actions)
         {
-            if (!RehydrationContext.TryParseAction(a.Action, out var action))
-            {
-                throw new VaultException(VaultErrorKind.InvalidArgument, "context.actions[].action must be reveal, mask or withhold.", "invalid_actions");
-            }
-
-            actions.Add((a.EntityType, action, a.Count));
+            actions.Add((a.EntityType, ActionOf(a.Action), a.Count));
         }
 
-        return new RehydrationContext(wire.Agent, wire.Roles.ToArray(), wire.Purpose, wire.BreakGlassGrant.Length == 0 ? null : wire.BreakGlassGrant, actions);
+        Dictionary<string, RehydrationAction>? surrogateActions = null;
+        if (wire.SurrogateActions.Count > 0)
+        {
+            surrogateActions = new Dictionary<string, RehydrationAction>(wire.SurrogateActions.Count, StringComparer.Ordinal);
+            foreach (var (type, action) in wire.SurrogateActions)
+            {
+                surrogateActions[type] = ActionOf(action);
+            }
+        }
+
+        return new RehydrationContext(wire.Agent, wire.Roles.ToArray(), wire.Purpose, wire.BreakGlassGrant.Length == 0 ? null : wire.BreakGlassGrant, actions, surrogateActions);
+
+        static RehydrationAction ActionOf(string name) => RehydrationContext.TryParseAction(name, out var action) ? action : (RehydrationAction)(-1);
     }
 
     /// <summary>The service's view of a Tokenize request's items (an empty subject reference means none).</summary>

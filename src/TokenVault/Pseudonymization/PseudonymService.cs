@@ -125,6 +125,11 @@ public sealed partial class PseudonymService
     /// row; its result carries the row's value as written, type and token. The batch limit counts tokens and candidates
     /// together; the audit record counts both (<c>surrogates</c>: how many candidates; found, not found and types over
     /// both).</summary>
+    /// <remarks>With a rehydration <paramref name="context"/>, a found surrogate gets the action its
+    /// <see cref="RehydrationContext.SurrogateActions"/> name for its type (withhold when unlisted): a withheld one is
+    /// answered with its token and type but no value (the value is not even opened), and the record of this call counts
+    /// the resolved surrogates per type and action (<see cref="RehydrationContext.WithSurrogates"/>), so one rehydration
+    /// window is one record.</remarks>
     public async Task<DetokenizedBatch> DetokenizeAsync(Caller caller, string tenantId, IReadOnlyList<string> tokens, IReadOnlyList<string> surrogates, RehydrationContext? context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -141,7 +146,8 @@ public sealed partial class PseudonymService
                 throw new VaultException(VaultErrorKind.InvalidArgument, $"A batch holds at most {_options.MaxBatchSize} tokens and surrogates.", "batch_too_large");
             }
 
-            var (results, counts, malformed) = await DetokenizeCoreAsync(tenantId, tokens, surrogates, retry: true, cancellationToken).ConfigureAwait(false);
+            Func<string, bool>? withheld = context is null ? null : type => context.SurrogateAction(type) == RehydrationAction.Withhold;
+            var (results, counts, malformed) = await DetokenizeCoreAsync(tenantId, tokens, surrogates, withheld, retry: true, cancellationToken).ConfigureAwait(false);
             var found = results.Tokens.Count(r => r.Found) + results.Surrogates.Count(r => r.Found);
             var asked = tokens.Count + surrogates.Count;
             var detail = new AuditDetail()
@@ -152,7 +158,7 @@ public sealed partial class PseudonymService
                 detail.Add("surrogates", surrogates.Count);
             }
 
-            context?.AddTo(detail);
+            context?.WithSurrogates(results).AddTo(detail);
             await _audit.WriteAsync(tenantId, caller, action, "ok", detail).ConfigureAwait(false);
             return results;
         }
@@ -449,7 +455,9 @@ public sealed partial class PseudonymService
         }
     }
 
-    private async Task<(DetokenizedBatch Results, Dictionary<string, int> Counts, int Malformed)> DetokenizeCoreAsync(string tenantId, IReadOnlyList<string> tokens, IReadOnlyList<string> surrogates, bool retry, CancellationToken cancellationToken)
+    /// <summary>Reads and opens the tokens' and candidates' rows; <paramref name="withheld"/> (by entity type) says which
+    /// found surrogates are answered without their value.</summary>
+    private async Task<(DetokenizedBatch Results, Dictionary<string, int> Counts, int Malformed)> DetokenizeCoreAsync(string tenantId, IReadOnlyList<string> tokens, IReadOnlyList<string> surrogates, Func<string, bool>? withheld, bool retry, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var parsed = new Token?[tokens.Count];
@@ -510,7 +518,7 @@ public sealed partial class PseudonymService
             for (int i = 0, found = 0; i < surrogates.Count && !missingKey; i++)
             {
                 surrogateResults[i] = wellFormed[i] && surrogateRows[found++] is { } row
-                    ? Reveal(row, Token.FromKey(row.EntityType, row.TokenId).Format())
+                    ? Reveal(row, Token.FromKey(row.EntityType, row.TokenId).Format(), open: withheld is null || !withheld(row.EntityType))
                     : new Detokenized(string.Empty, false, string.Empty, string.Empty);
             }
 
@@ -519,7 +527,7 @@ public sealed partial class PseudonymService
                 return (new DetokenizedBatch(results, surrogateResults), counts, malformed);
             }
 
-            Detokenized Reveal(TokenRecord row, string token)
+            Detokenized Reveal(TokenRecord row, string token, bool open = true)
             {
                 if (!keys.TryGetCipher(row.DekVersion, out var cipher))
                 {
@@ -528,7 +536,7 @@ public sealed partial class PseudonymService
                 }
 
                 counts[row.EntityType] = counts.GetValueOrDefault(row.EntityType) + 1;
-                return new Detokenized(token, true, row.EntityType, Open(tenantId, row, cipher));
+                return new Detokenized(token, true, row.EntityType, open ? Open(tenantId, row, cipher) : string.Empty);
             }
         }
         finally
@@ -543,7 +551,7 @@ public sealed partial class PseudonymService
         }
 
         _keyring.Invalidate(tenantId);
-        return await DetokenizeCoreAsync(tenantId, tokens, surrogates, retry: false, cancellationToken).ConfigureAwait(false);
+        return await DetokenizeCoreAsync(tenantId, tokens, surrogates, withheld, retry: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether a surrogate candidate can be looked up at all: 1 to <see cref="VaultOptions.MaxValueLength"/>

@@ -19,17 +19,26 @@ public enum RehydrationAction
 
 /// <summary>
 /// The Rehydrator's account of one rehydration: on whose behalf (the agent's identity-provider subject and roles), for
-/// which purpose of use, under which break-glass grant, and how many tokens of each type got each action. The vault
-/// writes it into the tenant's hash-chained audit record of the Detokenize it accompanies.
+/// which purpose of use, under which break-glass grant, how many tokens of each type got each action, and which action
+/// a surrogate that resolves gets by its type. The vault writes it into the tenant's hash-chained audit record of the
+/// Detokenize it accompanies, adding the surrogates it resolved (<see cref="WithSurrogates"/>).
 /// </summary>
 /// <remarks>Identity names, roles, purpose and counts only — never a value, a token or a fingerprint. The vault checks
 /// every field's shape, so free text cannot smuggle a value into the audit trail.</remarks>
+/// <param name="Agent">The agent's identity-provider subject.</param>
+/// <param name="Roles">The agent's roles that took part.</param>
+/// <param name="Purpose">The purpose of use.</param>
+/// <param name="BreakGlassGrant">The break-glass grant that widened the policy, or null.</param>
+/// <param name="Actions">Distinct tokens per entity type and action (the tokens the caller decided on).</param>
+/// <param name="SurrogateActions">The action per entity type for surrogates that resolve; a type not listed is withheld.
+/// Null (a caller that sends none) withholds every type as well.</param>
 public sealed partial record RehydrationContext(
     string Agent,
     IReadOnlyList<string> Roles,
     string Purpose,
     string? BreakGlassGrant,
-    IReadOnlyList<(string EntityType, RehydrationAction Action, int Count)> Actions)
+    IReadOnlyList<(string EntityType, RehydrationAction Action, int Count)> Actions,
+    IReadOnlyDictionary<string, RehydrationAction>? SurrogateActions = null)
 {
     /// <summary>The audit action of a rehydration.</summary>
     public const string AuditAction = "rehydrate";
@@ -57,6 +66,25 @@ public sealed partial record RehydrationContext(
             _ => (RehydrationAction)(-1),
         };
         return action >= 0;
+    }
+
+    /// <summary>The action for a surrogate that resolves to a token of <paramref name="entityType"/>: withhold unless
+    /// <see cref="SurrogateActions"/> lists the type.</summary>
+    public RehydrationAction SurrogateAction(string entityType) =>
+        SurrogateActions is not null && SurrogateActions.TryGetValue(entityType, out var action) ? action : RehydrationAction.Withhold;
+
+    /// <summary>This context with the surrogates a Detokenize resolved added to <see cref="Actions"/>: each distinct vault
+    /// token found through a surrogate and not among the call's found tokens (which the caller counted already), under its
+    /// type and <see cref="SurrogateAction"/>.</summary>
+    public RehydrationContext WithSurrogates(DetokenizedBatch results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var counted = new HashSet<string>(results.Tokens.Where(r => r.Found).Select(r => r.Token), StringComparer.Ordinal);
+        var found = results.Surrogates.Where(r => r.Found && counted.Add(r.Token))
+            .GroupBy(r => (r.EntityType, Action: SurrogateAction(r.EntityType)))
+            .Select(g => (g.Key.EntityType, g.Key.Action, g.Count()))
+            .ToList();
+        return found.Count == 0 ? this : this with { Actions = [.. Actions, .. found] };
     }
 
     /// <summary>Whether a refusal reason has the audit vocabulary's shape: 1-64 characters of a-z and '_'.</summary>
@@ -103,6 +131,12 @@ public sealed partial record RehydrationContext(
         {
             throw Invalid("context.actions must name entity types of the token grammar, known actions and counts >= 0.", "invalid_actions");
         }
+
+        if (SurrogateActions is not null && (SurrogateActions.Count > TokenEntityTypes.Vaulted.Count
+            || SurrogateActions.Any(a => a.Key is null || !TokenEntityTypes.Vaulted.Contains(a.Key) || !Enum.IsDefined(a.Value))))
+        {
+            throw Invalid("context.surrogate_actions must map vaulted entity types to reveal, mask or withhold.", "invalid_surrogate_actions");
+        }
     }
 
     /// <summary>Adds the context to an audit record's detail: agent, roles, purpose, grant, and counts per action and type.</summary>
@@ -129,7 +163,7 @@ public sealed partial record RehydrationContext(
     }
 
     /// <summary>Prints the shape, never the agent.</summary>
-    public override string ToString() => $"RehydrationContext(purpose: {Purpose}, {Actions.Count} action counts)";
+    public override string ToString() => $"RehydrationContext(purpose: {Purpose}, {Actions.Count} action counts, {SurrogateActions?.Count ?? 0} surrogate actions)";
 
     private static VaultException Invalid(string message, string reason) => new(VaultErrorKind.InvalidArgument, message, reason);
 

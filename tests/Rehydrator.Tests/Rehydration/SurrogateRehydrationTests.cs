@@ -71,33 +71,47 @@ public sealed class SurrogateRehydrationTests
     }
 
     [Test]
-    public async Task The_audit_counts_found_surrogates_once_per_vault_token_in_a_closing_record()
+    public async Task A_unary_rehydration_with_surrogates_is_one_detokenize_that_carries_the_surrogate_actions_and_no_closing_record()
     {
         var text = $"{_nameSurrogate}, {_nameSurrogate} and {_personToken}; card {_panSurrogate}.";
 
-        await _h.Engine.RehydrateAsync(EngineHarness.Agent("clinician"), null, "treatment", text);
+        var result = await _h.Engine.RehydrateAsync(EngineHarness.Agent("clinician"), null, "treatment", text);
 
         var detokenize = _h.Vault.Detokenized.Single();
-        Assert.That(Counts(detokenize.Context), Is.EqualTo(new[] { "PERSON:reveal:1" }));
-        var record = _h.Vault.Recorded.Single();
-        Assert.That(record.RefusalReason, Is.Empty);
-        Assert.That(Counts(record.Context), Is.EqualTo(new[] { "PAN:withhold:1" }), "the name's token was counted with the Detokenize");
+        Assert.That(Counts(detokenize.Context), Is.EqualTo(new[] { "PERSON:reveal:1" }), "the tokens' counts; the vault adds the surrogates it resolves");
+        Assert.That(detokenize.Context.SurrogateActions.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}:{a.Value}"), Is.EqualTo(new[]
+        {
+            "ADDRESS:reveal", "AGE:reveal", "DATE:reveal", "DEVICE_ID:reveal", "EMAIL:reveal", "HEALTH_PLAN_ID:reveal", "LICENSE_NUMBER:reveal",
+            "MRN:reveal", "PERSON:reveal", "PHONE:reveal", "ZIP:reveal",
+        }), "the clinician's policy, withheld types left out (the vault withholds what is not listed)");
+        Assert.That(_h.Vault.Recorded, Is.Empty, "no closing record: the Detokenize's record is the rehydration's one record");
+        Assert.That(result.Text == $"{_nameValue}, {_nameValue} and {_nameValue}; card {_panSurrogate}.", Is.True, "the withheld card came back without a value and stays as written");
+        Assert.That(result.Summary.Count("PAN", RehydrationAction.Withhold), Is.EqualTo(1));
     }
 
     [Test]
-    public async Task In_a_stream_surrogate_counts_ride_on_the_next_detokenize()
+    public async Task In_a_stream_each_window_with_surrogates_is_one_detokenize_and_no_counts_are_carried_over()
     {
         var stream = await _h.Engine.OpenStreamAsync(EngineHarness.Agent("payments-agent"), null, "payment");
 
         await stream.WriteAsync($"card {_panSurrogate}. ");
         await stream.WriteAsync($"name {_nameSurrogate}. ");
-        await stream.CompleteAsync();
+        var end = await stream.CompleteAsync();
 
         var calls = _h.Vault.Detokenized.ToArray();
         Assert.That(calls, Has.Length.EqualTo(2));
-        Assert.That(Counts(calls[0].Context), Is.Empty);
-        Assert.That(Counts(calls[1].Context), Is.EqualTo(new[] { "PAN:mask:1" }));
-        Assert.That(Counts(_h.Vault.Recorded.Single().Context), Is.EqualTo(new[] { "PERSON:reveal:1" }));
+        Assert.That(calls.Select(c => Counts(c.Context).Length), Is.EqualTo(new[] { 0, 0 }), "no tokens; the vault counts each window's surrogates in that window's record");
+        Assert.That(calls.Select(c => c.Context.SurrogateActions["PAN"]), Is.EqualTo(new[] { "mask", "mask" }));
+        Assert.That(_h.Vault.Recorded, Is.Empty);
+        Assert.That(end.Summary.Count("PAN", RehydrationAction.Mask) + end.Summary.Count("PERSON", RehydrationAction.Reveal), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Without_candidates_no_surrogate_actions_are_sent()
+    {
+        await _h.Engine.RehydrateAsync(EngineHarness.Agent("clinician"), null, "treatment", $"{_personToken} was seen.");
+
+        Assert.That(_h.Vault.Detokenized.Single().Context.SurrogateActions, Is.Empty);
     }
 
     [Test]
@@ -113,7 +127,7 @@ public sealed class SurrogateRehydrationTests
         Assert.That(h.Vault.Detokenized.Single().Surrogates.SequenceEqual([_panSurrogate]), Is.True);
         Assert.That(billing.Summary.Count("PAN", RehydrationAction.Mask), Is.EqualTo(1));
         Assert.That(none.Text == text, Is.True);
-        Assert.That(h.Vault.Recorded.Select(r => r.RefusalReason), Is.EqualTo(new[] { string.Empty, string.Empty }), "billing's closing record, none's record");
+        Assert.That(h.Vault.Recorded.Select(r => r.RefusalReason), Is.EqualTo(new[] { string.Empty }), "none's record; billing's is its Detokenize's");
     }
 
     [Test]
@@ -177,6 +191,7 @@ public sealed class SurrogateRehydrationTests
     [TestCase("count")]
     [TestCase("token")]
     [TestCase("type")]
+    [TestCase("value")]
     public void A_surrogate_answer_that_does_not_match_the_question_fails_closed(string wrong)
     {
         _h.Vault.Answer = request =>
@@ -187,6 +202,7 @@ public sealed class SurrogateRehydrationTests
             {
                 "token" => found.Clone().Also(r => r.Token = "[PERSON_X]"),
                 "type" => found.Clone().Also(r => r.EntityType = "MRN"),
+                "value" => found.Clone().Also(r => r.Value = string.Empty),
                 _ => found,
             });
             if (wrong == "count")

@@ -100,6 +100,29 @@ public sealed class WithTheVaultTests
     }
 
     [Test]
+    public async Task A_rehydration_that_resolves_surrogates_is_one_record_counting_them_per_type_and_action()
+    {
+        var request = new TokenizeRequest { TenantId = "acme", Surrogates = true };
+        request.Items.Add(new TokenizeItem { EntityType = "PERSON", Value = _canary + " Doe" });
+        request.Items.Add(new TokenizeItem { EntityType = "PAN", Value = "4000 0566 5566 5556" });
+        var tokenized = await new TokenVaultService.TokenVaultServiceClient(_channel).TokenizeAsync(request, Tokenizer);
+        var (name, card) = (tokenized.Surrogates[0], tokenized.Surrogates[1]);
+        var clinician = EngineHarness.Agent("clinician", "dr-2") with { ExpiresAt = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(10) };
+        var before = (await AuditAsync()).Count;
+
+        var result = await _engine.RehydrateAsync(clinician, null, "treatment", $"{name} paid with {card}; {name} again.");
+
+        Assert.That(name.Length > 0 && card.Length > 0, Is.True, "both values got a surrogate");
+        Assert.That(result.Text == $"{_canary} Doe paid with {card}; {_canary} Doe again.", Is.True, "name revealed, card withheld as written");
+        var records = (await AuditAsync()).Skip(before).Where(r => r.Action != "audit.export").ToList();
+        Assert.That(records.Select(r => (r.Action, r.Outcome)), Is.EqualTo(new[] { ("rehydrate", "ok") }), "one record for the rehydration (the export's own record aside)");
+        using var detail = System.Text.Json.JsonDocument.Parse(records[0].DetailJson);
+        Assert.That(detail.RootElement.GetProperty("reveal").GetProperty("PERSON").GetInt32(), Is.EqualTo(1), "the name's token once, though written twice");
+        Assert.That(detail.RootElement.GetProperty("withhold").GetProperty("PAN").GetInt32(), Is.EqualTo(1));
+        Assert.That(detail.RootElement.GetProperty("surrogates").GetInt32(), Is.EqualTo(2), "two distinct candidates looked up");
+    }
+
+    [Test]
     public async Task A_break_glass_rehydration_names_the_grant_in_the_audit()
     {
         var tokens = await TokenizeAsync(("PAN", "5555 5555 5555 4444"));

@@ -88,13 +88,18 @@ internal sealed class FakeVault : IRehydrationVault
                 break;
             }
 
+            // As the vault: with a context, a surrogate whose type the context's surrogate actions do not reveal or mask
+            // comes back without its value.
             response.SurrogateResults.Add(_surrogates.TryGetValue((request.TenantId, candidate), out var token) && _rows.TryGetValue((request.TenantId, token), out var row)
-                ? new DetokenizeResult { Token = token, Found = true, EntityType = row.Type, Value = row.Value }
+                ? new DetokenizeResult { Token = token, Found = true, EntityType = row.Type, Value = Shown(request, row.Type) ? row.Value : string.Empty }
                 : new DetokenizeResult());
         }
 
         return Task.FromResult(response);
     }
+
+    private static bool Shown(DetokenizeRequest request, string type) =>
+        request.Context is null || (request.Context.SurrogateActions.TryGetValue(type, out var action) && action is "reveal" or "mask");
 
     public Task RecordRehydrationAsync(RecordRehydrationRequest request, CancellationToken cancellationToken)
     {

@@ -81,4 +81,34 @@ public sealed class TextScannerTests
             Assert.That(pieces.Truncated, Is.EqualTo(whole.Truncated), $"seed {random.Seed}, run {run}");
         }
     }
+
+    [Test]
+    public void Ending_with_the_last_chunk_in_one_step_decides_as_pushing_it_then_completing()
+    {
+        var random = SeededRandom.FromEntropy();
+        string[] tokens = [TokenText.NewToken(random, "PERSON"), TokenText.NewToken(random, "PAN", spelled: true), "[MRN_0123456789]"];
+        for (var run = 0; run < 1000; run++)
+        {
+            var text = SurrogateText.Random(random, tokens, [], random.Next(1, 30));
+            var chunks = TokenText.Chunk(random, text).ToList();
+            var stepwise = new TextScanner();
+            var oneStep = new TextScanner();
+            var expected = new ScannedText(string.Empty, [], 0);
+            var actual = new ScannedText(string.Empty, [], 0);
+            for (var k = 0; k < chunks.Count - 1; k++)
+            {
+                expected = TextScanner.Concat(expected, stepwise.Push(chunks[k]));
+                actual = TextScanner.Concat(actual, oneStep.Push(chunks[k]));
+            }
+
+            var last = chunks.Count > 0 ? chunks[^1] : string.Empty;
+            expected = TextScanner.Concat(TextScanner.Concat(expected, stepwise.Push(last)), stepwise.Complete());
+            actual = TextScanner.Concat(actual, oneStep.Complete(last));
+            Assert.That(actual.Text, Is.EqualTo(expected.Text), $"seed {random.Seed}, run {run}");
+            Assert.That(actual.Tokens, Is.EqualTo(expected.Tokens), $"seed {random.Seed}, run {run}");
+            Assert.That(actual.Surrogates, Is.EqualTo(expected.Surrogates), $"seed {random.Seed}, run {run}");
+            Assert.That(actual.Truncated, Is.EqualTo(expected.Truncated), $"seed {random.Seed}, run {run}");
+            Assert.That(oneStep.HeldBack, Is.Zero, $"seed {random.Seed}, run {run}");
+        }
+    }
 }

@@ -39,6 +39,8 @@ public abstract class VaultGrpcTests
         AuditTrailUnavailable,
         UnknownWrappingName,
         MalformedImportKeyId,
+        UnknownSurrogateAction,
+        UnknownActionName,
     }
 
     /// <summary>The RPCs, each called with a minimal request for a tenant.</summary>
@@ -237,6 +239,8 @@ public abstract class VaultGrpcTests
     [TestCase(BadCall.AuditTrailUnavailable, StatusCode.Unavailable, null)]
     [TestCase(BadCall.UnknownWrappingName, StatusCode.InvalidArgument, "unknown_wrapping")]
     [TestCase(BadCall.MalformedImportKeyId, StatusCode.InvalidArgument, "invalid_import_key_id")]
+    [TestCase(BadCall.UnknownSurrogateAction, StatusCode.InvalidArgument, "invalid_surrogate_actions")]
+    [TestCase(BadCall.UnknownActionName, StatusCode.InvalidArgument, "invalid_actions")]
     public async Task A_bad_call_gets_its_status_code_with_a_fixed_message_writes_nothing_and_is_audited(BadCall bad, StatusCode expected, string? reason)
     {
         var tenantId = await NewTenantAsync();
@@ -290,6 +294,15 @@ public abstract class VaultGrpcTests
                 break;
             case BadCall.MalformedImportKeyId:
                 refusal = Refused(() => Keys.ImportKeyAsync(new ImportKeyRequest { TenantId = tenantId, ImportKeyId = _canary.Text("importkey"), Wrapping = "RSA_OAEP_SHA1", WrappedKey = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(384)) }, AdminToken).ResponseAsync);
+                break;
+            case BadCall.UnknownSurrogateAction:
+            case BadCall.UnknownActionName:
+                var rehydration = Detokenize(tenantId, token);
+                rehydration.Surrogates.Add("4000 0566 5566 5551");
+                rehydration.Context = new RehydrationContext { Agent = "agent:jo", Purpose = "payment" };
+                rehydration.Context.SurrogateActions.Add("PAN", bad == BadCall.UnknownSurrogateAction ? "show" : "reveal");
+                rehydration.Context.Actions.Add(new ActionCount { EntityType = "PAN", Action = bad == BadCall.UnknownActionName ? "show" : "reveal", Count = 1 });
+                refusal = Refused(() => Vault.DetokenizeAsync(rehydration, DetokenizerToken).ResponseAsync);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(bad));
