@@ -811,6 +811,14 @@ public sealed class SqliteVaultStore : IVaultStore
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
 
+            // A pooled connection must come back outside any transaction; if a failed rollback ever left one open
+            // (seen once under heavy load: "cannot start a transaction within a transaction"), end it here rather than
+            // fail the next caller.
+            if (SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) == 0)
+            {
+                await connection.ExecuteAsync(Command("ROLLBACK", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+
             // SQLite's own busy handler (waits in small steps) for another process holding the write lock; and FULL
             // synchronous, the library's default stated so a differently built SQLite cannot weaken it: in WAL mode every
             // commit (an audit record, a new token) is on disk before it returns (NORMAL would defer that to checkpoints).
@@ -828,7 +836,16 @@ public sealed class SqliteVaultStore : IVaultStore
         GuardAsync(async () =>
         {
             await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            return await work(connection).ConfigureAwait(false);
+            try
+            {
+                return await work(connection).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Whatever state a failure left this connection in, it does not go back to the pool.
+                SqliteConnection.ClearPool(connection);
+                throw;
+            }
         });
 
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
