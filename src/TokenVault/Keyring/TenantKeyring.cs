@@ -21,6 +21,7 @@ internal sealed class TenantKeyring(IVaultStore store, IKekProvider kekProvider,
 {
     private readonly ConcurrentDictionary<string, TenantKeys> _cache = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _loading = new(1, 1);
+    private long _invalidations;
 
     /// <summary>Leases the tenant's keys; the caller must <see cref="TenantKeys.Release"/> them.</summary>
     /// <exception cref="VaultException">Unknown tenant (NOT_FOUND), key disabled or destroyed (FAILED_PRECONDITION),
@@ -50,6 +51,7 @@ internal sealed class TenantKeyring(IVaultStore store, IKekProvider kekProvider,
     /// <summary>Drops one tenant's cached keys (null: every tenant's), wiping them once no request uses them.</summary>
     public void Invalidate(string? tenantId)
     {
+        Interlocked.Increment(ref _invalidations);
         if (tenantId is null)
         {
             foreach (var id in _cache.Keys)
@@ -84,6 +86,9 @@ internal sealed class TenantKeyring(IVaultStore store, IKekProvider kekProvider,
                 return current;
             }
 
+            // A change notification that arrives while the row is being read may describe a change the read missed: the
+            // state read then serves this call but counts as stale, so the next call reads the row again.
+            var invalidations = Interlocked.Read(ref _invalidations);
             var tenant = await Stored(() => store.GetTenantAsync(tenantId, cancellationToken)).ConfigureAwait(false);
             if (tenant is null)
             {
@@ -102,11 +107,12 @@ internal sealed class TenantKeyring(IVaultStore store, IKekProvider kekProvider,
             // The data generation concerns cached token rows (Storage/TokenCache), not keys: a move alone reloads nothing.
             if (current is not null && current.Tenant == tenant with { DataGeneration = current.Tenant.DataGeneration })
             {
-                current.ValidatedAt = time.GetUtcNow();
+                current.ValidatedAt = ValidatedSince(invalidations);
                 return current;
             }
 
             var loaded = await LoadAsync(tenant, cancellationToken).ConfigureAwait(false);
+            loaded.ValidatedAt = ValidatedSince(invalidations);
             if (_cache.TryGetValue(tenantId, out var old))
             {
                 old.Retire();
@@ -120,6 +126,11 @@ internal sealed class TenantKeyring(IVaultStore store, IKekProvider kekProvider,
             _loading.Release();
         }
     }
+
+    /// <summary>Now, or never (stale at once) when a change notification arrived since <paramref name="invalidations"/>
+    /// was read.</summary>
+    private DateTimeOffset ValidatedSince(long invalidations) =>
+        Interlocked.Read(ref _invalidations) == invalidations ? time.GetUtcNow() : DateTimeOffset.MinValue;
 
     private async Task<TenantKeys> LoadAsync(TenantRecord tenant, CancellationToken cancellationToken)
     {
