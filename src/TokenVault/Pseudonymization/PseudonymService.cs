@@ -274,7 +274,7 @@ public sealed partial class PseudonymService
             var values = new FingerprintKey[items.Count];
             var spellings = new FingerprintKey[items.Count];
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-            var lookup = new List<FingerprintKey>(2 * items.Count);
+            var lookup = new List<FingerprintKey>(items.Count);
             var distinct = new HashSet<FingerprintKey>(2 * items.Count, FingerprintKeyComparer.Instance);
             for (var i = 0; i < items.Count; i++)
             {
@@ -282,21 +282,31 @@ public sealed partial class PseudonymService
                 values[i] = new FingerprintKey(item.EntityType, Fingerprint.Compute(keys.FingerprintKey, item.EntityType, ValueNormalizer.Normalize(item.EntityType, item.Value)));
                 spellings[i] = new FingerprintKey(item.EntityType, Fingerprint.Spelling(keys.FingerprintKey, item.EntityType, item.Value));
                 counts[item.EntityType] = counts.GetValueOrDefault(item.EntityType) + 1;
-                foreach (var key in (ReadOnlySpan<FingerprintKey>)[values[i], spellings[i]])
+                if (distinct.Add(values[i]))
                 {
-                    if (distinct.Add(key))
-                    {
-                        lookup.Add(key);
-                    }
+                    lookup.Add(values[i]);
+                }
+
+                distinct.Add(spellings[i]);
+            }
+
+            var matches = new Dictionary<FingerprintKey, TokenMatch>(lookup.Count, FingerprintKeyComparer.Instance);
+            await FindAsync(tenantId, lookup, now, matches, cancellationToken).ConfigureAwait(false);
+
+            // Spelling rows are looked up only for values the vault holds under another first spelling: a value not
+            // found has no live spelling row to speak of (round 2's insert-or-get returns one if a race or a longer TTL
+            // left it), and a new value's lookup stays one probe, not two.
+            var laterSpellings = new List<FingerprintKey>();
+            var asked = new HashSet<FingerprintKey>(FingerprintKeyComparer.Instance);
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (matches.TryGetValue(values[i], out var value) && !IsFirstSpelling(value, spellings[i]) && asked.Add(spellings[i]))
+                {
+                    laterSpellings.Add(spellings[i]);
                 }
             }
 
-            var existing = await TenantKeyring.Stored(() => _store.FindTokenIdsAsync(tenantId, lookup, now, cancellationToken)).ConfigureAwait(false);
-            var matches = new Dictionary<FingerprintKey, TokenMatch>(lookup.Count, FingerprintKeyComparer.Instance);
-            foreach (var match in existing)
-            {
-                matches.Add(new FingerprintKey(match.EntityType, match.Fingerprint), match);
-            }
+            await FindAsync(tenantId, laterSpellings, now, matches, cancellationToken).ConfigureAwait(false);
 
             var budget = new RowBudget(RowsAtMost(matches, values, spellings));
             await record(budget.Remaining, counts, keys.CurrentValueVersion).ConfigureAwait(false);
@@ -332,6 +342,21 @@ public sealed partial class PseudonymService
         finally
         {
             keys.Release();
+        }
+    }
+
+    /// <summary>Adds the token rows the store holds for <paramref name="keys"/> to <paramref name="matches"/>.</summary>
+    private async Task FindAsync(string tenantId, List<FingerprintKey> keys, DateTimeOffset now, Dictionary<FingerprintKey, TokenMatch> matches, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        var found = await TenantKeyring.Stored(() => _store.FindTokenIdsAsync(tenantId, keys, now, cancellationToken)).ConfigureAwait(false);
+        foreach (var match in found)
+        {
+            matches[new FingerprintKey(match.EntityType, match.Fingerprint)] = match;
         }
     }
 
