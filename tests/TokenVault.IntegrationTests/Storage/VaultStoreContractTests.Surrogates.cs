@@ -90,7 +90,7 @@ public abstract partial class VaultStoreContractTests
         await Store.ClaimSurrogatesAsync(tenantId, [new SurrogateClaim(rows[0].TokenId, first, 0), new SurrogateClaim(rows[1].TokenId, second, 4)]);
         string unknownId = TokenId();
 
-        TokensAndSurrogates found = await OpenStore().GetTokensAndSurrogatesAsync(
+        TokensAndSurrogates found = await Store.GetTokensAndSurrogatesAsync(
             tenantId, [rows[2].TokenId, unknownId, rows[0].TokenId, rows[2].TokenId], [second, Fingerprint(), first, second], Now);
 
         Assert.That(found.Tokens.Select(r => r.TokenId), Is.EqualTo(new[] { rows[2].TokenId, rows[0].TokenId }), "by ID: unknown skipped, a repeat once, first-asked order");
