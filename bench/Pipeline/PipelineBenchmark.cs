@@ -346,7 +346,7 @@ internal static class PipelineBenchmark
             var audit = store.Audit;
             Console.WriteLine(FormattableString.Invariant(
                 $"      vault store: {get.Name} {get.MeanMilliseconds:F2} ms × {(double)get.Calls / calls:F2} per note; audit append {audit.MeanMilliseconds:F2} ms, {audit.ItemsPerCall:F1} records each, {(double)audit.Calls / calls:F2} per note ({audit.TotalMilliseconds / m.Elapsed.TotalMilliseconds:P0} of the time busy)"));
-            var surrogates = store.FindSurrogates;
+            var surrogates = store.GetTokensAndSurrogates;
             if (surrogates.Calls > 0)
             {
                 Console.WriteLine(FormattableString.Invariant(

@@ -382,7 +382,7 @@ internal static class VaultBenchmark
             Console.WriteLine(vault.Options.TokenCacheEntries == 0
                 ? $"      token cache: off ({VaultOptions.TokenCacheEntriesVariable}=0)"
                 : FormattableString.Invariant(
-                    $"      token cache ({vault.Options.TokenCacheEntries:N0} entries per map): Tokenize lookups {cacheAfter.MatchHits - cacheBefore.MatchHits:N0} hits, {cacheAfter.MatchMisses - cacheBefore.MatchMisses:N0} misses; Detokenize lookups {cacheAfter.RecordHits - cacheBefore.RecordHits:N0} hits, {cacheAfter.RecordMisses - cacheBefore.RecordMisses:N0} misses; entries now {cacheAfter.Matches:N0} and {cacheAfter.Records:N0}"));
+                    $"      token cache ({vault.Options.TokenCacheEntries:N0} entries per map): Tokenize lookups {cacheAfter.MatchHits - cacheBefore.MatchHits:N0} hits, {cacheAfter.MatchMisses - cacheBefore.MatchMisses:N0} misses; Detokenize lookups {cacheAfter.RecordHits - cacheBefore.RecordHits:N0} hits, {cacheAfter.RecordMisses - cacheBefore.RecordMisses:N0} misses; surrogate candidates {cacheAfter.SurrogateHits - cacheBefore.SurrogateHits:N0} hits, {cacheAfter.SurrogateMisses - cacheBefore.SurrogateMisses:N0} misses; entries now {cacheAfter.Matches:N0}, {cacheAfter.Records:N0} and {cacheAfter.Surrogates:N0}"));
             if (shares is { } s)
             {
                 var capacity = Environment.ProcessorCount * m.Elapsed.TotalMilliseconds / calls;

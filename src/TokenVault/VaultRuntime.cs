@@ -24,7 +24,7 @@ public sealed class VaultRuntime : IAsyncDisposable
         _ownsDependencies = ownsDependencies;
         if (options.TokenCacheEntries > 0)
         {
-            _cache = new TokenCache(options.TokenCacheEntries);
+            _cache = new TokenCache(options.TokenCacheEntries, time);
             store = new CachingVaultStore(store, _cache);
         }
 

@@ -511,8 +511,6 @@ public sealed partial class PseudonymService
         try
         {
             var ids = parsed.Where(p => p is not null).Select(p => p!.Value.Key).Distinct(StringComparer.Ordinal).ToArray();
-            var rows = ids.Length == 0 ? [] : await TenantKeyring.Stored(() => _store.GetTokensAsync(tenantId, ids, now, cancellationToken)).ConfigureAwait(false);
-            var byId = rows.ToDictionary(r => r.TokenId, StringComparer.Ordinal);
             var fingerprints = new List<byte[]>(surrogates.Count);
             for (var i = 0; i < surrogates.Count; i++)
             {
@@ -522,7 +520,19 @@ public sealed partial class PseudonymService
                 }
             }
 
-            var surrogateRows = fingerprints.Count == 0 ? [] : await TenantKeyring.Stored(() => _store.FindBySurrogatesAsync(tenantId, fingerprints, now, cancellationToken)).ConfigureAwait(false);
+            // One store call at most: with candidates, the rows by ID and the candidates' holders in one round trip.
+            IReadOnlyList<TokenRecord> rows = [];
+            IReadOnlyList<TokenRecord?> surrogateRows = [];
+            if (fingerprints.Count > 0)
+            {
+                (rows, surrogateRows) = await TenantKeyring.Stored(() => _store.GetTokensAndSurrogatesAsync(tenantId, ids, fingerprints, now, cancellationToken)).ConfigureAwait(false);
+            }
+            else if (ids.Length > 0)
+            {
+                rows = await TenantKeyring.Stored(() => _store.GetTokensAsync(tenantId, ids, now, cancellationToken)).ConfigureAwait(false);
+            }
+
+            var byId = rows.ToDictionary(r => r.TokenId, StringComparer.Ordinal);
             var results = new Detokenized[tokens.Count];
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var i = 0; i < tokens.Count && !missingKey; i++)

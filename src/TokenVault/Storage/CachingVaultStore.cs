@@ -3,15 +3,15 @@ using PrivateInference.TokenVault.Audit;
 namespace PrivateInference.TokenVault.Storage;
 
 /// <summary>
-/// A store with this replica's <see cref="TokenCache"/> in front of the two reads Tokenize and Detokenize make on every
-/// call: <see cref="FindTokenIdsAsync"/> and <see cref="GetTokensAsync"/>. Everything else passes through; the changes
-/// that can make a cached row wrong drop the tenant's entries here, and the tenant reads and change notifications feed
-/// the cache's invalidation (see <see cref="TokenCache"/>).
+/// A store with this replica's <see cref="TokenCache"/> in front of the reads Tokenize and Detokenize make on every
+/// call: <see cref="FindTokenIdsAsync"/>, <see cref="GetTokensAsync"/> and <see cref="GetTokensAndSurrogatesAsync"/>.
+/// Everything else passes through; the changes that can make a cached row wrong drop the tenant's entries here, and the
+/// tenant reads and change notifications feed the cache's invalidation (see <see cref="TokenCache"/>).
 /// </summary>
 /// <remarks>
 /// Filled from committed reads and from <see cref="InsertOrGetAsync"/>'s rows (the Tokenize map only: a Detokenize's
-/// first read of a row always goes to the database). Surrogate lookups (<see cref="FindBySurrogatesAsync"/>) bypass the
-/// cache; a claim updates the cached match so a later Tokenize does not claim again. Disposing disposes the inner store.
+/// first read of a row always goes to the database). A claim updates the cached match so a later Tokenize does not claim
+/// again, and removes the claimed fingerprints' surrogate entries. Disposing disposes the inner store.
 /// </remarks>
 internal sealed class CachingVaultStore(IVaultStore inner, TokenCache cache) : IVaultStore
 {
@@ -54,7 +54,7 @@ internal sealed class CachingVaultStore(IVaultStore inner, TokenCache cache) : I
             missing = WithoutFirstSpellings(missing, found);
         }
 
-        cache.Record(isMatch: true, found.Count, missing?.Count ?? 0);
+        cache.Record(TokenCache.Map.Matches, found.Count, missing?.Count ?? 0);
         if (missing is not null)
         {
             foreach (var match in await inner.FindTokenIdsAsync(tenantId, missing, now, cancellationToken).ConfigureAwait(false))
@@ -108,22 +108,8 @@ internal sealed class CachingVaultStore(IVaultStore inner, TokenCache cache) : I
             return await inner.GetTokensAsync(tenantId, tokenIds, now, cancellationToken).ConfigureAwait(false);
         }
 
-        var at = UnixMicroseconds.Truncate(now);
         var found = new List<TokenRecord>(tokenIds.Count);
-        List<string>? missing = null;
-        foreach (var tokenId in tokenIds)
-        {
-            if (tokenId is not null && TokenCache.TryGetRecord(entries, tokenId, at, out var record))
-            {
-                found.Add(record);
-            }
-            else
-            {
-                (missing ??= new List<string>(tokenIds.Count - found.Count)).Add(tokenId!);
-            }
-        }
-
-        cache.Record(isMatch: false, found.Count, missing?.Count ?? 0);
+        var missing = CachedRecords(entries, tokenIds, UnixMicroseconds.Truncate(now), found);
         if (missing is not null)
         {
             foreach (var record in await inner.GetTokensAsync(tenantId, missing, now, cancellationToken).ConfigureAwait(false))
@@ -136,10 +122,122 @@ internal sealed class CachingVaultStore(IVaultStore inner, TokenCache cache) : I
         return VaultOrder.ByTokenId(tokenIds, found);
     }
 
+    /// <summary>Rows by token ID and holders of surrogate fingerprints, from memory where the cache has them; the rest in one
+    /// database read. A cached holder's row comes from the record map like any token ID.</summary>
+    public async Task<TokensAndSurrogates> GetTokensAndSurrogatesAsync(string tenantId, IReadOnlyList<string> tokenIds, IReadOnlyList<byte[]> surrogateFingerprints, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tokenIds);
+        ArgumentNullException.ThrowIfNull(surrogateFingerprints);
+        if (cache.For(tenantId) is not { } entries)
+        {
+            return await inner.GetTokensAndSurrogatesAsync(tenantId, tokenIds, surrogateFingerprints, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Before the database read: a claim on this replica completed after it makes the read's "none" answers stale.
+        var read = cache.BeforeSurrogateRead(entries);
+        var at = UnixMicroseconds.Truncate(now);
+        var holders = new string?[surrogateFingerprints.Count];
+        var fromDatabase = new int[surrogateFingerprints.Count];
+        List<byte[]>? missingFingerprints = null;
+        for (var i = 0; i < surrogateFingerprints.Count; i++)
+        {
+            if (surrogateFingerprints[i] is { } fingerprint && cache.TryGetSurrogate(entries, fingerprint, at, out holders[i]))
+            {
+                fromDatabase[i] = -1;
+            }
+            else
+            {
+                missingFingerprints ??= new List<byte[]>(surrogateFingerprints.Count - i);
+                fromDatabase[i] = missingFingerprints.Count;
+                missingFingerprints.Add(surrogateFingerprints[i]);
+            }
+        }
+
+        cache.Record(TokenCache.Map.Surrogates, surrogateFingerprints.Count - (missingFingerprints?.Count ?? 0), missingFingerprints?.Count ?? 0);
+        var found = new List<TokenRecord>(tokenIds.Count + surrogateFingerprints.Count);
+        var missingIds = CachedRecords(entries, tokenIds.Concat(holders.OfType<string>()).Distinct(StringComparer.Ordinal), at, found);
+        IReadOnlyList<TokenRecord?> holdersRead = [];
+        if (missingIds is not null || missingFingerprints is not null)
+        {
+            var answer = await inner.GetTokensAndSurrogatesAsync(tenantId, missingIds ?? [], missingFingerprints ?? [], now, cancellationToken).ConfigureAwait(false);
+            foreach (var record in answer.Tokens)
+            {
+                cache.AddRecord(entries, record);
+                found.Add(record);
+            }
+
+            holdersRead = answer.Surrogates;
+            for (var j = 0; j < holdersRead.Count; j++)
+            {
+                if (holdersRead[j] is { } holder)
+                {
+                    cache.AddSurrogate(entries, missingFingerprints![j], holder);
+                    cache.AddRecord(entries, holder);
+                }
+                else
+                {
+                    cache.AddNoSurrogate(entries, missingFingerprints![j], read);
+                }
+            }
+        }
+
+        var byId = new Dictionary<string, TokenRecord>(found.Count, StringComparer.Ordinal);
+        foreach (var record in found)
+        {
+            byId.TryAdd(record.TokenId, record);
+        }
+
+        var surrogates = new TokenRecord?[surrogateFingerprints.Count];
+        for (var i = 0; i < surrogates.Length; i++)
+        {
+            surrogates[i] = fromDatabase[i] >= 0 ? holdersRead[fromDatabase[i]] : holders[i] is { } tokenId ? byId.GetValueOrDefault(tokenId) : null;
+        }
+
+        return new TokensAndSurrogates(VaultOrder.ByTokenId(tokenIds, found), surrogates);
+    }
+
+    /// <summary>Adds the cached, unexpired rows of these IDs to <paramref name="found"/>; returns the IDs left for the
+    /// database, or null when none is.</summary>
+    private List<string>? CachedRecords(TokenCache.TenantEntries entries, IEnumerable<string> tokenIds, DateTimeOffset at, List<TokenRecord> found)
+    {
+        List<string>? missing = null;
+        var hits = 0;
+        foreach (var tokenId in tokenIds)
+        {
+            if (tokenId is not null && TokenCache.TryGetRecord(entries, tokenId, at, out var record))
+            {
+                found.Add(record);
+                hits++;
+            }
+            else
+            {
+                (missing ??= []).Add(tokenId!);
+            }
+        }
+
+        cache.Record(TokenCache.Map.Records, hits, missing?.Count ?? 0);
+        return missing;
+    }
+
     public async Task<IReadOnlyList<int?>> ClaimSurrogatesAsync(string tenantId, IReadOnlyList<SurrogateClaim> claims, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(claims);
         var entries = cache.For(tenantId);
-        var held = await inner.ClaimSurrogatesAsync(tenantId, claims, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<int?> held;
+        try
+        {
+            held = await inner.ClaimSurrogatesAsync(tenantId, claims, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The set current now, whatever the outcome (a failure may still have committed): a lookup that read "none"
+            // before the claim committed wrote, or will write, into it.
+            if (cache.For(tenantId) is { } current)
+            {
+                TokenCache.SurrogateFingerprintsClaimed(current, claims.Select(c => c?.SurrogateFingerprint).OfType<byte[]>());
+            }
+        }
+
         if (entries is not null)
         {
             for (var i = 0; i < held.Count; i++)
@@ -193,9 +291,6 @@ internal sealed class CachingVaultStore(IVaultStore inner, TokenCache cache) : I
 
     public Task<IReadOnlyList<TokenRecord>> FindByFingerprintsAsync(string tenantId, IReadOnlyList<FingerprintKey> keys, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         inner.FindByFingerprintsAsync(tenantId, keys, now, cancellationToken);
-
-    public Task<IReadOnlyList<TokenRecord?>> FindBySurrogatesAsync(string tenantId, IReadOnlyList<byte[]> surrogateFingerprints, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        inner.FindBySurrogatesAsync(tenantId, surrogateFingerprints, now, cancellationToken);
 
     public Task<IReadOnlyDictionary<string, int>> PurgeExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
         inner.PurgeExpiredAsync(now, limit, cancellationToken);

@@ -80,8 +80,10 @@ public interface IVaultStore : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<int?>> ClaimSurrogatesAsync(string tenantId, IReadOnlyList<SurrogateClaim> claims, CancellationToken cancellationToken = default);
 
-    /// <summary>For each surrogate fingerprint, in input order, the unexpired row holding it, or null.</summary>
-    Task<IReadOnlyList<TokenRecord?>> FindBySurrogatesAsync(string tenantId, IReadOnlyList<byte[]> surrogateFingerprints, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <summary>What a Detokenize with surrogate candidates reads, in one round trip: the unexpired rows with these token
+    /// IDs, as <see cref="GetTokensAsync"/> returns them, and for each surrogate fingerprint, in input order, the unexpired
+    /// row holding it or null. Either list may be empty; both may repeat an entry.</summary>
+    Task<TokensAndSurrogates> GetTokensAndSurrogatesAsync(string tenantId, IReadOnlyList<string> tokenIds, IReadOnlyList<byte[]> surrogateFingerprints, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes every row of the tenant with this subject reference, and the later-spelling rows (<c>ID-XX</c>)
     /// of each such row's ID; returns how many. When it deleted any, moves the tenant's data generation and tells every
@@ -189,6 +191,14 @@ public sealed record NewToken(string TokenId, string EntityType, byte[] Fingerpr
 /// <paramref name="SurrogateFingerprint"/> and <paramref name="SurrogateAttempt"/> are both set when the row has a
 /// surrogate (a keyed hash, never the surrogate), both null otherwise.</summary>
 public sealed record TokenRecord(string TenantId, string TokenId, string EntityType, byte[] Fingerprint, int FingerprintVersion, byte[] Ciphertext, int DekVersion, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, byte[]? SubjectRef, byte[]? SpellingFingerprint = null, byte[]? SurrogateFingerprint = null, int? SurrogateAttempt = null);
+
+/// <summary>The answer of <see cref="IVaultStore.GetTokensAndSurrogatesAsync"/>: <paramref name="Tokens"/>, the rows found by
+/// token ID in the order first asked for (unknown or expired IDs absent); <paramref name="Surrogates"/>, one entry per
+/// surrogate fingerprint asked for, in that order: the row holding it, or null.</summary>
+public sealed record TokensAndSurrogates(IReadOnlyList<TokenRecord> Tokens, IReadOnlyList<TokenRecord?> Surrogates)
+{
+    public static TokensAndSurrogates None { get; } = new([], []);
+}
 
 /// <summary>A surrogate offered for a token row: its keyed fingerprint and the attempt that made it (see
 /// <see cref="IVaultStore.ClaimSurrogatesAsync"/>).</summary>

@@ -49,6 +49,12 @@ public sealed class PostgresVaultStore : IVaultStore
         t.surrogate_fp AS SurrogateFingerprint, t.surrogate_attempt AS SurrogateAttempt
         """;
 
+    /// <summary>The unexpired rows of the tenant with the token IDs in <c>@TokenIds</c>: one primary-key read.</summary>
+    private const string TokensByIdSql = $"""
+        SELECT {TokenColumns} FROM tokens t
+        WHERE t.tenant_id = @TenantId AND t.token_id = ANY(@TokenIds) AND (t.expires_at IS NULL OR t.expires_at > @Now)
+        """;
+
     private const string NotifySql = "SELECT pg_notify(@Channel, @TenantId)";
 
     private static readonly string AuditPageSql = VaultSql.AuditPage("(extract(epoch FROM at) * 1000000)::bigint");
@@ -362,10 +368,7 @@ public sealed class PostgresVaultStore : IVaultStore
         return WithConnectionAsync<IReadOnlyList<TokenRecord>>(async connection =>
         {
             List<TokenRow> rows = await QueryRowsAsync<TokenRow>(connection, Command(
-                $"""
-                SELECT {TokenColumns} FROM tokens t
-                WHERE t.tenant_id = @TenantId AND t.token_id = ANY(@TokenIds) AND (t.expires_at IS NULL OR t.expires_at > @Now)
-                """,
+                TokensByIdSql,
                 new { TenantId = tenantId, TokenIds = tokenIds.ToArray(), Now = UnixMicroseconds.Truncate(now) },
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             return VaultOrder.ByTokenId(tokenIds, rows.Select(row => row.ToRecord()));
@@ -434,25 +437,43 @@ public sealed class PostgresVaultStore : IVaultStore
         }
     }
 
-    public Task<IReadOnlyList<TokenRecord?>> FindBySurrogatesAsync(string tenantId, IReadOnlyList<byte[]> surrogateFingerprints, DateTimeOffset now, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// One statement, so one round trip: the primary-key read (<see cref="TokensByIdSql"/>) UNION ALL one probe of the
+    /// surrogate unique index per fingerprint, through a <c>LATERAL (… LIMIT 1)</c> subquery as
+    /// <see cref="FindAsync{TRow, TResult}"/> probes per pair (never flattened into a join whose plan would follow stale
+    /// statistics; the fingerprint is unique per tenant, so the limit changes no result). Every row returned is a live row
+    /// of the tenant, so each list takes its rows by their own token ID and surrogate fingerprint, whichever part read them.
+    /// </remarks>
+    public Task<TokensAndSurrogates> GetTokensAndSurrogatesAsync(string tenantId, IReadOnlyList<string> tokenIds, IReadOnlyList<byte[]> surrogateFingerprints, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        VaultStoreChecks.TenantId(tenantId);
-        VaultStoreChecks.Fingerprints(surrogateFingerprints, nameof(surrogateFingerprints));
-        if (surrogateFingerprints.Count == 0)
+        if (VaultStoreChecks.NothingToRead(tenantId, tokenIds, surrogateFingerprints))
         {
-            return Task.FromResult<IReadOnlyList<TokenRecord?>>([]);
+            return Task.FromResult(TokensAndSurrogates.None);
         }
 
-        return WithConnectionAsync<IReadOnlyList<TokenRecord?>>(async connection =>
+        return WithConnectionAsync(async connection =>
         {
             List<TokenRow> rows = await QueryRowsAsync<TokenRow>(connection, Command(
                 $"""
-                SELECT {TokenColumns} FROM tokens t
-                WHERE t.tenant_id = @TenantId AND t.surrogate_fp = ANY(@SurrogateFps) AND (t.expires_at IS NULL OR t.expires_at > @Now)
+                {TokensByIdSql}
+                UNION ALL
+                SELECT {TokenColumns}
+                FROM unnest(@SurrogateFps::bytea[]) AS s(surrogate_fp)
+                CROSS JOIN LATERAL (
+                    SELECT * FROM tokens
+                    WHERE tenant_id = @TenantId AND surrogate_fp = s.surrogate_fp AND (expires_at IS NULL OR expires_at > @Now)
+                    LIMIT 1) t
                 """,
-                new { TenantId = tenantId, SurrogateFps = surrogateFingerprints.ToArray(), Now = UnixMicroseconds.Truncate(now) },
+                new
+                {
+                    TenantId = tenantId,
+                    TokenIds = tokenIds.ToArray(),
+                    SurrogateFps = surrogateFingerprints.ToArray(),
+                    Now = UnixMicroseconds.Truncate(now),
+                },
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return VaultOrder.BySurrogate(surrogateFingerprints, rows.Select(row => row.ToRecord()));
+            List<TokenRecord> records = rows.ConvertAll(row => row.ToRecord());
+            return new TokensAndSurrogates(VaultOrder.ByTokenId(tokenIds, records), VaultOrder.BySurrogate(surrogateFingerprints, records));
         }, cancellationToken);
     }
 

@@ -371,23 +371,62 @@ public sealed class SqliteVaultStore : IVaultStore
         return ReadAsync<IReadOnlyList<TokenRecord>>(async connection =>
         {
             await using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
-            var rows = new List<TokenRecord>(tokenIds.Count);
-            foreach (string[] chunk in tokenIds.Distinct(StringComparer.Ordinal).Chunk(MaxParametersPerStatement))
+            return await ReadTokensAsync(connection, transaction, tenantId, tokenIds, now, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    /// <remarks>Both reads in one read transaction: one snapshot of the file, one connection from the pool.</remarks>
+    public Task<TokensAndSurrogates> GetTokensAndSurrogatesAsync(string tenantId, IReadOnlyList<string> tokenIds, IReadOnlyList<byte[]> surrogateFingerprints, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (VaultStoreChecks.NothingToRead(tenantId, tokenIds, surrogateFingerprints))
+        {
+            return Task.FromResult(TokensAndSurrogates.None);
+        }
+
+        return ReadAsync(async connection =>
+        {
+            await using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
+            List<TokenRecord> tokens = await ReadTokensAsync(connection, transaction, tenantId, tokenIds, now, cancellationToken).ConfigureAwait(false);
+            var holders = new List<TokenRecord>(surrogateFingerprints.Count);
+            foreach (byte[] fingerprint in surrogateFingerprints)
             {
-                // Dapper expands "IN @TokenIds" into one parameter per ID.
-                IEnumerable<TokenRow> found = await connection.QueryAsync<TokenRow>(Command(
+                TokenRow? row = await connection.QuerySingleOrDefaultAsync<TokenRow>(Command(
                     $"""
                     SELECT {TokenColumns} FROM tokens
-                    WHERE tenant_id = @TenantId AND token_id IN @TokenIds AND (expires_at IS NULL OR expires_at > @Now)
+                    WHERE tenant_id = @TenantId AND surrogate_fp = @Fingerprint AND (expires_at IS NULL OR expires_at > @Now)
                     """,
-                    new { TenantId = tenantId, TokenIds = chunk, Now = UnixMicroseconds.From(now) },
+                    new { TenantId = tenantId, Fingerprint = fingerprint, Now = UnixMicroseconds.From(now) },
                     transaction,
                     cancellationToken)).ConfigureAwait(false);
-                rows.AddRange(found.Select(row => row.ToRecord()));
+                if (row is not null)
+                {
+                    holders.Add(row.ToRecord());
+                }
             }
 
-            return VaultOrder.ByTokenId(tokenIds, rows);
+            return new TokensAndSurrogates(tokens, VaultOrder.BySurrogate(surrogateFingerprints, holders));
         }, cancellationToken);
+    }
+
+    /// <summary>The unexpired rows with these token IDs, in the order first asked for.</summary>
+    private static async Task<List<TokenRecord>> ReadTokensAsync(SqliteConnection connection, SqliteTransaction transaction, string tenantId, IReadOnlyList<string> tokenIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rows = new List<TokenRecord>(tokenIds.Count);
+        foreach (string[] chunk in tokenIds.Distinct(StringComparer.Ordinal).Chunk(MaxParametersPerStatement))
+        {
+            // Dapper expands "IN @TokenIds" into one parameter per ID.
+            IEnumerable<TokenRow> found = await connection.QueryAsync<TokenRow>(Command(
+                $"""
+                SELECT {TokenColumns} FROM tokens
+                WHERE tenant_id = @TenantId AND token_id IN @TokenIds AND (expires_at IS NULL OR expires_at > @Now)
+                """,
+                new { TenantId = tenantId, TokenIds = chunk, Now = UnixMicroseconds.From(now) },
+                transaction,
+                cancellationToken)).ConfigureAwait(false);
+            rows.AddRange(found.Select(row => row.ToRecord()));
+        }
+
+        return VaultOrder.ByTokenId(tokenIds, rows);
     }
 
     /// <remarks>In the file's single write transaction, claim by claim, so no two claims race.</remarks>
@@ -418,39 +457,6 @@ public sealed class SqliteVaultStore : IVaultStore
             }
 
             return VaultStoreRules.AttemptsInClaimOrder(claims, rows);
-        }, cancellationToken);
-    }
-
-    public Task<IReadOnlyList<TokenRecord?>> FindBySurrogatesAsync(string tenantId, IReadOnlyList<byte[]> surrogateFingerprints, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        VaultStoreChecks.TenantId(tenantId);
-        VaultStoreChecks.Fingerprints(surrogateFingerprints, nameof(surrogateFingerprints));
-        if (surrogateFingerprints.Count == 0)
-        {
-            return Task.FromResult<IReadOnlyList<TokenRecord?>>([]);
-        }
-
-        return ReadAsync<IReadOnlyList<TokenRecord?>>(async connection =>
-        {
-            await using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
-            var rows = new List<TokenRecord>(surrogateFingerprints.Count);
-            foreach (byte[] fingerprint in surrogateFingerprints)
-            {
-                TokenRow? row = await connection.QuerySingleOrDefaultAsync<TokenRow>(Command(
-                    $"""
-                    SELECT {TokenColumns} FROM tokens
-                    WHERE tenant_id = @TenantId AND surrogate_fp = @Fingerprint AND (expires_at IS NULL OR expires_at > @Now)
-                    """,
-                    new { TenantId = tenantId, Fingerprint = fingerprint, Now = UnixMicroseconds.From(now) },
-                    transaction,
-                    cancellationToken)).ConfigureAwait(false);
-                if (row is not null)
-                {
-                    rows.Add(row.ToRecord());
-                }
-            }
-
-            return VaultOrder.BySurrogate(surrogateFingerprints, rows);
         }, cancellationToken);
     }
 

@@ -155,6 +155,16 @@ internal static partial class VaultStoreChecks
 
     public static void Fingerprints(IReadOnlyList<byte[]> fingerprints, string name) => Each(fingerprints, name, Fingerprint);
 
+    /// <summary>The arguments of <see cref="IVaultStore.GetTokensAndSurrogatesAsync"/>; true when both lists are empty
+    /// (nothing to read).</summary>
+    public static bool NothingToRead(string tenantId, IReadOnlyList<string> tokenIds, IReadOnlyList<byte[]> surrogateFingerprints)
+    {
+        TenantId(tenantId);
+        TokenIds(tokenIds, nameof(tokenIds));
+        Fingerprints(surrogateFingerprints, nameof(surrogateFingerprints));
+        return tokenIds.Count == 0 && surrogateFingerprints.Count == 0;
+    }
+
     /// <summary>Well-formed claims, each token ID and each fingerprint at most once (a statement cannot give one row two
     /// surrogates, nor one surrogate to two rows).</summary>
     public static void SurrogateClaims(IReadOnlyList<SurrogateClaim> claims, string name)

@@ -166,16 +166,170 @@ public sealed class TokenCacheTests
     {
         var cache = new TokenCache(10);
 
-        cache.Record(isMatch: true, hits: 3, misses: 1);
-        cache.Record(isMatch: false, hits: 5, misses: 2);
+        cache.Record(TokenCache.Map.Matches, hits: 3, misses: 1);
+        cache.Record(TokenCache.Map.Records, hits: 5, misses: 2);
+        cache.Record(TokenCache.Map.Surrogates, hits: 7, misses: 4);
 
-        Assert.That(cache.Statistics, Is.EqualTo(new TokenCacheStatistics(3, 1, 5, 2, 0, 0)));
+        Assert.That(cache.Statistics, Is.EqualTo(new TokenCacheStatistics(3, 1, 5, 2, 7, 4, 0, 0, 0)));
+    }
+
+    [Test]
+    public void A_surrogate_holder_is_served_until_the_microsecond_its_row_expires()
+    {
+        var cache = new TokenCache(10);
+        var entries = Active(cache, "t1", 0);
+        var fingerprint = SurrogateFingerprint();
+        cache.AddSurrogate(entries, fingerprint, Record("TOKEN00001", Now.AddSeconds(5)));
+
+        Assert.That(cache.TryGetSurrogate(entries, fingerprint, Now.AddSeconds(5).AddTicks(-10), out var holder), Is.True);
+        Assert.That(holder, Is.EqualTo("TOKEN00001"));
+        Assert.That(cache.TryGetSurrogate(entries, fingerprint, Now.AddSeconds(5), out _), Is.False, "expired: asked again, another row may hold it now");
+        Assert.That(cache.TryGetSurrogate(entries, SurrogateFingerprint(), Now, out _), Is.False, "another fingerprint");
+    }
+
+    [Test]
+    public void A_surrogate_on_no_row_is_answered_none_for_less_than_its_lifetime_from_the_reads_start()
+    {
+        var clock = new ManualTimestamps();
+        var (cache, entries) = WithTenant(clock);
+        var fingerprint = SurrogateFingerprint();
+        var databaseRead = TimeSpan.FromMilliseconds(400);
+        var read = cache.BeforeSurrogateRead(entries);
+        clock.Advance(databaseRead);
+        cache.AddNoSurrogate(entries, fingerprint, read);
+
+        var fresh = cache.TryGetSurrogate(entries, fingerprint, Now, out var holder);
+        clock.Advance(TokenCache.NotFoundLifetime - databaseRead - TimeSpan.FromTicks(1));
+        var almost = cache.TryGetSurrogate(entries, fingerprint, Now.AddYears(1), out _);
+        clock.Advance(TimeSpan.FromTicks(1));
+        var aged = cache.TryGetSurrogate(entries, fingerprint, Now, out _);
+
+        Assert.That((fresh, holder), Is.EqualTo((true, (string?)null)), "none, from memory");
+        Assert.That((almost, aged), Is.EqualTo((true, false)), "aged by the monotonic clock, not the call's time; gone at the lifetime");
+        Assert.That(TokenCache.NotFoundLifetime, Is.LessThanOrEqualTo(TimeSpan.FromSeconds(1)), "well inside the kill switch's 2 s");
+    }
+
+    [Test]
+    public void A_claim_on_this_replica_forgets_its_fingerprints_entries_at_once_and_no_others()
+    {
+        var (cache, entries) = WithTenant(new ManualTimestamps());
+        var claimed = SurrogateFingerprint();
+        var other = SurrogateFingerprint();
+        cache.AddNoSurrogate(entries, claimed, cache.BeforeSurrogateRead(entries));
+        cache.AddNoSurrogate(entries, other, cache.BeforeSurrogateRead(entries));
+
+        TokenCache.SurrogateFingerprintsClaimed(entries, [(byte[])claimed.Clone()]);
+
+        Assert.That(cache.TryGetSurrogate(entries, claimed, Now, out _), Is.False, "the claimed fingerprint goes to the database");
+        Assert.That(cache.TryGetSurrogate(entries, other, Now, out _), Is.True);
+    }
+
+    [Test]
+    public void A_none_read_before_a_claim_on_this_replica_completed_is_never_written()
+    {
+        var (cache, entries) = WithTenant(new ManualTimestamps());
+        var fingerprint = SurrogateFingerprint();
+        var read = cache.BeforeSurrogateRead(entries);
+
+        // The read found no holder; meanwhile a claim of that fingerprint completed on this replica.
+        TokenCache.SurrogateFingerprintsClaimed(entries, [fingerprint]);
+        cache.AddNoSurrogate(entries, fingerprint, read);
+        var afterStaleFill = cache.TryGetSurrogate(entries, fingerprint, Now, out _);
+        cache.AddNoSurrogate(entries, fingerprint, cache.BeforeSurrogateRead(entries));
+        var afterFreshFill = cache.TryGetSurrogate(entries, fingerprint, Now, out _);
+
+        Assert.That((afterStaleFill, afterFreshFill), Is.EqualTo((false, true)), "the stale none is dropped; a read after the claim fills");
+    }
+
+    [Test]
+    public async Task Racing_claims_and_fills_never_leave_a_none_for_a_claimed_surrogate()
+    {
+        const int Fingerprints = 20_000;
+        var cache = new TokenCache(2 * Fingerprints, new ManualTimestamps());
+        var entries = Active(cache, "t1", 0);
+        var fingerprints = Enumerable.Range(0, Fingerprints).Select(_ => SurrogateFingerprint()).ToArray();
+        var committed = new int[Fingerprints];
+        using var start = new Barrier(2);
+
+        // A lookup: the claim counter, then the database read (no holder unless the claim committed), then the fill.
+        var lookups = Task.Run(() =>
+        {
+            start.SignalAndWait();
+            for (var i = 0; i < Fingerprints; i++)
+            {
+                var read = cache.BeforeSurrogateRead(entries);
+                if (Volatile.Read(ref committed[i]) == 0)
+                {
+                    cache.AddNoSurrogate(entries, fingerprints[i], read);
+                }
+            }
+        });
+
+        // A claim on this replica: the commit, then the cache hears of it.
+        var claims = Task.Run(() =>
+        {
+            start.SignalAndWait();
+            for (var i = 0; i < Fingerprints; i++)
+            {
+                Volatile.Write(ref committed[i], 1);
+                TokenCache.SurrogateFingerprintsClaimed(entries, [fingerprints[i]]);
+            }
+        });
+        await Task.WhenAll(lookups, claims);
+
+        Assert.That(fingerprints.Count(f => cache.TryGetSurrogate(entries, f, Now, out _)), Is.Zero, "every surrogate was claimed: none may be answered none");
+    }
+
+    [Test]
+    public void A_change_drops_the_surrogate_entries_with_the_rest()
+    {
+        var (cache, entries) = WithTenant(new ManualTimestamps());
+        var held = SurrogateFingerprint();
+        var none = SurrogateFingerprint();
+        cache.AddSurrogate(entries, held, Record("TOKEN00001", null));
+        cache.AddNoSurrogate(entries, none, cache.BeforeSurrogateRead(entries));
+        Assert.That(cache.Statistics.Surrogates, Is.EqualTo(2));
+
+        cache.Drop("t1");
+        var fresh = Active(cache, "t1", 0);
+
+        Assert.That((cache.TryGetSurrogate(fresh, held, Now, out _), cache.TryGetSurrogate(fresh, none, Now, out _)), Is.EqualTo((false, false)));
+        Assert.That(cache.Statistics.Surrogates, Is.Zero);
+        cache.AddSurrogate(fresh, held, Record("TOKEN00001", null));
+        cache.Observe("t1", Tenant("t1", TenantState.Active, 1));
+        Assert.That(cache.TryGetSurrogate(cache.For("t1")!, held, Now, out _), Is.False, "a new data generation: empty");
+    }
+
+    [Test]
+    public void The_surrogate_map_has_its_own_bound()
+    {
+        const int Capacity = 4;
+        var cache = new TokenCache(Capacity, new ManualTimestamps());
+        var entries = Active(cache, "t1", 0);
+        cache.AddRecord(entries, Record("TOKEN00001", null));
+        var most = 0;
+
+        for (var i = 0; i < 5 * Capacity; i++)
+        {
+            cache.AddNoSurrogate(entries, SurrogateFingerprint(), cache.BeforeSurrogateRead(entries));
+            most = Math.Max(most, entries.Surrogates.Count);
+        }
+
+        Assert.That(most, Is.EqualTo(Capacity), "filled up to the bound, never past it");
+        Assert.That(entries.Records.Count, Is.EqualTo(1), "the Detokenize map is untouched");
     }
 
     [Test]
     public void A_capacity_below_one_is_refused()
     {
         Assert.That(() => new TokenCache(0), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    /// <summary>A cache of 10 entries a map on <paramref name="time"/>, and t1's entries at generation 0.</summary>
+    private static (TokenCache Cache, TokenCache.TenantEntries Entries) WithTenant(TimeProvider time)
+    {
+        var cache = new TokenCache(10, time);
+        return (cache, Active(cache, "t1", 0));
     }
 
     private static TokenCache.TenantEntries Active(TokenCache cache, string tenantId, long generation)
@@ -187,6 +341,8 @@ public sealed class TokenCacheTests
     private static TenantRecord Tenant(string tenantId, TenantState state, long generation) => new(tenantId, "kek", 1, state, Now, generation);
 
     private static FingerprintKey Key() => new("PAN", RandomNumberGenerator.GetBytes(32));
+
+    private static byte[] SurrogateFingerprint() => RandomNumberGenerator.GetBytes(32);
 
     private static TokenMatch Match(FingerprintKey key, string tokenId, DateTimeOffset? expiresAt = null) =>
         new(key.EntityType, key.Fingerprint, tokenId, ExpiresAt: expiresAt);
