@@ -46,8 +46,10 @@ trap 'exit 143' TERM
 
 install_packages
 make_run_dir pi-test
-# fsync off: a crashed test cluster is thrown away anyway.
-start_postgres pi_test -c fsync=off -c synchronous_commit=off -c full_page_writes=off
+# fsync off: a crashed test cluster is thrown away anyway. max_connections above the default 100: every store a test
+# opens keeps its own Npgsql pool (idle connections count), and the suites that run two vault replicas, listeners and
+# 64 concurrent callers came within a few connections of 100 ("too many clients already").
+start_postgres pi_test -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300
 start_softhsm "$token_label"
 
 # pg_ctl on this cluster as its owner, for tests that restart the server under load (PI_TEST_PG_CTL restart).
