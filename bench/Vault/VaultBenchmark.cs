@@ -167,7 +167,13 @@ internal static class VaultBenchmark
 
             Console.WriteLine(FormattableString.Invariant($"20-value Tokenize latency, {LatencyCallers} concurrent callers, {LatencyCalls:N0} calls:"));
             var latencyNew = await MeasureAsync("new values", LatencyCallers, TimeSpan.FromMinutes(10), LatencyCalls, _ => TokenizeNewAsync(LatencyBatchSize)).ConfigureAwait(false);
-            var latencyRepeat = await MeasureAsync("repeat values", LatencyCallers, TimeSpan.FromMinutes(10), LatencyCalls, _ => TokenizeRepeatAsync(LatencyBatchSize)).ConfigureAwait(false);
+
+            // The new-values phase has just added 160,000 values, more than the default token cache holds, so the cache
+            // has cleared itself: the first repeat calls refill it from the database. Measured both ways: cold (those
+            // refills included) and, after 2 s more of the same calls, warm (the steady state of a repeating workload).
+            var latencyRepeatCold = await MeasureAsync("repeat values, cold cache", LatencyCallers, TimeSpan.FromMinutes(10), LatencyCalls, _ => TokenizeRepeatAsync(LatencyBatchSize)).ConfigureAwait(false);
+            await MeasureAsync("warm-up", LatencyCallers, TimeSpan.FromSeconds(2), long.MaxValue, _ => TokenizeRepeatAsync(LatencyBatchSize), print: false).ConfigureAwait(false);
+            var latencyRepeat = await MeasureAsync("repeat values, warm cache", LatencyCallers, TimeSpan.FromMinutes(10), LatencyCalls, _ => TokenizeRepeatAsync(LatencyBatchSize)).ConfigureAwait(false);
 
             var wrong = Interlocked.Read(ref _wrong);
             Console.WriteLine(wrong == 0
@@ -183,7 +189,8 @@ internal static class VaultBenchmark
                 Throughput("Tokenize repeat values/s (batches of 100)", repeat, RepeatTarget),
                 Throughput("Detokenize values/s (batches of 100)", detokenize, DetokenizeTarget),
                 Latency("20-value Tokenize p99, 16 callers, new values", latencyNew),
-                Latency("20-value Tokenize p99, 16 callers, repeat values", latencyRepeat),
+                Latency("20-value Tokenize p99, 16 callers, repeat values, cold cache", latencyRepeatCold),
+                Latency("20-value Tokenize p99, 16 callers, repeat values, warm cache", latencyRepeat),
             };
 
             Console.WriteLine("| Figure | Measured | Target | |");
