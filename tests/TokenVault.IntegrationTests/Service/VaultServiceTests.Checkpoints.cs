@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using NUnit.Framework;
 using PrivateInference.TokenVault.Audit;
+using PrivateInference.TokenVault.Keys;
 using PrivateInference.TokenVault.Storage;
 
 namespace PrivateInference.TokenVault.IntegrationTests.Service;
@@ -97,6 +98,30 @@ public abstract partial class VaultServiceTests
         Assert.That((verification.IsIntact, verification.CheckpointsVerified), Is.EqualTo((true, 0)), "the chain itself is intact; no checkpoint vouches for it");
         var record = (await ChainAsync(tenantId))[^1];
         Assert.That((record.Outcome, record.DetailJson), Is.EqualTo(("broken", """{"intact":true,"invalid_checkpoints":2,"records":""" + verification.Verified + "}")));
+    }
+
+    [Test]
+    public async Task A_checkpoint_and_a_verify_refused_because_the_signing_keys_cannot_be_listed_leave_one_refusal_record_each()
+    {
+        var tenantId = await NewTenantAsync();
+        await TokenizeAsync(tenantId, "PAN", Canary.Pan());
+        await Vault.Audit.CheckpointAsync(Auditor, tenantId);
+        var kek = new FaultyKek(Backend.Kek);
+        await using var replica = await Backend.OpenReplicaAsync(kek: kek);
+        kek.FailWhen((method, _) => method == nameof(IKekProvider.GetAuditSigningKeys));
+        var before = (await ChainAsync(tenantId)).Count;
+
+        var checkpoint = Refusal(() => replica.Audit.CheckpointAsync(Auditor, tenantId));
+        var verify = Refusal(() => replica.Audit.VerifyAsync(Auditor, tenantId));
+
+        Assert.That((checkpoint.Kind, checkpoint.Reason, verify.Kind, verify.Reason), Is.EqualTo((VaultErrorKind.Unavailable, "provider_unavailable", VaultErrorKind.Unavailable, "provider_unavailable")));
+        var appended = await AppendedAsync(tenantId, before);
+        Assert.That(appended.Count(r => r.Action == AuditQueries.CheckpointAction), Is.EqualTo(1), "the refused checkpoint is recorded once");
+        Assert.That(appended.Select(r => (r.Actor, r.Action, r.Outcome)), Is.EqualTo(new[]
+        {
+            (Auditor.Subject, AuditQueries.CheckpointAction, "refused:provider_unavailable"),
+            (Auditor.Subject, "audit.verify", "refused:provider_unavailable"),
+        }));
     }
 
     private static byte[] PublicKey(string pem)
