@@ -46,20 +46,36 @@ public sealed class AuditQueries
     /// <remarks>Then against every stored signed checkpoint whose signature verifies under the audit signing key: the
     /// chain must hold the signed hash at the signed seq. That catches a tail rewritten with recomputed hashes and head,
     /// which the chain and the head alone cannot; checkpoints whose signature does not verify are reported as invalid.</remarks>
+    /// <remarks>And the checkpoints the chain records against the stored ones: a checkpoint that an "ok"
+    /// <c>audit.checkpoint</c> record names and the store no longer holds was deleted (a break,
+    /// <see cref="AuditBreak.CheckpointMissing"/>); a stored one no record names is reported, not a break. A failure
+    /// (provider or store unavailable) is recorded once, as this call's refusal.</remarks>
     public async Task<AuditVerification> VerifyAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default)
     {
         const string Action = "audit.verify";
         await AuthorizeAsync(caller, tenantId, Action).ConfigureAwait(false);
         try
         {
-            var (valid, invalid, unknown) = await SignedCheckpointsAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            // The head before the checkpoints: every record up to the head was written after the checkpoint it names was stored.
             var head = await TenantKeyring.Stored(() => _store.GetAuditHeadAsync(tenantId, cancellationToken)).ConfigureAwait(false);
-            var result = await AuditVerifier.VerifyAsync(TenantKeyring.Stored(_store.ReadAuditAsync(tenantId, 1, cancellationToken), cancellationToken), null, head, valid, cancellationToken).ConfigureAwait(false);
+            var (valid, invalid, unknown) = await SignedCheckpointsAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            long[] stored = [.. valid.Select(c => c.Seq), .. invalid, .. unknown];
+            var result = await AuditVerifier.VerifyAsync(TenantKeyring.Stored(_store.ReadAuditAsync(tenantId, 1, cancellationToken), cancellationToken), null, head, valid, stored, cancellationToken).ConfigureAwait(false);
             result = result with { CheckpointsVerified = valid.Count, InvalidCheckpoints = invalid, UnknownKeyCheckpoints = unknown };
             var detail = new AuditDetail().Add("records", result.Verified).Add("intact", result.IsIntact);
             if (valid.Count > 0)
             {
                 detail.Add("checkpoints", valid.Count);
+            }
+
+            if (result.MissingCheckpoints.Count > 0)
+            {
+                detail.Add("missing_checkpoints", result.MissingCheckpoints.Count);
+            }
+
+            if (result.UnrecordedCheckpoints.Count > 0)
+            {
+                detail.Add("unrecorded_checkpoints", result.UnrecordedCheckpoints.Count);
             }
 
             if (invalid.Count > 0)
