@@ -188,6 +188,24 @@ internal sealed class CallTrace
 
     public long StoreTicks { get; private set; }
 
+    /// <summary>When the call's audit record span started (a Tokenize has one; see <see cref="AuditRecordTimer"/>).</summary>
+    public long AuditRecordStart { get; private set; }
+
+    public long AuditRecordEnd { get; private set; }
+
+    public long AuditRecordTicks { get; private set; }
+
+    public void AddAuditRecord(long start, long end)
+    {
+        if (AuditRecordTicks == 0)
+        {
+            AuditRecordStart = start;
+        }
+
+        AuditRecordEnd = end;
+        AuditRecordTicks += end - start;
+    }
+
     public void AddStoreCall(long start, long end)
     {
         if (StoreTicks == 0 && FirstStoreStart == 0)

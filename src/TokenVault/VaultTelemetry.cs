@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Grpc.Core;
 using PrivateInference.Telemetry;
@@ -12,11 +13,19 @@ internal static class VaultTelemetry
     /// <summary>The source, the meter and the per-call instruments.</summary>
     public static readonly ServiceTelemetry Service = new("PrivateInference.TokenVault", "pi.vault", "TokenVault");
 
+    /// <summary>The name of the span around a Tokenize's audit record: its write and the wait for its group commit.</summary>
+    public const string AuditRecordSpan = "TokenVault.AuditRecord";
+
     private static readonly Counter<long> Values = Service.Meter.CreateCounter<long>(
         "pi.vault.values", "{value}", "Values tokenized (items of a batch) and revealed (tokens found), by method and entity type");
 
     private static readonly Histogram<long> BatchSize = Service.Meter.CreateHistogram<long>(
         "pi.vault.batch.size", "{item}", "Items per Tokenize and tokens per Detokenize call, by method");
+
+    /// <summary>Starts the span around a Tokenize's audit record (null when nobody listens), so a trace or the vault
+    /// benchmark tells the group commit's wait from the sealing around it. It carries no tag: the call's own span has
+    /// the tenant and the counts.</summary>
+    public static Activity? AuditRecord() => Service.Source.StartActivity(AuditRecordSpan, ActivityKind.Internal);
 
     /// <summary>A Tokenize that succeeded: its batch size and values per type (validated types only).</summary>
     public static void Tokenized(ServerCallContext context, IEnumerable<string> entityTypes, int batchSize) =>

@@ -97,7 +97,7 @@ internal static class AuditCommand
     private static Command Verify()
     {
         var tenant = new Option<string?>("--tenant") { Description = "Tenant whose chain to verify (\"_system\" for refusals without a tenant); default: every chain" };
-        var command = new Command("verify", "Check the hash chain; exit 1 and name the first bad record when it was edited, deleted or reordered; name the key changes whose outcome is unknown") { tenant };
+        var command = new Command("verify", "Check the hash chain; exit 1 and name the first bad record when it was edited, deleted or reordered, or the signed checkpoints it records that were deleted; name the key changes whose outcome is unknown") { tenant };
         command.SetAction((parse, _) => VaultSession.RunAsync("audit verify", async session =>
         {
             var chains = parse.GetValue(tenant) is { } one ? [one] : await session.Runtime.Audit.ListChainsAsync(session.Caller).ConfigureAwait(false);
@@ -111,9 +111,20 @@ internal static class AuditCommand
                 }
                 else
                 {
-                    Terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{chain}: BROKEN at seq {result.BrokenAtSeq}: record {AuditProblems.Name(result.Break!.Value)} ({result.Verified} records verified before it)"));
+                    if (result.Break != AuditBreak.CheckpointMissing)
+                    {
+                        Terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{chain}: BROKEN at seq {result.BrokenAtSeq}: record {AuditProblems.Name(result.Break!.Value)} ({result.Verified} records verified before it)"));
+                    }
+
                     exit = Broken;
+                }
+
+                if (result.MissingCheckpoints.Count > 0)
+                {
+                    // A break of its own, found after every record verified: the MISSING line is the chain's verdict.
+                    Terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{chain}: MISSING the signed checkpoint(s) at seq {string.Join(", ", result.MissingCheckpoints)}: recorded on the chain as stored, no longer in the vault (deleted)"));
                 }
 
                 if (result.OutcomeUnknown.Count > 0)
@@ -138,6 +149,12 @@ internal static class AuditCommand
                     Terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{chain}: UNKNOWN signing key version on the checkpoint(s) at seq {string.Join(", ", result.UnknownKeyCheckpoints)} (no key to check them)"));
                     exit = Broken;
+                }
+
+                if (result.UnrecordedCheckpoints.Count > 0)
+                {
+                    Terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{chain}: no checkpoint record names the stored checkpoint(s) at seq {string.Join(", ", result.UnrecordedCheckpoints)} (its record failed after it was stored, or a forged row: see its signature)"));
                 }
             }
 

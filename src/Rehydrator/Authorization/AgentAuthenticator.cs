@@ -1,7 +1,9 @@
+using System.Collections.ObjectModel;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using PrivateInference.Cryptography;
 
 namespace PrivateInference.Rehydrator.Authorization;
 
@@ -14,6 +16,11 @@ namespace PrivateInference.Rehydrator.Authorization;
 /// and authorized by the engine.</para>
 /// <para>Refusals are <see cref="RehydrationException"/>s of kind UNAUTHENTICATED with fixed messages: never the token,
 /// never a claim's content.</para>
+/// <para>A token that passed is remembered (<see cref="VerifiedTokenCache{T}"/>, one per authenticator: keyed by the
+/// token's SHA-256, until its expiry plus the clock skew, at most 5 minutes), so an agent that presents the same token on
+/// every request pays the signature check once. <c>exp</c> and <c>nbf</c> are checked on every call against the injected
+/// clock, cached or not, so a cached token is refused exactly as an uncached one; refusals are never cached. The options
+/// are copied at construction: changing the options object later changes neither the rules nor what was cached.</para>
 /// </remarks>
 public sealed partial class AgentAuthenticator
 {
@@ -24,8 +31,12 @@ public sealed partial class AgentAuthenticator
 
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters _parameters;
-    private readonly AgentIdentityOptions _options;
+    private readonly string _tenantClaim;
+    private readonly string _rolesClaim;
+    private readonly string _breakGlassClaim;
+    private readonly TimeSpan _clockSkew;
     private readonly TimeProvider _time;
+    private readonly VerifiedTokenCache<AuthenticatedAgent> _verified;
 
     /// <summary>Loads the identity provider's keys and fixes the rules.</summary>
     /// <exception cref="InvalidOperationException">The options name no JWKS file, issuer or audience, or the JWKS file cannot
@@ -43,7 +54,7 @@ public sealed partial class AgentAuthenticator
             throw new InvalidOperationException("The agent identity options need the names of the tenant, roles and break-glass claims.");
         }
 
-        _options = options;
+        (_tenantClaim, _rolesClaim, _breakGlassClaim, _clockSkew) = (options.TenantClaim, options.RolesClaim, options.BreakGlassClaim, options.ClockSkew);
         _parameters = new TokenValidationParameters
         {
             ValidIssuer = options.Issuer,
@@ -57,7 +68,11 @@ public sealed partial class AgentAuthenticator
             ValidateLifetime = false,
         };
         _time = timeProvider ?? TimeProvider.System;
+        _verified = new VerifiedTokenCache<AuthenticatedAgent>(_time, _clockSkew);
     }
+
+    /// <summary>How many verified tokens are remembered (tests).</summary>
+    internal int CachedCount => _verified.Count;
 
     /// <summary>The token of an <c>authorization</c> header value <c>Bearer …</c>, or null.</summary>
     public static string? BearerToken(string? authorizationHeader) =>
@@ -80,6 +95,12 @@ public sealed partial class AgentAuthenticator
             throw Refused("The agent token is not valid.", "invalid_token");
         }
 
+        if (_verified.TryGet(token, out var known, out var knownLifetime))
+        {
+            CheckLifetime(knownLifetime);
+            return known;
+        }
+
         var result = await _handler.ValidateTokenAsync(token, _parameters).ConfigureAwait(false);
         if (!result.IsValid)
         {
@@ -94,7 +115,13 @@ public sealed partial class AgentAuthenticator
         }
 
         var jwt = (JsonWebToken)result.SecurityToken;
-        CheckLifetime(jwt);
+        if (!jwt.TryGetPayloadValue<long>("exp", out _))
+        {
+            throw Refused("The agent token has no expiry (exp).", "invalid_token");
+        }
+
+        var lifetime = new TokenLifetime(jwt.TryGetPayloadValue<long>("nbf", out _) ? new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero) : null, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
+        CheckLifetime(lifetime);
         using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
         var claims = payload.RootElement;
         var subject = StringClaim(claims, "sub");
@@ -103,14 +130,16 @@ public sealed partial class AgentAuthenticator
             throw Refused("The agent token has no valid subject (sub).", "invalid_subject");
         }
 
-        var tenant = StringClaim(claims, _options.TenantClaim);
+        var tenant = StringClaim(claims, _tenantClaim);
         if (tenant is null || !TenantIdPattern().IsMatch(tenant))
         {
             throw Refused("The agent token has no valid tenant claim.", "invalid_tenant_claim");
         }
 
-        BreakGlassGrant? grant = claims.TryGetProperty(_options.BreakGlassClaim, out var breakGlass) ? BreakGlassGrant.Read(breakGlass) : null;
-        return new AuthenticatedAgent(subject, tenant, Roles(claims), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), grant);
+        BreakGlassGrant? grant = claims.TryGetProperty(_breakGlassClaim, out var breakGlass) ? BreakGlassGrant.Read(breakGlass) : null;
+        var agent = new AuthenticatedAgent(subject, tenant, Roles(claims), lifetime.Expires, grant);
+        _verified.Add(token, agent, lifetime);
+        return agent;
     }
 
     /// <summary>The tenant claim of a token whose signature was NOT checked, if it has a tenant ID's shape: only to route
@@ -127,7 +156,7 @@ public sealed partial class AgentAuthenticator
         {
             var jwt = new JsonWebToken(token);
             using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
-            var tenant = StringClaim(payload.RootElement, _options.TenantClaim);
+            var tenant = StringClaim(payload.RootElement, _tenantClaim);
             return tenant is not null && TenantIdPattern().IsMatch(tenant) ? tenant : null;
         }
         catch (Exception ex) when (ex is ArgumentException or JsonException or FormatException or SecurityTokenException)
@@ -139,40 +168,33 @@ public sealed partial class AgentAuthenticator
     /// <summary>Whether <paramref name="tenantId"/> has the vault's tenant ID shape.</summary>
     public static bool IsValidTenantId(string? tenantId) => tenantId is not null && TenantIdPattern().IsMatch(tenantId);
 
-    private void CheckLifetime(JsonWebToken jwt)
+    private void CheckLifetime(TokenLifetime lifetime)
     {
-        if (!jwt.TryGetPayloadValue<long>("exp", out _))
+        switch (lifetime.At(_time.GetUtcNow(), _clockSkew))
         {
-            throw Refused("The agent token has no expiry (exp).", "invalid_token");
-        }
-
-        var now = _time.GetUtcNow().UtcDateTime;
-        if (now - _options.ClockSkew >= jwt.ValidTo)
-        {
-            throw Refused("The agent token has expired.", "token_expired");
-        }
-
-        if (jwt.TryGetPayloadValue<long>("nbf", out _) && now + _options.ClockSkew < jwt.ValidFrom)
-        {
-            throw Refused("The agent token is not valid yet.", "token_not_yet_valid");
+            case TokenLifetimeCheck.Expired:
+                throw Refused("The agent token has expired.", "token_expired");
+            case TokenLifetimeCheck.NotYetValid:
+                throw Refused("The agent token is not valid yet.", "token_not_yet_valid");
         }
     }
 
-    private List<string> Roles(JsonElement claims)
+    /// <summary>The roles claim's strings, read-only: the agent may be answered from the cache to every later call.</summary>
+    private ReadOnlyCollection<string> Roles(JsonElement claims)
     {
-        if (!claims.TryGetProperty(_options.RolesClaim, out var roles))
+        if (!claims.TryGetProperty(_rolesClaim, out var roles))
         {
-            return [];
+            return ReadOnlyCollection<string>.Empty;
         }
 
         if (roles.ValueKind == JsonValueKind.String)
         {
-            return [roles.GetString()!];
+            return new[] { roles.GetString()! }.AsReadOnly();
         }
 
         if (roles.ValueKind != JsonValueKind.Array)
         {
-            return [];
+            return ReadOnlyCollection<string>.Empty;
         }
 
         var names = new List<string>();
@@ -184,7 +206,7 @@ public sealed partial class AgentAuthenticator
             }
         }
 
-        return names;
+        return names.AsReadOnly();
     }
 
     private static string? StringClaim(JsonElement claims, string name) =>

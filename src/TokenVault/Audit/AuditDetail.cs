@@ -76,4 +76,24 @@ internal sealed class AuditDetail
     }
 
     public override string ToString() => ToJson();
+
+    /// <summary>The whole-number field <paramref name="name"/> of a stored detail, or null when it has none (or is not
+    /// JSON: the chain hash covers the detail as text, so a detail that does not parse names nothing).</summary>
+    public static long? Number(string detailJson, string name)
+    {
+        try
+        {
+            using var detail = JsonDocument.Parse(detailJson);
+            return detail.RootElement.ValueKind == JsonValueKind.Object
+                && detail.RootElement.TryGetProperty(name, out var field)
+                && field.ValueKind == JsonValueKind.Number
+                && field.TryGetInt64(out var value)
+                ? value
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

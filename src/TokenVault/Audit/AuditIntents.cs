@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PrivateInference.TokenVault.Storage;
 
 namespace PrivateInference.TokenVault.Audit;
@@ -52,28 +51,9 @@ public sealed class AuditIntents
         {
             _open.Add(record.Seq);
         }
-        else if (_open.Count > 0 && record.DetailJson.Contains(IntentSeqMarker, StringComparison.Ordinal) && IntentOf(record.DetailJson) is { } intent)
+        else if (_open.Count > 0 && record.DetailJson.Contains(IntentSeqMarker, StringComparison.Ordinal) && AuditDetail.Number(record.DetailJson, AuditOutcome.IntentSeq) is { } intent)
         {
             _open.Remove(intent);
-        }
-    }
-
-    private static long? IntentOf(string detailJson)
-    {
-        try
-        {
-            using var detail = JsonDocument.Parse(detailJson);
-            return detail.RootElement.ValueKind == JsonValueKind.Object
-                && detail.RootElement.TryGetProperty(AuditOutcome.IntentSeq, out var seq)
-                && seq.ValueKind == JsonValueKind.Number
-                && seq.TryGetInt64(out var value)
-                ? value
-                : null;
-        }
-        catch (JsonException)
-        {
-            // The chain hash covers the detail as text; a detail that is not JSON pairs with nothing.
-            return null;
         }
     }
 }

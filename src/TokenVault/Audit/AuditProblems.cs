@@ -12,6 +12,7 @@ public static class AuditProblems
         AuditBreak.OtherTenant => "foreign-record",
         AuditBreak.HeadMismatch => "replaced",
         AuditBreak.SignedCheckpointMismatch => "rewritten (differs from a signed checkpoint)",
+        AuditBreak.CheckpointMissing => "names a signed checkpoint that was deleted",
         _ => kind.ToString(),
     };
 }

@@ -46,42 +46,67 @@ public sealed class AuditQueries
     /// <remarks>Then against every stored signed checkpoint whose signature verifies under the audit signing key: the
     /// chain must hold the signed hash at the signed seq. That catches a tail rewritten with recomputed hashes and head,
     /// which the chain and the head alone cannot; checkpoints whose signature does not verify are reported as invalid.</remarks>
+    /// <remarks>And the checkpoints the chain records against the stored ones: a checkpoint that an "ok"
+    /// <c>audit.checkpoint</c> record names and the store no longer holds was deleted (a break,
+    /// <see cref="AuditBreak.CheckpointMissing"/>); a stored one no record names is reported, not a break. A failure
+    /// (provider or store unavailable) is recorded once, as this call's refusal.</remarks>
     public async Task<AuditVerification> VerifyAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default)
     {
-        await AuthorizeAsync(caller, tenantId, "audit.verify").ConfigureAwait(false);
-        var (valid, invalid, unknown) = await SignedCheckpointsAsync(caller, tenantId, "audit.verify", cancellationToken).ConfigureAwait(false);
-        var head = await TenantKeyring.Stored(() => _store.GetAuditHeadAsync(tenantId, cancellationToken)).ConfigureAwait(false);
-        var result = await AuditVerifier.VerifyAsync(TenantKeyring.Stored(_store.ReadAuditAsync(tenantId, 1, cancellationToken), cancellationToken), null, head, valid, cancellationToken).ConfigureAwait(false);
-        result = result with { CheckpointsVerified = valid.Count, InvalidCheckpoints = invalid, UnknownKeyCheckpoints = unknown };
-        var detail = new AuditDetail().Add("records", result.Verified).Add("intact", result.IsIntact);
-        if (valid.Count > 0)
+        const string Action = "audit.verify";
+        await AuthorizeAsync(caller, tenantId, Action).ConfigureAwait(false);
+        try
         {
-            detail.Add("checkpoints", valid.Count);
-        }
+            // The head before the checkpoints: every record up to the head was written after the checkpoint it names was stored.
+            var head = await TenantKeyring.Stored(() => _store.GetAuditHeadAsync(tenantId, cancellationToken)).ConfigureAwait(false);
+            var (valid, invalid, unknown) = await SignedCheckpointsAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            long[] stored = [.. valid.Select(c => c.Seq), .. invalid, .. unknown];
+            var result = await AuditVerifier.VerifyAsync(TenantKeyring.Stored(_store.ReadAuditAsync(tenantId, 1, cancellationToken), cancellationToken), null, head, valid, stored, cancellationToken).ConfigureAwait(false);
+            result = result with { CheckpointsVerified = valid.Count, InvalidCheckpoints = invalid, UnknownKeyCheckpoints = unknown };
+            var detail = new AuditDetail().Add("records", result.Verified).Add("intact", result.IsIntact);
+            if (valid.Count > 0)
+            {
+                detail.Add("checkpoints", valid.Count);
+            }
 
-        if (invalid.Count > 0)
+            if (result.MissingCheckpoints.Count > 0)
+            {
+                detail.Add("missing_checkpoints", result.MissingCheckpoints.Count);
+            }
+
+            if (result.UnrecordedCheckpoints.Count > 0)
+            {
+                detail.Add("unrecorded_checkpoints", result.UnrecordedCheckpoints.Count);
+            }
+
+            if (invalid.Count > 0)
+            {
+                detail.Add("invalid_checkpoints", invalid.Count);
+            }
+
+            if (unknown.Count > 0)
+            {
+                detail.Add("unknown_key_checkpoints", unknown.Count);
+            }
+
+            if (!result.IsIntact)
+            {
+                detail.Add("broken_at_seq", result.BrokenAtSeq ?? 0).Add("break", result.Break.ToString()!);
+            }
+
+            if (result.OutcomeUnknown.Count > 0)
+            {
+                detail.Add("outcome_unknown", result.OutcomeUnknown.Count);
+            }
+
+            // Recorded on the chain it checked, after checking it, so the check itself never breaks what it read.
+            await _trail.WriteAsync(tenantId, caller, Action, result.IsIntact && invalid.Count == 0 && unknown.Count == 0 ? "ok" : "broken", detail).ConfigureAwait(false);
+            return result;
+        }
+        catch (VaultException ex) when (Recordable(ex))
         {
-            detail.Add("invalid_checkpoints", invalid.Count);
+            await _trail.WriteRefusalAsync(tenantId, caller, Action, ex, new AuditDetail()).ConfigureAwait(false);
+            throw;
         }
-
-        if (unknown.Count > 0)
-        {
-            detail.Add("unknown_key_checkpoints", unknown.Count);
-        }
-
-        if (!result.IsIntact)
-        {
-            detail.Add("broken_at_seq", result.BrokenAtSeq ?? 0).Add("break", result.Break.ToString()!);
-        }
-
-        if (result.OutcomeUnknown.Count > 0)
-        {
-            detail.Add("outcome_unknown", result.OutcomeUnknown.Count);
-        }
-
-        // Recorded on the chain it checked, after checking it, so the check itself never breaks what it read.
-        await _trail.WriteAsync(tenantId, caller, "audit.verify", result.IsIntact && invalid.Count == 0 && unknown.Count == 0 ? "ok" : "broken", detail).ConfigureAwait(false);
-        return result;
     }
 
     /// <summary>Signs the tenant's chain head as it is now with the newest audit signing key version and stores the
@@ -107,7 +132,7 @@ public sealed class AuditQueries
     {
         try
         {
-            var (valid, _, _) = await SignedCheckpointsAsync(caller, tenantId, CheckpointAction, cancellationToken).ConfigureAwait(false);
+            var (valid, _, _) = await SignedCheckpointsAsync(tenantId, cancellationToken).ConfigureAwait(false);
             var from = valid.Count == 0 ? AuditCheckpoint.Genesis : valid[^1];
             var head = await TenantKeyring.Stored(() => _store.GetAuditHeadAsync(tenantId, cancellationToken)).ConfigureAwait(false);
             var check = await AuditVerifier.VerifyAsync(TenantKeyring.Stored(_store.ReadAuditAsync(tenantId, from.Seq + 1, cancellationToken), cancellationToken), from, head, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -145,7 +170,7 @@ public sealed class AuditQueries
             await _trail.WriteAsync(tenantId, caller, CheckpointAction, "ok", detail).ConfigureAwait(false);
             return checkpoint;
         }
-        catch (VaultException ex) when (ex.Kind != VaultErrorKind.Unavailable || ex.Reason != "audit_unavailable")
+        catch (VaultException ex) when (Recordable(ex))
         {
             await _trail.WriteRefusalAsync(tenantId, caller, CheckpointAction, ex, new AuditDetail()).ConfigureAwait(false);
             throw;
@@ -230,8 +255,9 @@ public sealed class AuditQueries
 
     /// <summary>The tenant's stored checkpoints split by the audit signing key version each names: the ones whose signature
     /// verifies under that version's public key as (seq, hash) in seq order, the seqs of those whose does not, and the
-    /// seqs of those naming a version the provider does not know.</summary>
-    private async Task<(List<AuditCheckpoint> Valid, List<long> Invalid, List<long> UnknownKey)> SignedCheckpointsAsync(Caller caller, string tenantId, string action, CancellationToken cancellationToken)
+    /// seqs of those naming a version the provider does not know. Records nothing: an unavailable provider
+    /// (UNAVAILABLE, <c>provider_unavailable</c>) is recorded by the operation that asked, as its one refusal.</summary>
+    private async Task<(List<AuditCheckpoint> Valid, List<long> Invalid, List<long> UnknownKey)> SignedCheckpointsAsync(string tenantId, CancellationToken cancellationToken)
     {
         var stored = await TenantKeyring.Stored(() => _store.GetAuditCheckpointsAsync(tenantId, cancellationToken)).ConfigureAwait(false);
         var valid = new List<AuditCheckpoint>();
@@ -242,17 +268,8 @@ public sealed class AuditQueries
             return (valid, invalid, unknown);
         }
 
-        Dictionary<int, byte[]> publicKeys;
-        try
-        {
-            publicKeys = Provider(_kek.GetAuditSigningKeys).ToDictionary(k => k.Version, k => k.PublicKey);
-        }
-        catch (VaultException ex)
-        {
-            await _trail.WriteRefusalAsync(tenantId, caller, action, ex, new AuditDetail()).ConfigureAwait(false);
-            throw;
-        }
-
+        // A provider failure is the caller's refusal to record, once, with the rest of its operation's.
+        var publicKeys = Provider(_kek.GetAuditSigningKeys).ToDictionary(k => k.Version, k => k.PublicKey);
         foreach (var checkpoint in stored)
         {
             if (!publicKeys.TryGetValue(checkpoint.KeyVersion, out var publicKey))
@@ -271,6 +288,10 @@ public sealed class AuditQueries
 
         return (valid, invalid, unknown);
     }
+
+    /// <summary>Whether a failed verify or checkpoint is recorded as its refusal: always, except when the trail itself
+    /// failed (nothing more can be written).</summary>
+    private static bool Recordable(VaultException ex) => ex.Kind != VaultErrorKind.Unavailable || ex.Reason != "audit_unavailable";
 
     private static VaultException Unavailable(KeyUnavailableException ex) =>
         new(VaultErrorKind.Unavailable, "The audit signing key is unavailable.", "provider_unavailable", ex);

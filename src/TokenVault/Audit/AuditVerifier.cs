@@ -29,6 +29,11 @@ public enum AuditBreak
     /// <summary>The record at a signed checkpoint's seq is not the record the checkpoint signed (or the chain stops
     /// before it): the chain was rewritten up to there, its hashes and head recomputed.</summary>
     SignedCheckpointMismatch = 7,
+
+    /// <summary>The record names a checkpoint it says was stored (an "ok" <c>audit.checkpoint</c>) that the store no longer
+    /// holds: the checkpoint was deleted, perhaps to hide a chain rewritten up to it. Found after the whole chain
+    /// verified; the break's seq is the first such record's.</summary>
+    CheckpointMissing = 8,
 }
 
 /// <summary>A known-good point of a chain to verify from: the last record already checked (or signed).</summary>
@@ -63,20 +68,31 @@ public sealed record AuditVerification(long Verified, long? BrokenAtSeq, AuditBr
     /// to check them with (a forged row, or a key version lost from the provider). Not checked against the chain.</summary>
     public IReadOnlyList<long> UnknownKeyCheckpoints { get; init; } = [];
 
+    /// <summary>The seqs of checkpoints that "ok" <c>audit.checkpoint</c> records name and the store no longer holds
+    /// (<see cref="AuditBreak.CheckpointMissing"/>), in order. On a broken chain a record beyond the break is not seen.</summary>
+    public IReadOnlyList<long> MissingCheckpoints { get; init; } = [];
+
+    /// <summary>The seqs of stored checkpoints that no verified "ok" <c>audit.checkpoint</c> record names, in order. Not a
+    /// break: a checkpoint whose record could not be written after its row was stored, or one signed while the chain was
+    /// read, has none either; a forged row is caught by its signature (<see cref="InvalidCheckpoints"/>). On a broken
+    /// chain a record beyond the break is not seen.</summary>
+    public IReadOnlyList<long> UnrecordedCheckpoints { get; init; } = [];
+
     public bool Equals(AuditVerification? other) =>
         other is not null
         && Verified == other.Verified
         && BrokenAtSeq == other.BrokenAtSeq
         && Break == other.Break
-        && OutcomeUnknown.Count == other.OutcomeUnknown.Count
-        && OutcomeUnknown.Zip(other.OutcomeUnknown).All(seqs => seqs.First == seqs.Second)
+        && Same(OutcomeUnknown, other.OutcomeUnknown)
         && CheckpointsVerified == other.CheckpointsVerified
-        && InvalidCheckpoints.Count == other.InvalidCheckpoints.Count
-        && InvalidCheckpoints.Zip(other.InvalidCheckpoints).All(seqs => seqs.First == seqs.Second)
-        && UnknownKeyCheckpoints.Count == other.UnknownKeyCheckpoints.Count
-        && UnknownKeyCheckpoints.Zip(other.UnknownKeyCheckpoints).All(seqs => seqs.First == seqs.Second);
+        && Same(InvalidCheckpoints, other.InvalidCheckpoints)
+        && Same(UnknownKeyCheckpoints, other.UnknownKeyCheckpoints)
+        && Same(MissingCheckpoints, other.MissingCheckpoints)
+        && Same(UnrecordedCheckpoints, other.UnrecordedCheckpoints);
 
     public override int GetHashCode() => HashCode.Combine(Verified, BrokenAtSeq, Break, OutcomeUnknown.Count);
+
+    private static bool Same(IReadOnlyList<long> a, IReadOnlyList<long> b) => a.Count == b.Count && a.Zip(b).All(seqs => seqs.First == seqs.Second);
 }
 
 /// <summary>Checks one tenant's audit records, in seq order, against <see cref="AuditChain"/>. Pure: no storage,
@@ -86,7 +102,8 @@ public sealed record AuditVerification(long Verified, long? BrokenAtSeq, AuditBr
 /// record's hash as prev_hash; the first one follows the <c>from</c> checkpoint (the genesis by default). Deleting the
 /// newest records leaves an intact shorter chain: only a known head reveals that. Given a <c>head</c> (the store's
 /// own, or better a signed checkpoint), the chain must reach its seq with its hash; records beyond it are verified too.
-/// Along the way it pairs key changes' intents with their outcomes and reports the intents left without one.
+/// Along the way it pairs key changes' intents with their outcomes and reports the intents left without one, and, given
+/// the seqs of the stored checkpoints, matches them against the checkpoints the chain's records say were stored.
 /// </remarks>
 public static class AuditVerifier
 {
@@ -107,10 +124,15 @@ public static class AuditVerifier
 
     /// <summary>Verifies the records as <see cref="Verify"/> does; the chain must also hold the hash of each of
     /// <paramref name="checkpoints"/> (signed checkpoints whose signature the caller verified) at its seq.</summary>
-    public static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<AuditRecord> records, AuditCheckpoint? from = null, AuditCheckpoint? head = null, IReadOnlyList<AuditCheckpoint>? checkpoints = null, CancellationToken cancellationToken = default)
+    /// <remarks>Given <paramref name="storedCheckpoints"/> (the seqs of every checkpoint the store holds, whatever its
+    /// signature), a checkpoint that an "ok" <c>audit.checkpoint</c> record up to <paramref name="head"/> names and that
+    /// is not among them is missing: a break. Records beyond the head are not held to it, since the stored checkpoints
+    /// are listed after the head is read and a record beyond it may name one stored since. Stored checkpoints that no
+    /// record names are reported, not a break.</remarks>
+    public static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<AuditRecord> records, AuditCheckpoint? from = null, AuditCheckpoint? head = null, IReadOnlyList<AuditCheckpoint>? checkpoints = null, IReadOnlyCollection<long>? storedCheckpoints = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var cursor = new Cursor(from ?? AuditCheckpoint.Genesis, head, checkpoints);
+        var cursor = new Cursor(from ?? AuditCheckpoint.Genesis, head, checkpoints, storedCheckpoints);
         await foreach (AuditRecord record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             if (cursor.Advance(record) is { } broken)
@@ -122,9 +144,12 @@ public static class AuditVerifier
         return cursor.End();
     }
 
-    private sealed class Cursor(AuditCheckpoint from, AuditCheckpoint? head, IReadOnlyList<AuditCheckpoint>? checkpoints = null)
+    private sealed class Cursor(AuditCheckpoint from, AuditCheckpoint? head, IReadOnlyList<AuditCheckpoint>? checkpoints = null, IReadOnlyCollection<long>? storedCheckpoints = null)
     {
         private readonly Dictionary<long, byte[]> _signed = (checkpoints ?? []).Where(c => c.Seq > from.Seq).ToDictionary(c => c.Seq, c => c.Hash);
+        private readonly HashSet<long>? _stored = storedCheckpoints is null ? null : [.. storedCheckpoints];
+        private readonly HashSet<long> _recorded = [];
+        private readonly SortedDictionary<long, long> _missing = []; // checkpoint seq → seq of the first record naming it
         private long _seq = from.Seq;
         private byte[] _hash = from.Hash;
         private string? _tenantId;
@@ -135,6 +160,7 @@ public static class AuditVerifier
         public AuditVerification End() =>
             _signed.Count > 0 && _seq < _signed.Keys.Max() ? Result(_seq + 1, AuditBreak.SignedCheckpointMismatch)
             : head is not null && _seq < head.Seq ? Result(_seq + 1, AuditBreak.SeqGap)
+            : _missing.Count > 0 ? Result(_missing.Values.Min(), AuditBreak.CheckpointMissing)
             : Result(null, null);
 
         /// <summary>Checks the next record; null when it is good.</summary>
@@ -162,11 +188,36 @@ public static class AuditVerifier
             _hash = record.Hash;
             _verified++;
             _intents.Add(record);
+            MatchCheckpoint(record);
             return null;
         }
 
+        /// <summary>Notes the checkpoint a verified "ok" checkpoint record names ("existing" ones too: another replica
+        /// stored that seq first), and whether the store still holds it.</summary>
+        private void MatchCheckpoint(AuditRecord record)
+        {
+            if (_stored is null
+                || record.Action != AuditQueries.CheckpointAction
+                || record.Outcome != "ok"
+                || AuditDetail.Number(record.DetailJson, "seq") is not { } named)
+            {
+                return;
+            }
+
+            _recorded.Add(named);
+            if ((head is null || record.Seq <= head.Seq) && !_stored.Contains(named))
+            {
+                _missing.TryAdd(named, record.Seq);
+            }
+        }
+
         private AuditVerification Result(long? brokenAtSeq, AuditBreak? kind) =>
-            new(_verified, brokenAtSeq, kind) { OutcomeUnknown = _intents.OutcomeUnknown };
+            new(_verified, brokenAtSeq, kind)
+            {
+                OutcomeUnknown = _intents.OutcomeUnknown,
+                MissingCheckpoints = [.. _missing.Keys],
+                UnrecordedCheckpoints = _stored is null ? [] : [.. _stored.Where(seq => !_recorded.Contains(seq)).Order()],
+            };
 
         private static bool HashesToItself(AuditRecord record)
         {

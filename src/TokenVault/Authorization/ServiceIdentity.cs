@@ -1,10 +1,7 @@
-using System.Buffers;
-using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using PrivateInference.Cryptography;
 
 namespace PrivateInference.TokenVault.Authorization;
 
@@ -134,28 +131,25 @@ public static class ServiceTokens
 
 /// <summary>Turns a bearer token into a <see cref="Caller"/>, or refuses it.</summary>
 /// <remarks>
-/// A token that passed is remembered until its own expiry (at most <see cref="CacheLifetime"/>), so a service that
-/// presents the same token on every call pays the ES256 verification once, not per call. The cache is keyed by the
-/// SHA-256 of the token, so it holds no credential and looks up nothing an attacker can time against a stored token;
-/// refusals are never cached (every one is verified, refused and audited again). The signing keys are read once at
-/// start-up, so a cached answer is the answer a fresh verification would give until the token expires.
+/// A token that passed is remembered (<see cref="VerifiedTokenCache{T}"/>, one per validator: keyed by the token's
+/// SHA-256, until its expiry plus the clock skew, at most 5 minutes), so a service that presents the same token on every
+/// call pays the ES256 verification once, not per call. Expiry and not-before are still checked on every call against
+/// the injected clock, cached or not; refusals are never cached (every one is verified, refused and audited again). The
+/// signing keys, issuer and audience are read once at construction, so a cached answer is the answer a fresh
+/// verification would give until the token expires.
 /// </remarks>
 public sealed class ServiceTokenValidator
 {
-    /// <summary>The longest a verified token is trusted without verifying it again.</summary>
-    public static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(5);
-
-    /// <summary>The most tokens remembered; a vault has a handful of callers, so more means churn and the cache starts over.</summary>
-    internal const int CacheCapacity = 256;
+    /// <summary>Tolerance for clocks that disagree, applied to <c>exp</c> and <c>nbf</c>.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters _parameters;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<TokenDigest, Verified> _verified = new();
+    private readonly VerifiedTokenCache<Caller> _verified;
 
-    /// <param name="options">Where the issuer's keys are and what tokens must say.</param>
-    /// <param name="time">The clock the cache's expiry is read from (tests); the system clock by default. The
-    /// verification itself reads the system clock.</param>
+    /// <param name="options">Where the issuer's keys are and what tokens must say; read here, once.</param>
+    /// <param name="time">The clock that expiry and not-before are checked against (tests); the system clock by default.</param>
     public ServiceTokenValidator(ServiceIdentityOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -165,6 +159,7 @@ public sealed class ServiceTokenValidator
         }
 
         _time = time ?? TimeProvider.System;
+        _verified = new VerifiedTokenCache<Caller>(_time, ClockSkew);
         var keys = new JsonWebKeySet(File.ReadAllText(options.JwksFile)).GetSigningKeys();
         _parameters = new TokenValidationParameters
         {
@@ -172,21 +167,17 @@ public sealed class ServiceTokenValidator
             ValidAudience = options.Audience,
             IssuerSigningKeys = keys,
             ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
-            RequireExpirationTime = true,
             RequireSignedTokens = true,
-            ValidateLifetime = true,
-            ClockSkew = TimeSpan.FromSeconds(30),
+            // Lifetime is checked below, against the injected clock (IdentityModel reads the system clock).
+            ValidateLifetime = false,
         };
     }
 
     /// <summary>How many verified tokens are remembered (tests).</summary>
     internal int CachedCount => _verified.Count;
 
-    /// <summary>Until when <paramref name="bearerToken"/> is trusted without verification; null if it is not remembered (tests).</summary>
-    internal DateTimeOffset? CachedUntil(string bearerToken) => _verified.TryGetValue(TokenDigest.Of(bearerToken), out var known) ? known.Until : null;
-
     /// <exception cref="VaultException">UNAUTHENTICATED when the token is missing, malformed, unsigned, signed
-    /// by an unknown key, expired, not yet valid, or for another issuer or audience.</exception>
+    /// by an unknown key, without expiry, expired, not yet valid, or for another issuer or audience.</exception>
     public async Task<Caller> ValidateAsync(string? bearerToken)
     {
         if (string.IsNullOrWhiteSpace(bearerToken))
@@ -194,17 +185,23 @@ public sealed class ServiceTokenValidator
             throw new VaultException(VaultErrorKind.Unauthenticated, "A service token is required.", "unauthenticated");
         }
 
-        var digest = TokenDigest.Of(bearerToken);
-        var now = _time.GetUtcNow();
-        if (_verified.TryGetValue(digest, out var known) && now < known.Until)
+        if (_verified.TryGet(bearerToken, out var known, out var knownLifetime))
         {
-            return known.Caller;
+            CheckLifetime(knownLifetime);
+            return known;
         }
 
         var result = await _handler.ValidateTokenAsync(bearerToken, _parameters).ConfigureAwait(false);
-        if (!result.IsValid || !result.Claims.TryGetValue("sub", out var sub) || sub is not string subject || subject.Length is 0 or > 128)
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt || !jwt.TryGetPayloadValue<long>("exp", out _))
         {
-            throw new VaultException(VaultErrorKind.Unauthenticated, "The service token is not valid.", "unauthenticated");
+            throw NotValid();
+        }
+
+        var lifetime = new TokenLifetime(jwt.TryGetPayloadValue<long>("nbf", out _) ? new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero) : null, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
+        CheckLifetime(lifetime);
+        if (!result.Claims.TryGetValue("sub", out var sub) || sub is not string subject || subject.Length is 0 or > 128)
+        {
+            throw NotValid();
         }
 
         var roles = VaultRoles.None;
@@ -226,68 +223,17 @@ public sealed class ServiceTokenValidator
         }
 
         var caller = new Caller(subject, roles);
-        Remember(digest, caller, result.SecurityToken.ValidTo, now);
+        _verified.Add(bearerToken, caller, lifetime);
         return caller;
     }
 
-    private void Remember(TokenDigest digest, Caller caller, DateTime validTo, DateTimeOffset now)
+    private void CheckLifetime(TokenLifetime lifetime)
     {
-        // Until the token's own expiry (without the clock skew the verification allows), and not longer than the cache lifetime.
-        var expires = new DateTimeOffset(DateTime.SpecifyKind(validTo, DateTimeKind.Utc));
-        var until = expires < now + CacheLifetime ? expires : now + CacheLifetime;
-        if (until <= now)
+        if (lifetime.At(_time.GetUtcNow(), ClockSkew) != TokenLifetimeCheck.Valid)
         {
-            _verified.TryRemove(digest, out _);
-            return;
+            throw NotValid();
         }
-
-        if (_verified.Count >= CacheCapacity)
-        {
-            // Expired entries go first; if every entry is live, the cache starts over rather than grow.
-            foreach (var (key, entry) in _verified)
-            {
-                if (entry.Until <= now)
-                {
-                    _verified.TryRemove(key, out _);
-                }
-            }
-
-            if (_verified.Count >= CacheCapacity)
-            {
-                _verified.Clear();
-            }
-        }
-
-        _verified[digest] = new Verified(caller, until);
     }
 
-    private sealed record Verified(Caller Caller, DateTimeOffset Until);
-
-    /// <summary>The SHA-256 of a token's UTF-8 bytes: the cache key, so the cache holds no token.</summary>
-    private readonly record struct TokenDigest(ulong A, ulong B, ulong C, ulong D)
-    {
-        public static TokenDigest Of(string token)
-        {
-            var maxBytes = Encoding.UTF8.GetMaxByteCount(token.Length);
-            var rented = maxBytes <= 4096 ? null : ArrayPool<byte>.Shared.Rent(maxBytes);
-            Span<byte> utf8 = rented ?? stackalloc byte[4096];
-            try
-            {
-                Span<byte> hash = stackalloc byte[32];
-                SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(token, utf8)], hash);
-                return new TokenDigest(
-                    BinaryPrimitives.ReadUInt64LittleEndian(hash),
-                    BinaryPrimitives.ReadUInt64LittleEndian(hash[8..]),
-                    BinaryPrimitives.ReadUInt64LittleEndian(hash[16..]),
-                    BinaryPrimitives.ReadUInt64LittleEndian(hash[24..]));
-            }
-            finally
-            {
-                if (rented is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(rented);
-                }
-            }
-        }
-    }
+    private static VaultException NotValid() => new(VaultErrorKind.Unauthenticated, "The service token is not valid.", "unauthenticated");
 }

@@ -21,6 +21,8 @@ internal sealed class AuditGrpcService(AuditQueries audit) : AuditService.AuditS
             CheckpointsVerified = result.CheckpointsVerified,
             InvalidCheckpointSeqs = { result.InvalidCheckpoints },
             UnknownKeyCheckpointSeqs = { result.UnknownKeyCheckpoints },
+            MissingCheckpointSeqs = { result.MissingCheckpoints },
+            UnrecordedCheckpointSeqs = { result.UnrecordedCheckpoints },
         };
     }
 

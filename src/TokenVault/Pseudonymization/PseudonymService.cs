@@ -93,7 +93,10 @@ public sealed partial class PseudonymService
                     detail.Add("surrogates", items.Count(i => VaultSurrogates.HasSurrogate(i.EntityType, i.Value)));
                 }
 
-                recordSeq = await _audit.WriteAsync(tenantId, caller, "tokenize", "ok", detail).ConfigureAwait(false);
+                using (VaultTelemetry.AuditRecord())
+                {
+                    recordSeq = await _audit.WriteAsync(tenantId, caller, "tokenize", "ok", detail).ConfigureAwait(false);
+                }
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (recordSeq is { } seq)

@@ -271,6 +271,84 @@ public sealed class AgentAuthenticatorTests
         });
     }
 
+    [Test]
+    public async Task A_token_presented_again_is_answered_from_the_cache_with_the_same_agent()
+    {
+        var token = _idp.Es256(AgentTokens.Claims(Now));
+
+        var first = await _authenticator.AuthenticateAsync(token);
+        var second = await _authenticator.AuthenticateAsync(token);
+
+        Assert.That((ReferenceEquals(second, first), _authenticator.CachedCount), Is.EqualTo((true, 1)));
+    }
+
+    [Test]
+    public async Task A_cached_token_past_its_expiry_is_refused_as_an_uncached_one_is()
+    {
+        var token = _idp.Es256(AgentTokens.Claims(Now, lifetime: TimeSpan.FromMinutes(1)));
+        await _authenticator.AuthenticateAsync(token);
+
+        _clock.Now = Now + TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(29);
+        var withinSkew = await _authenticator.AuthenticateAsync(token);
+        _clock.Now = Now + TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(30);
+
+        Assert.That(withinSkew.Subject, Is.EqualTo("agent-alice"));
+        await AssertRefused(token, "token_expired");
+        Assert.That(RefusalReason(new AgentAuthenticator(_idp.Options(), _clock), token), Is.EqualTo("token_expired"), "uncached: the same");
+    }
+
+    [Test]
+    public async Task A_cached_token_is_refused_before_its_not_before_as_an_uncached_one_is()
+    {
+        var token = _idp.Es256(AgentTokens.Claims(Now));
+        await _authenticator.AuthenticateAsync(token);
+
+        // The clock is set back while the entry is live: nbf is checked on the cached answer too.
+        _clock.Now = Now - TimeSpan.FromMinutes(5);
+
+        await AssertRefused(token, "token_not_yet_valid");
+        Assert.That(RefusalReason(new AgentAuthenticator(_idp.Options(), _clock), token), Is.EqualTo("token_not_yet_valid"), "uncached: the same");
+        Assert.That(_authenticator.CachedCount, Is.EqualTo(1), "the refusal came from the cached entry");
+    }
+
+    [Test]
+    public async Task A_cached_tokens_signature_on_a_changed_payload_never_hits()
+    {
+        var token = _idp.Es256(AgentTokens.Claims(Now));
+        await _authenticator.AuthenticateAsync(token);
+        var parts = token.Split('.');
+        var widened = parts[0] + "." + Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(System.Text.Json.JsonSerializer.Serialize(AgentTokens.Claims(Now, roles: new[] { "privacy-officer" }))) + "." + parts[2];
+
+        await AssertRefused(widened, "invalid_signature");
+        Assert.That(_authenticator.CachedCount, Is.EqualTo(1), "the refusal was not remembered");
+    }
+
+    [Test]
+    public async Task Changing_the_options_after_construction_changes_neither_the_rules_nor_what_was_cached()
+    {
+        var options = _idp.Options();
+        var authenticator = new AgentAuthenticator(options, _clock);
+        var token = _idp.Es256(AgentTokens.Claims(Now, lifetime: TimeSpan.FromMinutes(1)));
+        await authenticator.AuthenticateAsync(token);
+
+        options.TenantClaim = "org";
+        options.ClockSkew = TimeSpan.FromHours(1);
+        var cached = await authenticator.AuthenticateAsync(token);
+        var fresh = await authenticator.AuthenticateAsync(_idp.Es256(AgentTokens.Claims(Now, tenant: "globex")));
+        _clock.Now = Now + TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(30);
+
+        Assert.That((cached.TenantId, fresh.TenantId), Is.EqualTo(("acme", "globex")), "the tenant claim named at construction");
+        Assert.That(RefusalReason(authenticator, token), Is.EqualTo("token_expired"), "the skew given at construction");
+    }
+
+    /// <summary>The reason <paramref name="authenticator"/> refuses <paramref name="token"/> with (the test fails if it accepts it).</summary>
+    private static string RefusalReason(AgentAuthenticator authenticator, string token)
+    {
+        var refusal = Assert.ThrowsAsync<RehydrationException>(() => authenticator.AuthenticateAsync(token));
+        Assert.That(refusal!.Kind, Is.EqualTo(RehydrationErrorKind.Unauthenticated));
+        return refusal.Reason;
+    }
+
     private async Task AssertRefused(string? token, string? reason)
     {
         try

@@ -284,6 +284,21 @@ public sealed class PiVaultCommandTests
     }
 
     [Test]
+    public async Task Audit_verify_exits_1_and_prints_missing_for_a_checkpoint_deleted_from_the_sqlite_file()
+    {
+        var tokenize = await _pi.RunAsync(Embedded, [_canary.Person()], "tokenize", "--tenant", "lexcorp", "--type", "PERSON");
+        var checkpoint = await _pi.RunAsync(Embedded, null, "audit", "checkpoint", "--tenant", "lexcorp");
+        Assert.That(new[] { tokenize, checkpoint }.Select(r => r.ExitCode), Has.All.Zero, string.Join('\n', tokenize, checkpoint));
+        var seq = System.Text.Json.JsonDocument.Parse(checkpoint.Lines.Single()).RootElement.GetProperty("seq").GetInt64();
+
+        await TamperAsync("DELETE FROM audit_checkpoints WHERE tenant_id = 'lexcorp'");
+        var missing = await _pi.RunAsync(Embedded, null, "audit", "verify", "--tenant", "lexcorp");
+
+        Assert.That(missing.ExitCode, Is.EqualTo(1), missing.ToString());
+        Assert.That(missing.Lines, Is.EqualTo(new[] { $"lexcorp: MISSING the signed checkpoint(s) at seq {seq}: recorded on the chain as stored, no longer in the vault (deleted)" }), missing.ToString());
+    }
+
+    [Test]
     public async Task Audit_rotate_signing_key_makes_version_2_public_key_prints_both_and_verify_checks_old_and_new_checkpoints()
     {
         await _pi.RunAsync(Embedded, [_canary.Email()], "tokenize", "--tenant", "wayne", "--type", "EMAIL");

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using NUnit.Framework;
 using PrivateInference.TokenVault.Audit;
+using PrivateInference.TokenVault.Keys;
 using PrivateInference.TokenVault.Storage;
 
 namespace PrivateInference.TokenVault.IntegrationTests.Service;
@@ -77,9 +78,7 @@ public abstract partial class VaultServiceTests
     [Test]
     public async Task A_forged_or_altered_checkpoint_signature_is_reported_invalid()
     {
-        var tenantId = await NewTenantAsync();
-        await TokenizeAsync(tenantId, "PAN", Canary.Pan());
-        var genuine = await Vault.Audit.CheckpointAsync(Auditor, tenantId);
+        var (tenantId, genuine) = await CheckpointedTenantAsync();
         var head = await Vault.Store.GetAuditHeadAsync(tenantId);
 
         // A checkpoint of the current head signed with a key of the forger's, under the vault's key ID.
@@ -94,9 +93,99 @@ public abstract partial class VaultServiceTests
         var verification = await Vault.Audit.VerifyAsync(Auditor, tenantId);
 
         Assert.That(verification.InvalidCheckpoints, Is.EqualTo(new[] { genuine.Seq, forged.Seq }));
-        Assert.That((verification.IsIntact, verification.CheckpointsVerified), Is.EqualTo((true, 0)), "the chain itself is intact; no checkpoint vouches for it");
+        Assert.That(verification.UnrecordedCheckpoints, Is.EqualTo(new[] { forged.Seq }), "no checkpoint record names the forged row; the altered one has its record");
+        Assert.That((verification.IsIntact, verification.CheckpointsVerified, verification.MissingCheckpoints.Count), Is.EqualTo((true, 0, 0)), "the chain itself is intact; no checkpoint vouches for it");
+        await AssertVerifyRecordAsync(tenantId, "broken", """{"intact":true,"invalid_checkpoints":2,"records":""" + verification.Verified + ""","unrecorded_checkpoints":1}""");
+    }
+
+    [Test]
+    public async Task A_checkpoint_row_deleted_with_sql_is_missing_and_breaks_the_chain_at_the_record_that_names_it()
+    {
+        var (tenantId, _) = await CheckpointedTenantAsync();
+        await TokenizeAsync(tenantId, "PAN", Canary.Pan());
+        var deleted = await Vault.Audit.CheckpointAsync(Auditor, tenantId);
+        var naming = (await ChainAsync(tenantId)).Single(r => r.Action == AuditQueries.CheckpointAction && r.Seq > deleted.Seq);
+
+        // Someone with database access removes the checkpoint that would expose a rewrite up to its seq.
+        Assert.That(await Backend.ExecuteAsync("DELETE FROM audit_checkpoints WHERE tenant_id = @TenantId AND seq = @Seq", new { TenantId = tenantId, deleted.Seq }), Is.EqualTo(1));
+        var verification = await Vault.Audit.VerifyAsync(Auditor, tenantId);
+
+        Assert.That(verification.MissingCheckpoints, Is.EqualTo(new[] { deleted.Seq }));
+        Assert.That((verification.IsIntact, verification.Break, verification.BrokenAtSeq), Is.EqualTo((false, (AuditBreak?)AuditBreak.CheckpointMissing, (long?)naming.Seq)));
+        Assert.That((verification.CheckpointsVerified, verification.UnrecordedCheckpoints.Count, verification.InvalidCheckpoints.Count), Is.EqualTo((1, 0, 0)), "the other checkpoint still vouches for the chain");
+        await AssertVerifyRecordAsync(tenantId, "broken", $$"""{"break":"CheckpointMissing","broken_at_seq":{{naming.Seq}},"checkpoints":1,"intact":false,"missing_checkpoints":1,"records":{{verification.Verified}}}""");
+    }
+
+    [Test]
+    public async Task A_stored_checkpoint_without_its_record_is_unrecorded_and_intact_until_a_checkpoint_of_its_seq_records_it_as_existing()
+    {
+        var tenantId = await NewTenantAsync();
+        await TokenizeAsync(tenantId, "PAN", Canary.Pan());
+        var head = await Vault.Store.GetAuditHeadAsync(tenantId);
+
+        // A genuine checkpoint of the head stored without its record, as when the record could not be written after the row.
+        var key = Backend.Kek.GetAuditSigningKeys()[^1];
+        var keyId = AuditCheckpointSignature.KeyId(key.PublicKey);
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var stored = new SignedAuditCheckpoint(tenantId, head.Seq, head.Hash, at, keyId, Backend.Kek.SignAuditCheckpoint(key.Version, AuditCheckpointSignature.Message(tenantId, head.Seq, head.Hash, at, keyId))) { KeyVersion = key.Version };
+        Assert.That(await Vault.Store.AddAuditCheckpointAsync(stored), Is.True);
+
+        // Another caller's checkpoint of the same head finds it stored and records it as "existing".
+        var existing = await Vault.Audit.CheckpointAsync(Auditor, tenantId);
+        var recorded = await Vault.Audit.VerifyAsync(Auditor, tenantId);
+
+        Assert.That((existing.Seq, existing.Signature.AsSpan().SequenceEqual(stored.Signature)), Is.EqualTo((head.Seq, true)), "the stored one is returned");
+        Assert.That((await ChainAsync(tenantId)).Single(r => r.Action == AuditQueries.CheckpointAction).DetailJson, Does.Contain("\"existing\":true"));
+        Assert.That((recorded.IsIntact, recorded.CheckpointsVerified, recorded.MissingCheckpoints.Count, recorded.UnrecordedCheckpoints.Count), Is.EqualTo((true, 1, 0, 0)), "an existing record names the seq: nothing missing");
+
+        // The same, stored on a head that no checkpoint record names.
+        await TokenizeAsync(tenantId, "PAN", Canary.Pan());
+        var later = await Vault.Store.GetAuditHeadAsync(tenantId);
+        var orphan = stored with { Seq = later.Seq, HeadHash = later.Hash };
+        orphan = orphan with { Signature = Backend.Kek.SignAuditCheckpoint(key.Version, AuditCheckpointSignature.Message(orphan)) };
+        Assert.That(await Vault.Store.AddAuditCheckpointAsync(orphan), Is.True);
+        var unrecorded = await Vault.Audit.VerifyAsync(Auditor, tenantId);
+
+        Assert.That(unrecorded.UnrecordedCheckpoints, Is.EqualTo(new[] { later.Seq }));
+        Assert.That((unrecorded.IsIntact, unrecorded.CheckpointsVerified, unrecorded.MissingCheckpoints.Count), Is.EqualTo((true, 2, 0)), "not a break; its signature verifies and the chain holds it");
+        await AssertVerifyRecordAsync(tenantId, "ok", """{"checkpoints":2,"intact":true,"records":""" + unrecorded.Verified + ""","unrecorded_checkpoints":1}""");
+    }
+
+    [Test]
+    public async Task A_checkpoint_and_a_verify_refused_because_the_signing_keys_cannot_be_listed_leave_one_refusal_record_each()
+    {
+        var (tenantId, _) = await CheckpointedTenantAsync();
+        var kek = new FaultyKek(Backend.Kek);
+        await using var replica = await Backend.OpenReplicaAsync(kek: kek);
+        kek.FailWhen((method, _) => method == nameof(IKekProvider.GetAuditSigningKeys));
+        var before = (await ChainAsync(tenantId)).Count;
+
+        var checkpoint = Refusal(() => replica.Audit.CheckpointAsync(Auditor, tenantId));
+        var verify = Refusal(() => replica.Audit.VerifyAsync(Auditor, tenantId));
+
+        Assert.That((checkpoint.Kind, checkpoint.Reason, verify.Kind, verify.Reason), Is.EqualTo((VaultErrorKind.Unavailable, "provider_unavailable", VaultErrorKind.Unavailable, "provider_unavailable")));
+        var appended = await AppendedAsync(tenantId, before);
+        Assert.That(appended.Count(r => r.Action == AuditQueries.CheckpointAction), Is.EqualTo(1), "the refused checkpoint is recorded once");
+        Assert.That(appended.Select(r => (r.Actor, r.Action, r.Outcome)), Is.EqualTo(new[]
+        {
+            (Auditor.Subject, AuditQueries.CheckpointAction, "refused:provider_unavailable"),
+            (Auditor.Subject, "audit.verify", "refused:provider_unavailable"),
+        }));
+    }
+
+    /// <summary>Checks the newest record of the chain: the verify's own, with its outcome and detail.</summary>
+    private async Task AssertVerifyRecordAsync(string tenantId, string outcome, string detailJson)
+    {
         var record = (await ChainAsync(tenantId))[^1];
-        Assert.That((record.Outcome, record.DetailJson), Is.EqualTo(("broken", """{"intact":true,"invalid_checkpoints":2,"records":""" + verification.Verified + "}")));
+        Assert.That((record.Action, record.Outcome, record.DetailJson), Is.EqualTo(("audit.verify", outcome, detailJson)));
+    }
+
+    /// <summary>A new tenant with one tokenized value and a checkpoint of its chain.</summary>
+    private async Task<(string TenantId, SignedAuditCheckpoint Checkpoint)> CheckpointedTenantAsync()
+    {
+        var tenantId = await NewTenantAsync();
+        await TokenizeAsync(tenantId, "PAN", Canary.Pan());
+        return (tenantId, await Vault.Audit.CheckpointAsync(Auditor, tenantId));
     }
 
     private static byte[] PublicKey(string pem)

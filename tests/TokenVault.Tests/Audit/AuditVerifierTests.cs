@@ -217,6 +217,67 @@ public sealed class AuditVerifierTests
         Assert.That(await AuditVerifier.VerifyAsync(edited.ToAsyncEnumerable()), Is.EqualTo(new AuditVerification(5, 6, AuditBreak.HashMismatch)));
     }
 
+    [Test]
+    public async Task A_checkpoint_that_a_record_names_and_the_store_no_longer_holds_breaks_the_chain_at_that_record()
+    {
+        // Records 3 and 5 say checkpoints 2 and 4 were stored; 5 came from the replica that lost the race at seq 4.
+        var chain = CheckpointChain((3, "ok", """{"seq":2}"""), (5, "ok", """{"existing":true,"seq":4}"""));
+
+        var intact = await AuditVerifier.VerifyAsync(chain.ToAsyncEnumerable(), storedCheckpoints: [2, 4]);
+        var deleted = await AuditVerifier.VerifyAsync(chain.ToAsyncEnumerable(), storedCheckpoints: [2]);
+        var bothDeleted = await AuditVerifier.VerifyAsync(chain.ToAsyncEnumerable(), storedCheckpoints: []);
+
+        Assert.That(intact, Is.EqualTo(new AuditVerification(6, null, null)), "an existing record names the winner's seq: nothing missing");
+        Assert.That(deleted, Is.EqualTo(new AuditVerification(6, 5, AuditBreak.CheckpointMissing) { MissingCheckpoints = [4] }));
+        Assert.That(bothDeleted, Is.EqualTo(new AuditVerification(6, 3, AuditBreak.CheckpointMissing) { MissingCheckpoints = [2, 4] }), "at the first record naming one");
+    }
+
+    [Test]
+    public async Task A_stored_checkpoint_no_record_names_is_reported_and_not_a_break()
+    {
+        // A refused checkpoint and a record whose detail is not JSON name nothing.
+        var chain = CheckpointChain((3, "refused:provider_unavailable", "{}"), (5, "ok", "not json"));
+
+        var result = await AuditVerifier.VerifyAsync(chain.ToAsyncEnumerable(), storedCheckpoints: [4, 2]);
+
+        Assert.That(result, Is.EqualTo(new AuditVerification(6, null, null) { UnrecordedCheckpoints = [2, 4] }));
+    }
+
+    [Test]
+    public async Task A_checkpoint_record_beyond_the_head_read_first_is_not_held_to_the_stored_checkpoints()
+    {
+        var chain = CheckpointChain((3, "ok", """{"seq":2}"""), (5, "ok", """{"seq":4}"""));
+        var head = new AuditCheckpoint(4, chain[3].Hash);
+
+        var result = await AuditVerifier.VerifyAsync(chain.ToAsyncEnumerable(), head: head, storedCheckpoints: [2]);
+        var withoutStored = await AuditVerifier.VerifyAsync(chain.ToAsyncEnumerable(), head: head);
+
+        Assert.That(result, Is.EqualTo(new AuditVerification(6, null, null)), "checkpoint 4 may have been stored after the list was read");
+        Assert.That(withoutStored, Is.EqualTo(new AuditVerification(6, null, null)), "no stored list, no match");
+    }
+
+    [Test]
+    public async Task On_a_broken_chain_the_checkpoints_named_before_the_break_are_still_matched()
+    {
+        var chain = CheckpointChain((3, "ok", """{"seq":2}"""));
+        chain[4] = chain[4] with { Actor = "user:mallory" };
+
+        var result = await AuditVerifier.VerifyAsync(chain.ToAsyncEnumerable(), storedCheckpoints: []);
+
+        Assert.That(result, Is.EqualTo(new AuditVerification(4, 5, AuditBreak.HashMismatch) { MissingCheckpoints = [2] }));
+        Assert.That(AuditProblems.Name(AuditBreak.CheckpointMissing), Is.EqualTo("names a signed checkpoint that was deleted"));
+    }
+
+    /// <summary>A chain of six records in which the given seqs are <c>audit.checkpoint</c> records with that outcome and detail.</summary>
+    private static List<AuditRecord> CheckpointChain(params (int Seq, string Outcome, string DetailJson)[] checkpoints)
+    {
+        var heads = new Dictionary<string, AuditHead>(StringComparer.Ordinal) { ["tenant-a"] = AuditHead.Empty };
+        var entries = Enumerable.Range(1, 6).Select(i => checkpoints.FirstOrDefault(c => c.Seq == i) is { Outcome: not null } c
+            ? new AuditEntry("tenant-a", Start.AddSeconds(i), "audit:carol", AuditQueries.CheckpointAction, c.Outcome, c.DetailJson)
+            : new AuditEntry("tenant-a", Start.AddSeconds(i), "svc:vault", "tokenize", "ok", $$"""{"count":{{i}}}""")).ToList();
+        return AuditChain.Extend(entries, heads);
+    }
+
     private static AuditRecord Rehashed(AuditRecord record) => record with
     {
         Hash = AuditChain.Hash(record.PrevHash, record.TenantId, record.Seq, record.At, record.Actor, record.Action, record.Outcome, record.DetailJson),

@@ -1,11 +1,15 @@
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using NUnit.Framework;
 using PrivateInference.TokenVault.Authorization;
 using PrivateInference.TokenVault.Tests.Keys;
 
 namespace PrivateInference.TokenVault.Tests.Authorization;
 
-/// <summary>The service token check and its cache of verified tokens: a token is verified once and then trusted only
-/// until its own expiry (at most the cache lifetime); altered and refused tokens are never answered from the cache.</summary>
+/// <summary>The service token check and its cache of verified tokens: a token is verified once and then answered from
+/// the cache, while its expiry and not-before are checked on every call against the validator's clock; altered and
+/// refused tokens are never answered from the cache.</summary>
 public sealed class ServiceTokenValidatorTests
 {
     private KeyDirectory _folder = null!;
@@ -36,48 +40,73 @@ public sealed class ServiceTokenValidatorTests
         Assert.Multiple(() =>
         {
             Assert.That(first, Is.EqualTo(new Caller("svc:redactor", VaultRoles.Tokenizer)));
-            Assert.That(second, Is.EqualTo(first));
+            Assert.That(ReferenceEquals(second, first), Is.True, "the remembered answer");
             Assert.That(validator.CachedCount, Is.EqualTo(1));
         });
     }
 
     [Test]
-    public async Task A_verified_token_is_trusted_until_its_expiry_or_the_cache_lifetime_whichever_comes_first()
-    {
-        var clock = new ManualClock();
-        var validator = new ServiceTokenValidator(_options, clock);
-        var longLived = ServiceTokens.Issue(_issuer, "svc:redactor", VaultRoles.Tokenizer, TimeSpan.FromHours(2));
-        var shortLived = ServiceTokens.Issue(_issuer, "svc:rehydrator", VaultRoles.Detokenizer, TimeSpan.FromMinutes(1));
-
-        await validator.ValidateAsync(longLived);
-        await validator.ValidateAsync(shortLived);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(validator.CachedUntil(longLived), Is.EqualTo(clock.Now + ServiceTokenValidator.CacheLifetime));
-            Assert.That(validator.CachedUntil(shortLived), Is.LessThanOrEqualTo(clock.Now + TimeSpan.FromMinutes(1)));
-            Assert.That(validator.CachedUntil(shortLived), Is.GreaterThan(clock.Now));
-        });
-    }
-
-    [Test]
-    public async Task A_remembered_token_past_its_expiry_is_verified_again_and_no_longer_remembered()
+    public async Task A_cached_token_past_its_expiry_is_refused_as_an_uncached_one_is()
     {
         var clock = new ManualClock();
         var validator = new ServiceTokenValidator(_options, clock);
         var token = ServiceTokens.Issue(_issuer, "svc:redactor", VaultRoles.Tokenizer, TimeSpan.FromMinutes(1));
+        var expires = new DateTimeOffset(new JsonWebToken(token).ValidTo, TimeSpan.Zero);
         await validator.ValidateAsync(token);
 
-        // The cache's clock is past the token's expiry; the verification (system clock) still accepts it, so the
-        // answer is the same, but it came from a fresh verification that found nothing more to remember.
-        clock.Now += TimeSpan.FromMinutes(2);
-        var again = await validator.ValidateAsync(token);
+        clock.Now = expires + ServiceTokenValidator.ClockSkew - TimeSpan.FromSeconds(1);
+        var withinSkew = await validator.ValidateAsync(token);
+        clock.Now = expires + ServiceTokenValidator.ClockSkew;
+        var cached = Assert.ThrowsAsync<VaultException>(() => validator.ValidateAsync(token));
+        var uncached = Assert.ThrowsAsync<VaultException>(() => new ServiceTokenValidator(_options, clock).ValidateAsync(token));
 
         Assert.Multiple(() =>
         {
-            Assert.That(again.Subject, Is.EqualTo("svc:redactor"));
-            Assert.That(validator.CachedUntil(token), Is.Null);
+            Assert.That(withinSkew.Subject, Is.EqualTo("svc:redactor"), "accepted up to the clock skew past exp");
+            Assert.That((cached!.Kind, cached.Reason, cached.Message), Is.EqualTo((uncached!.Kind, uncached.Reason, uncached.Message)));
+            Assert.That(cached.Kind, Is.EqualTo(VaultErrorKind.Unauthenticated));
         });
+    }
+
+    [Test]
+    public async Task A_cached_token_is_refused_before_its_not_before_as_an_uncached_one_is()
+    {
+        var clock = new ManualClock();
+        var validator = new ServiceTokenValidator(_options, clock);
+        var token = ServiceTokens.Issue(_issuer, "svc:rehydrator", VaultRoles.Detokenizer, TimeSpan.FromHours(1));
+        await validator.ValidateAsync(token);
+
+        // The clock is set back (the cache entry is live): not-before is checked on the cached answer too.
+        clock.Now -= TimeSpan.FromMinutes(10);
+        var cached = Assert.ThrowsAsync<VaultException>(() => validator.ValidateAsync(token));
+        var uncached = Assert.ThrowsAsync<VaultException>(() => new ServiceTokenValidator(_options, clock).ValidateAsync(token));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((cached!.Kind, cached.Reason, cached.Message), Is.EqualTo((uncached!.Kind, uncached.Reason, uncached.Message)));
+            Assert.That(validator.CachedCount, Is.EqualTo(1), "the refusal came from the cached entry");
+        });
+    }
+
+    [Test]
+    public void A_token_without_expiry_is_refused()
+    {
+        var validator = new ServiceTokenValidator(_options);
+        using var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(Path.Combine(_issuer, "signing-key.pem")));
+        var signingKey = new ECDsaSecurityKey(key) { KeyId = Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()))[..16] };
+        signingKey.CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false };
+        var token = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = ServiceTokens.DefaultIssuer,
+            Audience = ServiceTokens.DefaultAudience,
+            Claims = new Dictionary<string, object> { ["sub"] = "svc:redactor", [ServiceTokens.RolesClaim] = new[] { "tokenizer" } },
+            SigningCredentials = new SigningCredentials(signingKey, SecurityAlgorithms.EcdsaSha256),
+        });
+
+        var refusal = Assert.ThrowsAsync<VaultException>(() => validator.ValidateAsync(token));
+
+        Assert.That((refusal!.Kind, validator.CachedCount), Is.EqualTo((VaultErrorKind.Unauthenticated, 0)));
     }
 
     [Test]
@@ -108,5 +137,20 @@ public sealed class ServiceTokenValidatorTests
         Assert.ThrowsAsync<VaultException>(() => validator.ValidateAsync(foreign));
         Assert.ThrowsAsync<VaultException>(() => validator.ValidateAsync(foreign));
         Assert.That(validator.CachedCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task Changing_the_options_after_construction_changes_nothing()
+    {
+        var validator = new ServiceTokenValidator(_options);
+        var token = ServiceTokens.Issue(_issuer, "svc:redactor", VaultRoles.Tokenizer, TimeSpan.FromHours(1));
+        await validator.ValidateAsync(token);
+
+        _options.Issuer = "someone-else";
+        _options.Audience = "something-else";
+        var cached = await validator.ValidateAsync(token);
+        var fresh = await validator.ValidateAsync(ServiceTokens.Issue(_issuer, "svc:rehydrator", VaultRoles.Detokenizer, TimeSpan.FromHours(1)));
+
+        Assert.That((cached.Subject, fresh.Subject, validator.CachedCount), Is.EqualTo(("svc:redactor", "svc:rehydrator", 2)));
     }
 }
