@@ -92,6 +92,10 @@ public sealed class VaultRuntime : IAsyncDisposable
         await Checkpoints.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Completes once this replica's change notifications are in place (after <see cref="StartBackgroundAsync"/>;
+    /// the first LISTEN drops every cache once, so a test that warms a cache waits for this first).</summary>
+    internal Task ListeningForChanges => Background.Listening;
+
     /// <summary>One tick of the checkpoint schedule now (tests; the schedule's own loop runs it every interval); returns
     /// the checkpoints it stored.</summary>
     public Task<IReadOnlyList<SignedAuditCheckpoint>> RunScheduledCheckpointsOnceAsync(CancellationToken cancellationToken = default) => Checkpoints.RunOnceAsync(cancellationToken);

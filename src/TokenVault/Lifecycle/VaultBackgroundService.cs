@@ -12,8 +12,23 @@ namespace PrivateInference.TokenVault.Lifecycle;
 /// </summary>
 internal sealed class VaultBackgroundService(IVaultStore store, TenantKeyring keyring, Reencryption reencryption, AuditTrail audit, VaultOptions options, TimeProvider time, ILogger<VaultBackgroundService> logger) : BackgroundService
 {
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the first LISTEN has taken effect and the caches it invalidates have been dropped: from then
+    /// on this replica hears other replicas' changes (tests, and a readiness check, wait for it).</summary>
+    public Task Listening => _listening.Task;
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(ListenAsync(stoppingToken), MaintainAsync(stoppingToken));
+
+    private void OnTenantChanged(string? tenantId)
+    {
+        keyring.Invalidate(tenantId);
+        if (tenantId is null)
+        {
+            _listening.TrySetResult();
+        }
+    }
 
     private async Task ListenAsync(CancellationToken stoppingToken)
     {
@@ -21,7 +36,7 @@ internal sealed class VaultBackgroundService(IVaultStore store, TenantKeyring ke
         {
             try
             {
-                await store.ListenForTenantChangesAsync(keyring.Invalidate, stoppingToken).ConfigureAwait(false);
+                await store.ListenForTenantChangesAsync(OnTenantChanged, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
