@@ -41,15 +41,17 @@ public sealed class AuditQueries
 
     /// <summary>Verifies the tenant's whole chain, pinpoints the first broken record and names the key changes whose
     /// outcome is unknown.</summary>
-    /// <remarks>The chain must also reach the head the store keeps (read first, so records appended meanwhile only
-    /// lie beyond it): deleting the newest records leaves an intact shorter chain that only the head reveals.</remarks>
-    /// <remarks>Then against every stored signed checkpoint whose signature verifies under the audit signing key: the
-    /// chain must hold the signed hash at the signed seq. That catches a tail rewritten with recomputed hashes and head,
-    /// which the chain and the head alone cannot; checkpoints whose signature does not verify are reported as invalid.</remarks>
-    /// <remarks>And the checkpoints the chain records against the stored ones: a checkpoint that an "ok"
+    /// <remarks>
+    /// <para>The chain must also reach the head the store keeps (read first, so records appended meanwhile only lie
+    /// beyond it): deleting the newest records leaves an intact shorter chain that only the head reveals.</para>
+    /// <para>Then against every stored signed checkpoint whose signature verifies under the audit signing key: the chain
+    /// must hold the signed hash at the signed seq. That catches a tail rewritten with recomputed hashes and head, which
+    /// the chain and the head alone cannot; checkpoints whose signature does not verify are reported as invalid.</para>
+    /// <para>And the checkpoints the chain records against the stored ones: a checkpoint that an "ok"
     /// <c>audit.checkpoint</c> record names and the store no longer holds was deleted (a break,
     /// <see cref="AuditBreak.CheckpointMissing"/>); a stored one no record names is reported, not a break. A failure
-    /// (provider or store unavailable) is recorded once, as this call's refusal.</remarks>
+    /// (provider or store unavailable) is recorded once, as this call's refusal.</para>
+    /// </remarks>
     public async Task<AuditVerification> VerifyAsync(Caller caller, string tenantId, CancellationToken cancellationToken = default)
     {
         const string Action = "audit.verify";

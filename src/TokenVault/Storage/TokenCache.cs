@@ -239,8 +239,19 @@ internal sealed class TokenCache
     }
 
     /// <summary>Caches the row holding a surrogate fingerprint, as a committed read returned it.</summary>
-    public void AddSurrogate(TenantEntries entries, byte[] surrogateFingerprint, TokenRecord holder) =>
-        AddSurrogate(entries, SurrogateKey(surrogateFingerprint), new SurrogateEntry(holder.TokenId, holder.ExpiresAt, 0));
+    public void AddSurrogate(TenantEntries entries, byte[] surrogateFingerprint, TokenRecord holder)
+    {
+        var key = SurrogateKey(surrogateFingerprint);
+        var entry = new SurrogateEntry(holder.TokenId, holder.ExpiresAt, 0);
+        if (entries.Surrogates.TryAdd(key, entry))
+        {
+            Count(Map.Surrogates);
+        }
+        else
+        {
+            entries.Surrogates[key] = entry;
+        }
+    }
 
     /// <summary>Take before a database read whose "none" answers are to be cached (<see cref="AddNoSurrogate"/>): the
     /// tenant's claim count and the time the read began.</summary>
@@ -316,18 +327,6 @@ internal sealed class TokenCache
 
     // The surrogate map's key: VaultOrder.BySurrogate's, a fingerprint without a type.
     private static FingerprintKey SurrogateKey(byte[] surrogateFingerprint) => new(string.Empty, surrogateFingerprint);
-
-    private void AddSurrogate(TenantEntries entries, FingerprintKey key, SurrogateEntry entry)
-    {
-        if (entries.Surrogates.TryAdd(key, entry))
-        {
-            Count(Map.Surrogates);
-        }
-        else
-        {
-            entries.Surrogates[key] = entry;
-        }
-    }
 
     private ref int Counter(Map map)
     {
